@@ -1,0 +1,133 @@
+#include "config.h"
+
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "log.h"
+#include "loop.h"
+
+const struct cmd cmd_table[] = {
+	{ "whoami", "[--json]",
+	  "print the identity, region, endpoint and credential source", cmd_whoami },
+	{ "sign", "--service S --region R [--time T] [--s3] [--unsigned-payload] "
+	  "[--show WHAT]",
+	  "sign a raw HTTP/1.1 request read on stdin (debugging)", cmd_sign },
+	{ NULL, NULL, NULL, NULL }
+};
+
+void
+cmd_usage(FILE *f)
+{
+	const struct cmd *c;
+
+	fprintf(f, "usage: s3watch [global options] COMMAND [options]\n\n"
+	    "Sets up and runs S3 access monitoring on AWS.\n\nCommands:\n");
+	for (c = cmd_table; c->name != NULL; c++)
+		fprintf(f, "  %-8s %s\n", c->name, c->help);
+	fprintf(f, "\nGlobal options:\n"
+	    "  --profile NAME        AWS profile (default: AWS_PROFILE or 'default')\n"
+	    "  --region REGION       AWS region (default: AWS_REGION, AWS_DEFAULT_REGION, profile)\n"
+	    "  --endpoint-url URL    send every AWS call to this endpoint\n"
+	    "  --debug-log FILE      append a debug log (secrets are never written)\n"
+	    "  --no-color            no colours (NO_COLOR is honoured too)\n"
+	    "  -h, --help            this help; 'COMMAND --help' for a command\n"
+	    "  -V, --version         print the version\n");
+}
+
+int
+cmd_error(const char *cmd, int status, const char *fmt, ...)
+{
+	va_list ap;
+	char *msg;
+
+	va_start(ap, fmt);
+	msg = xvasprintf(fmt, ap);
+	va_end(ap);
+	log_mask(msg);
+	fprintf(stderr, "s3watch%s%s: %s\n", cmd ? " " : "", cmd ? cmd : "", msg);
+	free(msg);
+	return status;
+}
+
+struct aws_client *
+cmd_client(const char *cmd, const struct cmd_globals *g)
+{
+	struct aws_client *c;
+	char *cause = NULL;
+
+	if ((c = aws_client_new(loop_new(), &g->aws, &cause)) == NULL) {
+		cmd_error(cmd, EXIT_CONFIG, "%s", cause);
+		free(cause);
+	}
+	return c;
+}
+
+int
+cmd_main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "profile", required_argument, NULL, 'p' },
+		{ "region", required_argument, NULL, 'r' },
+		{ "endpoint-url", required_argument, NULL, 'e' },
+		{ "debug-log", required_argument, NULL, 'd' },
+		{ "no-color", no_argument, NULL, 'n' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct cmd_globals g;
+	const struct cmd *c;
+	char *cause = NULL;
+	int ch, rc;
+
+	memset(&g, 0, sizeof g);
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, "+hV", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'p': g.aws.profile = optarg; break;
+		case 'r': g.aws.region = optarg; break;
+		case 'e': g.aws.endpoint_url = optarg; break;
+		case 'd': g.debug_log = optarg; break;
+		case 'n': g.no_color = 1; break;
+		case 'h':
+			cmd_usage(stdout);
+			return EXIT_OK;
+		case 'V':
+			printf("%s %s\n", PACKAGE_NAME, PACKAGE_VERSION);
+			return EXIT_OK;
+		default:
+			cmd_error(NULL, EXIT_USAGE, "unknown or incomplete option '%s'",
+			    argv[optind - 1]);
+			cmd_usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (g.debug_log == NULL)
+		g.debug_log = getenv("S3WATCH_DEBUG_LOG");
+	if (g.debug_log != NULL && *g.debug_log != '\0' &&
+	    log_open(g.debug_log, &cause) != 0) {
+		rc = cmd_error(NULL, EXIT_CONFIG, "%s", cause);
+		free(cause);
+		return rc;
+	}
+	if (optind >= argc) {
+		cmd_usage(stdout);
+		return EXIT_OK;
+	}
+	for (c = cmd_table; c->name != NULL; c++) {
+		if (strcmp(c->name, argv[optind]) == 0) {
+			argv += optind;
+			argc -= optind;
+			optind = 1;
+			opterr = 0;
+			return c->run(argc, argv, &g);
+		}
+	}
+	cmd_error(NULL, EXIT_USAGE, "unknown command '%s'", argv[optind]);
+	cmd_usage(stderr);
+	return EXIT_USAGE;
+}

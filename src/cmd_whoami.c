@@ -1,0 +1,130 @@
+/* s3watch whoami: who AWS thinks we are, and how we got there. */
+#include "config.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "creds.h"
+#include "loop.h"
+#include "xml.h"
+
+struct whoami_creds {
+	bool		 done;
+	char		*source;
+	char		*key;		/* masked */
+	char		*error;
+};
+
+static void
+whoami_on_creds(const struct creds *cr, const char *error, void *arg)
+{
+	struct whoami_creds *w = arg;
+	size_t n;
+
+	w->done = true;
+	if (cr == NULL) {
+		w->error = xstrdup(error != NULL ? error : "no credentials");
+		return;
+	}
+	w->source = xstrdup(cr->source != NULL ? cr->source : "unknown");
+	n = strlen(cr->access_key);
+	/* The access key id is not secret, but show only enough to recognise it. */
+	w->key = n > 8 ? xasprintf("%.4s...%s", cr->access_key,
+	    cr->access_key + n - 4) : xstrdup("****");
+}
+
+int
+cmd_whoami(int argc, char **argv, const struct cmd_globals *g)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct whoami_creds w = { false, NULL, NULL, NULL };
+	struct aws_client *c;
+	struct aws_response *resp;
+	struct json_object *o;
+	const char *src, *url;
+	bool json = false;
+	int ch, rc = EXIT_OK;
+
+	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'j': json = true; break;
+		case 'h':
+			printf("usage: s3watch whoami [--json]\n");
+			return EXIT_OK;
+		default:
+			return cmd_error("whoami", EXIT_USAGE,
+			    "unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if ((c = cmd_client("whoami", g)) == NULL)
+		return EXIT_CONFIG;
+	creds_chain_get(aws_client_creds(c), whoami_on_creds, &w);
+	loop_run_until(aws_client_loop(c), &w.done);
+	if (w.error != NULL) {
+		rc = cmd_error("whoami", EXIT_CONFIG, "%s", w.error);
+		goto out;
+	}
+	resp = aws_call(c, aws_request_new(SVC_STS, "GetCallerIdentity"));
+	if (resp->kind != AWS_OK) {
+		rc = cmd_error("whoami", resp->kind == AWS_ERR_CREDENTIALS ?
+		    EXIT_CONFIG : EXIT_FAIL, "sts GetCallerIdentity: %s",
+		    aws_error_text(resp));
+		aws_response_free(resp);
+		goto out;
+	}
+	url = aws_client_endpoint(c, SVC_STS, &src);
+#define WHOAMI_FIELD(x) xml_text(resp->xml, "GetCallerIdentityResult/" x)
+	if (json) {
+		o = json_object_new_object();
+		json_object_object_add(o, "Account", json_object_new_string(
+		    WHOAMI_FIELD("Account") ? WHOAMI_FIELD("Account") : ""));
+		json_object_object_add(o, "Arn", json_object_new_string(
+		    WHOAMI_FIELD("Arn") ? WHOAMI_FIELD("Arn") : ""));
+		json_object_object_add(o, "UserId", json_object_new_string(
+		    WHOAMI_FIELD("UserId") ? WHOAMI_FIELD("UserId") : ""));
+		json_object_object_add(o, "Region",
+		    json_object_new_string(aws_client_region(c)));
+		json_object_object_add(o, "Profile",
+		    json_object_new_string(aws_client_profile(c)));
+		json_object_object_add(o, "Endpoint", json_object_new_string(url));
+		json_object_object_add(o, "EndpointSource", json_object_new_string(src));
+		json_object_object_add(o, "Credentials",
+		    json_object_new_string(w.source));
+		json_object_object_add(o, "AccessKey", json_object_new_string(w.key));
+		printf("%s\n", json_object_to_json_string_ext(o,
+		    JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
+		json_object_put(o);
+	} else {
+		printf("Account:     %s\n", WHOAMI_FIELD("Account") ?
+		    WHOAMI_FIELD("Account") : "?");
+		printf("Arn:         %s\n", WHOAMI_FIELD("Arn") ?
+		    WHOAMI_FIELD("Arn") : "?");
+		printf("UserId:      %s\n", WHOAMI_FIELD("UserId") ?
+		    WHOAMI_FIELD("UserId") : "?");
+		printf("Region:      %s\n", aws_client_region(c));
+		printf("Profile:     %s\n", aws_client_profile(c));
+		printf("Endpoint:    %s (%s)\n", url, src);
+		printf("Credentials: %s\n", w.source);
+		printf("Access key:  %s\n", w.key);
+	}
+#undef WHOAMI_FIELD
+	aws_response_free(resp);
+out:
+	free(w.source);
+	free(w.key);
+	free(w.error);
+	{
+		struct loop *l = aws_client_loop(c);
+
+		aws_client_free(c);
+		loop_free(l);
+	}
+	return rc;
+}

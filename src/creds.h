@@ -1,0 +1,49 @@
+/* Credentials: the AWS SDK default provider chain, cached and refreshed
+ * before expiry.  Errors name the provider that failed and why; no secret
+ * ever appears in an error, a log line or on screen. */
+#ifndef S3W_CREDS_H
+#define S3W_CREDS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+
+struct aws_client;
+
+/* A resolved set of credentials. Owned by the chain that produced it. */
+struct creds {
+	char	*access_key;
+	char	*secret_key;
+	char	*session_token;		/* NULL when absent */
+	time_t	 expiration;		/* 0: does not expire */
+	char	*source;		/* e.g. "environment", "profile dev: assume-role ..." */
+	char	*account_id;		/* when the provider knows it, else NULL */
+};
+
+struct creds_chain;
+
+/* Resolution calls back with the credentials (borrowed, valid until the
+ * next refresh) or with an error (creds NULL, error text borrowed). */
+typedef void (*creds_done_fn)(const struct creds *, const char *error, void *arg);
+
+/* MFA prompt for role_arn + mfa_serial: fills code (NUL-terminated) and
+ * returns 0, or -1 to give up. The default reads /dev/tty. */
+typedef int (*creds_mfa_fn)(const char *mfa_serial, char *code, size_t len, void *arg);
+
+/* The client is used for STS and the HTTP providers; profile NULL means
+ * AWS_PROFILE or "default". */
+struct creds_chain	*creds_chain_new(struct aws_client *, const char *profile);
+void			 creds_chain_free(struct creds_chain *);
+void			 creds_chain_set_mfa_prompt(struct creds_chain *, creds_mfa_fn, void *);
+/* Calls done at once when cached credentials are valid for at least
+ * another 5 minutes; otherwise resolves asynchronously through the loop. */
+void			 creds_chain_get(struct creds_chain *, creds_done_fn, void *);
+/* Forget the cache, e.g. after ExpiredToken. */
+void			 creds_chain_invalidate(struct creds_chain *);
+/* Which provider would be tried first / was used; borrowed. */
+const char		*creds_chain_source(const struct creds_chain *);
+
+void			 creds_free(struct creds *);
+struct creds		*creds_dup(const struct creds *);
+
+#endif

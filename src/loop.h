@@ -1,0 +1,52 @@
+/* The one event loop: curl_multi_poll over curl's sockets, the tty and a
+ * signal self-pipe, with millisecond timers.  Nothing in s3watch sleeps or
+ * busy-waits; everything that waits registers here. */
+#ifndef S3W_LOOP_H
+#define S3W_LOOP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <curl/curl.h>
+
+struct loop;
+struct loop_timer;
+
+typedef void (*loop_fn)(void *arg);
+
+/* Every easy handle added to the multi handle carries a pointer to one of
+ * these as CURLOPT_PRIVATE; the loop calls done() when curl finishes it. */
+struct loop_xfer {
+	void	(*done)(struct loop_xfer *, CURLcode);
+};
+
+struct loop	*loop_new(void);
+void		 loop_free(struct loop *);
+CURLM		*loop_multi(struct loop *);
+void		 loop_add_xfer(struct loop *, CURL *);
+/* For a transfer abandoned before curl finished it. */
+void		 loop_remove_xfer(struct loop *, CURL *);
+
+/* Timers fire once.  The handle stays valid until it fires or is
+ * cancelled; cancelling a fired timer is not allowed. */
+struct loop_timer *loop_timer_add(struct loop *, uint64_t delay_ms, loop_fn, void *);
+void		 loop_timer_cancel(struct loop *, struct loop_timer *);
+
+/* Watch one readable fd (the tty); NULL fn stops watching. */
+void		 loop_watch_fd(struct loop *, int fd, loop_fn, void *);
+
+/* SIGINT/SIGTERM/SIGHUP/SIGWINCH set flags that the owner reads and clears. */
+void		 loop_catch_signals(struct loop *);
+int		 loop_take_signal(struct loop *);
+
+/* One pass: wait up to max_wait_ms (-1: until the next timer), then run
+ * finished transfers and due timers. */
+void		 loop_run_once(struct loop *, int max_wait_ms);
+/* Runs passes until *done is true. */
+void		 loop_run_until(struct loop *, const bool *done);
+/* Number of transfers and timers still pending. */
+int		 loop_pending(struct loop *);
+
+uint64_t	 loop_now_ms(void);	/* monotonic */
+
+#endif
