@@ -157,8 +157,9 @@ aws_resolve_settings(struct aws_client *c, const struct aws_options *o,
 		    aws_env("AWS_PROFILE") : "default");
 	if ((o->profile != NULL || aws_env("AWS_PROFILE") != NULL) &&
 	    !awsconf_has_profile(c->conf, c->profile)) {
-		*cause = xasprintf("profile '%s' not found in the AWS config "
-		    "or credentials file", c->profile);
+		*cause = xasprintf("profile '%s' not found in %s or %s",
+		    c->profile, awsconf_config_path(c->conf),
+		    awsconf_credentials_path(c->conf));
 		return -1;
 	}
 

@@ -79,6 +79,8 @@ struct aws_client;
 
 struct aws_client	*aws_client_new(struct loop *, const struct aws_options *,
 			    char **cause);
+/* No call may be in flight: callers wait for (or never start) their calls
+ * before freeing the client. */
 void			 aws_client_free(struct aws_client *);
 struct loop		*aws_client_loop(struct aws_client *);
 const char		*aws_client_region(const struct aws_client *);

@@ -30,6 +30,16 @@ const char	*awsconf_get_section(const struct awsconf *, const char *kind,
 const char	*awsconf_get_section_sub(const struct awsconf *, const char *kind,
 		    const char *name, const char *key, const char *subkey);
 bool		 awsconf_has_profile(const struct awsconf *, const char *profile);
+/* Whether "[KIND NAME]" is in the config file, e.g. "sso-session", "x". */
+bool		 awsconf_has_section(const struct awsconf *, const char *kind,
+		    const char *name);
+/* The paths that were read (or would have been, when absent); NULL when
+ * awsconf_load_files() was given NULL. */
+const char	*awsconf_config_path(const struct awsconf *);
+const char	*awsconf_credentials_path(const struct awsconf *);
+/* A leading "~" or "~user" expanded as the shell does; caller frees.
+ * NULL when the home directory is unknown. */
+char		*awsconf_expand_path(const char *path);
 /* The file a profile setting came from, for error messages. */
 const char	*awsconf_source(const struct awsconf *, const char *profile,
 		    const char *key);

@@ -35,8 +35,12 @@ typedef int (*creds_mfa_fn)(const char *mfa_serial, char *code, size_t len, void
 struct creds_chain	*creds_chain_new(struct aws_client *, const char *profile);
 void			 creds_chain_free(struct creds_chain *);
 void			 creds_chain_set_mfa_prompt(struct creds_chain *, creds_mfa_fn, void *);
+/* Time limit of a profile's credential_process; 0: the default, 30 s. */
+void			 creds_chain_set_process_timeout(struct creds_chain *, int ms);
 /* Calls done at once when cached credentials are valid for at least
- * another 5 minutes; otherwise resolves asynchronously through the loop. */
+ * another 5 minutes (or are short-lived ones fetched under 30 s ago);
+ * otherwise resolves asynchronously through the loop, answering every
+ * caller that asked meanwhile together. */
 void			 creds_chain_get(struct creds_chain *, creds_done_fn, void *);
 /* Forget the cache, e.g. after ExpiredToken. */
 void			 creds_chain_invalidate(struct creds_chain *);

@@ -36,7 +36,16 @@ sandbox_up() {
     . "$envfile"
 }
 
+# on_exit CMD: run CMD (a string for eval) when the test exits, before the
+# sandbox stops. The sandbox owns the EXIT trap, so tests add to it here.
+_on_exit_cmds=()
+on_exit() { _on_exit_cmds+=("$1"); }
+
 _sandbox_down() {
+    local cmd
+    for cmd in "${_on_exit_cmds[@]}"; do
+        eval "$cmd" || true
+    done
     "$SANDBOX" stop "$SANDBOX_TMPDIR" || true
     rm -rf "$SANDBOX_TMPDIR"
 }
