@@ -56,14 +56,25 @@ cmd_error(const char *cmd, int status, const char *fmt, ...)
 struct aws_client *
 cmd_client(const char *cmd, const struct cmd_globals *g)
 {
+	struct loop *l = loop_new();
 	struct aws_client *c;
 	char *cause = NULL;
 
-	if ((c = aws_client_new(loop_new(), &g->aws, &cause)) == NULL) {
+	if ((c = aws_client_new(l, &g->aws, &cause)) == NULL) {
 		cmd_error(cmd, EXIT_CONFIG, "%s", cause);
 		free(cause);
+		loop_free(l);
 	}
 	return c;
+}
+
+void
+cmd_client_free(struct aws_client *c)
+{
+	struct loop *l = aws_client_loop(c);
+
+	aws_client_free(c);
+	loop_free(l);
 }
 
 int

@@ -36,9 +36,10 @@ void	cmd_usage(FILE *);
 /* Prints "s3watch CMD: message" to stderr; returns status for chaining. */
 int	cmd_error(const char *cmd, int status, const char *fmt, ...)
 	    ATTR_FORMAT(3, 4);
-/* A loop and client for commands that talk to AWS; NULL after printing
- * the reason. */
+/* A new loop and client for commands that talk to AWS; NULL after
+ * printing the reason. cmd_client_free() releases both. */
 struct aws_client *cmd_client(const char *cmd, const struct cmd_globals *);
+void	cmd_client_free(struct aws_client *);
 
 int	cmd_sign(int, char **, const struct cmd_globals *);
 int	cmd_whoami(int, char **, const struct cmd_globals *);

@@ -120,11 +120,6 @@ out:
 	free(w.source);
 	free(w.key);
 	free(w.error);
-	{
-		struct loop *l = aws_client_loop(c);
-
-		aws_client_free(c);
-		loop_free(l);
-	}
+	cmd_client_free(c);
 	return rc;
 }
