@@ -45,7 +45,7 @@ struct aws_request {
 	struct buf		 body;		/* rest-xml body */
 	char			*bucket;	/* S3 bucket, routed by addressing style */
 	bool			 unsigned_payload; /* S3 over https only */
-	bool			 raw_body;	/* answer is data (GetObject): do not parse */
+	bool			 raw_body;	/* answer is data or no payload: do not parse */
 
 	const struct creds	*creds;		/* borrowed override of the chain */
 	bool			 anonymous;	/* send unsigned */

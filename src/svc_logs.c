@@ -1,0 +1,510 @@
+/* Amazon CloudWatch Logs operations (awsJson 1.1). */
+#include "config.h"
+
+#include "svc.h"
+
+/* PutLogEvents: AWS counts each event as its message plus 26 bytes. */
+#define LOGS_EVENT_OVERHEAD	26
+#define LOGS_BATCH_BYTES	1048576
+#define LOGS_BATCH_EVENTS	10000
+#define LOGS_BATCH_SPAN_MS	(24 * 3600 * 1000LL)
+
+static const int logs_retention_days[] = {
+	1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096,
+	1827, 2192, 2557, 2922, 3288, 3653,
+};
+
+bool
+logs_retention_valid(int days)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof logs_retention_days /
+	    sizeof logs_retention_days[0]; i++)
+		if (logs_retention_days[i] == days)
+			return true;
+	return false;
+}
+
+int
+logs_group_name_check(const char *g, char **cause)
+{
+	size_t n;
+
+	if (!svc_need(g, "log group name", cause))
+		return -1;
+	n = strlen(g);
+	if (n > 512 || strspn(g, "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-/#") != n) {
+		*cause = xasprintf("log group name '%s' must be 1 to 512 letters, "
+		    "digits, '.', '_', '-', '/' or '#'", g);
+		return -1;
+	}
+	return 0;
+}
+
+static struct aws_request *
+logs_group_request(const char *op, const char *group, char **cause)
+{
+	struct aws_request *r;
+
+	if (logs_group_name_check(group, cause) != 0)
+		return NULL;
+	r = svc_json_request(SVC_LOGS, op);
+	svc_json_add_str(r->json, "logGroupName", group);
+	return r;
+}
+
+struct aws_request *
+logs_create_log_group(const char *group, const struct svc_tag *tags,
+    size_t ntags, char **cause)
+{
+	struct aws_request *r;
+
+	if ((r = logs_group_request("CreateLogGroup", group, cause)) == NULL)
+		return NULL;
+	if (ntags > 0)
+		svc_json_add_map(r->json, "tags", tags, ntags);
+	return r;
+}
+
+struct aws_request *
+logs_delete_log_group(const char *group, char **cause)
+{
+	return logs_group_request("DeleteLogGroup", group, cause);
+}
+
+struct aws_request *
+logs_put_retention_policy(const char *group, int days, char **cause)
+{
+	struct aws_request *r;
+
+	if (!logs_retention_valid(days))
+		return svc_invalid(cause, "log retention of %d days is not one "
+		    "AWS accepts (1, 3, 5, 7, 14, 30, 60, 90, ... 3653)", days);
+	if ((r = logs_group_request("PutRetentionPolicy", group, cause)) == NULL)
+		return NULL;
+	svc_json_add_int(r->json, "retentionInDays", days);
+	return r;
+}
+
+struct aws_request *
+logs_describe_log_groups(const char *prefix, const char *token, int limit,
+    char **cause)
+{
+	struct aws_request *r;
+
+	if (limit < 0 || limit > 50)
+		return svc_invalid(cause, "DescribeLogGroups limit %d is not "
+		    "between 1 and 50", limit);
+	r = svc_json_request(SVC_LOGS, "DescribeLogGroups");
+	if (!svc_empty(prefix))
+		svc_json_add_str(r->json, "logGroupNamePrefix", prefix);
+	svc_json_add_str(r->json, "nextToken", token);
+	if (limit > 0)
+		svc_json_add_int(r->json, "limit", limit);
+	return r;
+}
+
+/* Streams: 1-512 characters, no ':' or '*'. */
+static bool
+logs_stream_ok(const char *s, char **cause)
+{
+	if (!svc_need(s, "log stream name", cause))
+		return false;
+	if (strlen(s) > 512 || strpbrk(s, ":*") != NULL) {
+		*cause = xasprintf("log stream name '%s' must be 1 to 512 "
+		    "characters without ':' or '*'", s);
+		return false;
+	}
+	return true;
+}
+
+struct aws_request *
+logs_create_log_stream(const char *group, const char *stream, char **cause)
+{
+	struct aws_request *r;
+
+	if (!logs_stream_ok(stream, cause))
+		return NULL;
+	if ((r = logs_group_request("CreateLogStream", group, cause)) == NULL)
+		return NULL;
+	svc_json_add_str(r->json, "logStreamName", stream);
+	return r;
+}
+
+struct aws_request *
+logs_put_log_events(const char *group, const char *stream,
+    const struct logs_event *ev, size_t n, const char *sequence_token,
+    char **cause)
+{
+	struct aws_request *r;
+	struct json_object *a, *e;
+	size_t i, bytes = 0;
+
+	if (!logs_stream_ok(stream, cause))
+		return NULL;
+	if (n == 0 || n > LOGS_BATCH_EVENTS)
+		return svc_invalid(cause, "PutLogEvents takes 1 to %d events, "
+		    "not %zu", LOGS_BATCH_EVENTS, n);
+	for (i = 0; i < n; i++) {
+		if (svc_empty(ev[i].message))
+			return svc_invalid(cause, "log event %zu has an empty "
+			    "message", i);
+		if (i > 0 && ev[i].timestamp < ev[i - 1].timestamp)
+			return svc_invalid(cause, "log events must be in time "
+			    "order (event %zu is older than event %zu)", i,
+			    i - 1);
+		bytes += strlen(ev[i].message) + LOGS_EVENT_OVERHEAD;
+	}
+	if (bytes > LOGS_BATCH_BYTES)
+		return svc_invalid(cause, "PutLogEvents batch of %zu bytes is "
+		    "over AWS's %d", bytes, LOGS_BATCH_BYTES);
+	if (ev[n - 1].timestamp - ev[0].timestamp > LOGS_BATCH_SPAN_MS)
+		return svc_invalid(cause, "PutLogEvents batch spans more than "
+		    "24 hours");
+	if ((r = logs_group_request("PutLogEvents", group, cause)) == NULL)
+		return NULL;
+	svc_json_add_str(r->json, "logStreamName", stream);
+	a = json_object_new_array();
+	for (i = 0; i < n; i++) {
+		e = json_object_new_object();
+		svc_json_add_int(e, "timestamp", ev[i].timestamp);
+		svc_json_add_str(e, "message", ev[i].message);
+		json_object_array_add(a, e);
+	}
+	json_object_object_add(r->json, "logEvents", a);
+	svc_json_add_str(r->json, "sequenceToken", sequence_token);
+	return r;
+}
+
+struct aws_request *
+logs_filter_log_events(const struct logs_filter *f, char **cause)
+{
+	struct aws_request *r;
+
+	if (f->nstreams > 0 && !svc_empty(f->stream_prefix))
+		return svc_invalid(cause, "FilterLogEvents takes stream names "
+		    "or a stream prefix, not both");
+	if (f->limit < 0 || f->limit > 10000)
+		return svc_invalid(cause, "FilterLogEvents limit %d is not "
+		    "between 1 and 10000", f->limit);
+	if ((r = logs_group_request("FilterLogEvents", f->group, cause)) == NULL)
+		return NULL;
+	if (f->nstreams > 0)
+		svc_json_add_strings(r->json, "logStreamNames", f->streams,
+		    f->nstreams);
+	if (!svc_empty(f->stream_prefix))
+		svc_json_add_str(r->json, "logStreamNamePrefix", f->stream_prefix);
+	if (!svc_empty(f->pattern))
+		svc_json_add_str(r->json, "filterPattern", f->pattern);
+	if (f->start > 0)
+		svc_json_add_int(r->json, "startTime", f->start);
+	if (f->end > 0)
+		svc_json_add_int(r->json, "endTime", f->end);
+	svc_json_add_str(r->json, "nextToken", f->token);
+	if (f->limit > 0)
+		svc_json_add_int(r->json, "limit", f->limit);
+	return r;
+}
+
+struct aws_request *
+logs_get_log_events(const char *group, const char *stream, int64_t start,
+    int64_t end, const char *token, bool from_head, int limit, char **cause)
+{
+	struct aws_request *r;
+
+	if (!logs_stream_ok(stream, cause))
+		return NULL;
+	if ((r = logs_group_request("GetLogEvents", group, cause)) == NULL)
+		return NULL;
+	svc_json_add_str(r->json, "logStreamName", stream);
+	if (start > 0)
+		svc_json_add_int(r->json, "startTime", start);
+	if (end > 0)
+		svc_json_add_int(r->json, "endTime", end);
+	svc_json_add_str(r->json, "nextToken", token);
+	if (limit > 0)
+		svc_json_add_int(r->json, "limit", limit);
+	svc_json_add_bool(r->json, "startFromHead", from_head);
+	return r;
+}
+
+static bool
+logs_groups_ok(char *const *groups, size_t n, char **cause)
+{
+	size_t i;
+
+	if (n == 0 || n > 50) {
+		*cause = xasprintf("a Logs Insights query takes 1 to 50 log "
+		    "groups, not %zu", n);
+		return false;
+	}
+	for (i = 0; i < n; i++)
+		if (logs_group_name_check(groups[i], cause) != 0)
+			return false;
+	return true;
+}
+
+struct aws_request *
+logs_start_query(char *const *groups, size_t ngroups, const char *query,
+    time_t start_s, time_t end_s, int limit, char **cause)
+{
+	struct aws_request *r;
+
+	if (!logs_groups_ok(groups, ngroups, cause) ||
+	    !svc_need(query, "Logs Insights query", cause))
+		return NULL;
+	if (end_s < start_s)
+		return svc_invalid(cause, "query end time is before its start");
+	r = svc_json_request(SVC_LOGS, "StartQuery");
+	svc_json_add_strings(r->json, "logGroupNames", groups, ngroups);
+	svc_json_add_str(r->json, "queryString", query);
+	svc_json_add_int(r->json, "startTime", (int64_t)start_s);
+	svc_json_add_int(r->json, "endTime", (int64_t)end_s);
+	if (limit > 0)
+		svc_json_add_int(r->json, "limit", limit);
+	return r;
+}
+
+struct aws_request *
+logs_get_query_results(const char *query_id, char **cause)
+{
+	struct aws_request *r;
+
+	if (!svc_need(query_id, "query id", cause))
+		return NULL;
+	r = svc_json_request(SVC_LOGS, "GetQueryResults");
+	svc_json_add_str(r->json, "queryId", query_id);
+	return r;
+}
+
+struct aws_request *
+logs_put_query_definition(const char *name, const char *query,
+    char *const *groups, size_t ngroups, const char *id, char **cause)
+{
+	struct aws_request *r;
+
+	if (!svc_need(name, "query definition name", cause) ||
+	    !svc_need(query, "Logs Insights query", cause) ||
+	    (ngroups > 0 && !logs_groups_ok(groups, ngroups, cause)))
+		return NULL;
+	r = svc_json_request(SVC_LOGS, "PutQueryDefinition");
+	svc_json_add_str(r->json, "name", name);
+	svc_json_add_str(r->json, "queryString", query);
+	if (ngroups > 0)
+		svc_json_add_strings(r->json, "logGroupNames", groups, ngroups);
+	svc_json_add_str(r->json, "queryDefinitionId", id);
+	return r;
+}
+
+/* --- parsers ---------------------------------------------------------- */
+
+int
+logs_describe_log_groups_parse(struct aws_response *resp,
+    struct logs_groups *l, char **cause)
+{
+	struct json_object *a, *o;
+	struct logs_group *g;
+	size_t i, n;
+
+	memset(l, 0, sizeof *l);
+	if (svc_check(resp, "DescribeLogGroups", cause) != 0)
+		return -1;
+	if ((a = svc_json_array(resp->json, "logGroups", &n)) == NULL)
+		return svc_lacks("DescribeLogGroups", "logGroups", cause);
+	for (i = 0; i < n; i++) {
+		o = json_object_array_get_idx(a, i);
+		g = svc_push(&l->v, &l->n, sizeof *l->v);
+		g->name = svc_json_dup(o, "logGroupName");
+		g->arn = svc_json_dup(o, "arn");
+		g->group_arn = svc_json_dup(o, "logGroupArn");
+		g->retention_days = (int)aws_json_int(o, "retentionInDays", 0);
+		g->created = aws_json_int(o, "creationTime", 0);
+		g->stored_bytes = aws_json_int(o, "storedBytes", 0);
+	}
+	l->next_token = svc_json_dup(resp->json, "nextToken");
+	return 0;
+}
+
+void
+logs_groups_free(struct logs_groups *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++) {
+		free(l->v[i].name);
+		free(l->v[i].arn);
+		free(l->v[i].group_arn);
+	}
+	free(l->v);
+	free(l->next_token);
+	memset(l, 0, sizeof *l);
+}
+
+int
+logs_put_log_events_parse(struct aws_response *resp,
+    struct logs_put_result *p, char **cause)
+{
+	struct json_object *rej;
+
+	memset(p, 0, sizeof *p);
+	p->too_new_start = p->too_old_end = p->expired_end = -1;
+	if (svc_check(resp, "PutLogEvents", cause) != 0)
+		return -1;
+	p->next_sequence_token = svc_json_dup(resp->json, "nextSequenceToken");
+	if ((rej = aws_json_get(resp->json, "rejectedLogEventsInfo")) != NULL) {
+		p->too_new_start = (int)aws_json_int(rej,
+		    "tooNewLogEventStartIndex", -1);
+		p->too_old_end = (int)aws_json_int(rej,
+		    "tooOldLogEventEndIndex", -1);
+		p->expired_end = (int)aws_json_int(rej,
+		    "expiredLogEventEndIndex", -1);
+		p->rejected = p->too_new_start >= 0 || p->too_old_end >= 0 ||
+		    p->expired_end >= 0;
+	}
+	return 0;
+}
+
+void
+logs_put_result_free(struct logs_put_result *p)
+{
+	free(p->next_sequence_token);
+	memset(p, 0, sizeof *p);
+}
+
+static int
+logs_events_parse(struct aws_response *resp, const char *op,
+    struct logs_events *l, char **cause)
+{
+	struct json_object *a, *o;
+	struct logs_event *e;
+	size_t i, n;
+
+	memset(l, 0, sizeof *l);
+	if (svc_check(resp, op, cause) != 0)
+		return -1;
+	if ((a = svc_json_array(resp->json, "events", &n)) == NULL &&
+	    aws_json_get(resp->json, "events") == NULL)
+		return svc_lacks(op, "events", cause);
+	for (i = 0; i < n; i++) {
+		o = json_object_array_get_idx(a, i);
+		e = svc_push(&l->v, &l->n, sizeof *l->v);
+		e->timestamp = aws_json_int(o, "timestamp", 0);
+		e->ingestion_time = aws_json_int(o, "ingestionTime", 0);
+		e->message = svc_strdup(aws_json_str(o, "message"));
+		if (e->message == NULL)
+			e->message = xstrdup("");
+		e->stream = svc_json_dup(o, "logStreamName");
+		e->id = svc_json_dup(o, "eventId");
+	}
+	return 0;
+}
+
+int
+logs_filter_log_events_parse(struct aws_response *resp,
+    struct logs_events *l, char **cause)
+{
+	if (logs_events_parse(resp, "FilterLogEvents", l, cause) != 0)
+		return -1;
+	l->next_token = svc_json_dup(resp->json, "nextToken");
+	return 0;
+}
+
+int
+logs_get_log_events_parse(struct aws_response *resp, struct logs_events *l,
+    char **cause)
+{
+	if (logs_events_parse(resp, "GetLogEvents", l, cause) != 0)
+		return -1;
+	l->next_token = svc_json_dup(resp->json, "nextForwardToken");
+	l->back_token = svc_json_dup(resp->json, "nextBackwardToken");
+	return 0;
+}
+
+void
+logs_events_free(struct logs_events *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++) {
+		free(l->v[i].message);
+		free(l->v[i].stream);
+		free(l->v[i].id);
+	}
+	free(l->v);
+	free(l->next_token);
+	free(l->back_token);
+	memset(l, 0, sizeof *l);
+}
+
+int
+logs_start_query_parse(struct aws_response *resp, char **query_id,
+    char **cause)
+{
+	return svc_json_field(resp, "StartQuery", "queryId", query_id, cause);
+}
+
+int
+logs_get_query_results_parse(struct aws_response *resp,
+    struct logs_query_results *q, char **cause)
+{
+	struct json_object *rows, *row, *cell, *stats;
+	struct logs_query_row *qr;
+	struct logs_query_field *f;
+	size_t i, j, n, m;
+
+	memset(q, 0, sizeof *q);
+	if (svc_check(resp, "GetQueryResults", cause) != 0)
+		return -1;
+	if ((q->status = svc_json_dup(resp->json, "status")) == NULL)
+		return svc_lacks("GetQueryResults", "status", cause);
+	rows = svc_json_array(resp->json, "results", &n);
+	for (i = 0; i < n; i++) {
+		row = json_object_array_get_idx(rows, i);
+		qr = svc_push(&q->rows, &q->nrows, sizeof *q->rows);
+		if (!json_object_is_type(row, json_type_array))
+			continue;
+		m = json_object_array_length(row);
+		for (j = 0; j < m; j++) {
+			cell = json_object_array_get_idx(row, j);
+			f = svc_push(&qr->v, &qr->n, sizeof *qr->v);
+			f->field = svc_json_dup(cell, "field");
+			f->value = svc_json_dup(cell, "value");
+		}
+	}
+	if ((stats = aws_json_get(resp->json, "statistics")) != NULL) {
+		q->records_matched = json_object_get_double(
+		    aws_json_get(stats, "recordsMatched"));
+		q->records_scanned = json_object_get_double(
+		    aws_json_get(stats, "recordsScanned"));
+		q->bytes_scanned = json_object_get_double(
+		    aws_json_get(stats, "bytesScanned"));
+	}
+	return 0;
+}
+
+void
+logs_query_results_free(struct logs_query_results *q)
+{
+	size_t i, j;
+
+	for (i = 0; i < q->nrows; i++) {
+		for (j = 0; j < q->rows[i].n; j++) {
+			free(q->rows[i].v[j].field);
+			free(q->rows[i].v[j].value);
+		}
+		free(q->rows[i].v);
+	}
+	free(q->rows);
+	free(q->status);
+	memset(q, 0, sizeof *q);
+}
+
+int
+logs_put_query_definition_parse(struct aws_response *resp, char **id,
+    char **cause)
+{
+	return svc_json_field(resp, "PutQueryDefinition", "queryDefinitionId",
+	    id, cause);
+}
