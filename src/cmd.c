@@ -5,17 +5,60 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cmd.h"
 #include "log.h"
 #include "loop.h"
 
+int (*cmd_console_run)(int, char **, const struct cmd_globals *);
+
+/* The console lives in ui/, which src/ does not link: main() hands it
+ * over. */
+static int
+cmd_console(int argc, char **argv, const struct cmd_globals *g)
+{
+	if (cmd_console_run == NULL)
+		return cmd_error("console", EXIT_USAGE, "this build has no "
+		    "console");
+	return cmd_console_run(argc, argv, g);
+}
+
 const struct cmd cmd_table[] = {
+	{ "console", "[--view NAME] [--exit-after SECONDS]",
+	  "open the full-screen console (the default command)", cmd_console },
 	{ "whoami", "[--json]",
 	  "print the identity, region, endpoint and credential source", cmd_whoami },
 	{ "sign", "--service S --region R [--time T] [--s3] [--unsigned-payload] "
 	  "[--show WHAT]",
 	  "sign a raw HTTP/1.1 request read on stdin (debugging)", cmd_sign },
+	{ "setup", "--plan|--yes [--only N|--from N] [--json]",
+	  "the ten-step guided setup: show the plan, or apply it",
+	  cmd_setup },
+	{ "status", "[--only N|--from N] [--json]",
+	  "check and verify every step: PASS, WARN or FAIL with the reason",
+	  cmd_status },
+	{ "teardown", "[--yes] [--empty-buckets] [--json]",
+	  "remove what s3watch created, last step first", cmd_teardown },
+	{ "config", "[--config FILE] [--set KEY=VALUE]...",
+	  "show every setting, its value and where it came from", cmd_config },
+	{ "monitor", "[--since 1h] [--follow] [--json] [--hits]",
+	  "tail the trail's log group: events, rule hits, health", cmd_monitor },
+	{ "alerts", "list [--all] | ack ID [--note T] | publish ID | test-publish",
+	  "list, acknowledge and publish alerts", cmd_alerts },
+	{ "validate", "[--only N] [--wait SECONDS] [--json]",
+	  "prove the pipeline works: access logs, events, canary, alert path",
+	  cmd_validate },
+	{ "pattern", "test --pattern P --event E",
+	  "test an EventBridge pattern against an event (JSON or @file)",
+	  cmd_pattern },
+	{ "replay", "[--stats] [--rules DIR] FILE...",
+	  "run the rule pack over CloudTrail log files or JSON lines",
+	  cmd_replay },
+	{ "verify-logs", "[--trail NAME] [--start T] [--end T] [--json] | "
+	  "--local DIR --public-key FILE",
+	  "validate CloudTrail log file integrity (digest chain, signatures)",
+	  cmd_verify_logs },
 	{ NULL, NULL, NULL, NULL }
 };
 
@@ -126,6 +169,10 @@ cmd_main(int argc, char **argv)
 		return rc;
 	}
 	if (optind >= argc) {
+		/* No command: the console, when there is a terminal. */
+		if (cmd_console_run != NULL && isatty(STDIN_FILENO) &&
+		    isatty(STDOUT_FILENO))
+			return cmd_console_run(argc - optind, argv + optind, &g);
 		cmd_usage(stdout);
 		return EXIT_OK;
 	}
@@ -133,7 +180,7 @@ cmd_main(int argc, char **argv)
 		if (strcmp(c->name, argv[optind]) == 0) {
 			argv += optind;
 			argc -= optind;
-			optind = 1;
+			optind = 0;	/* GNU getopt: reinitialise for the command */
 			opterr = 0;
 			return c->run(argc, argv, &g);
 		}

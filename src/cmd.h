@@ -30,6 +30,8 @@ struct cmd {
 };
 
 extern const struct cmd cmd_table[];
+/* Set by main() to the console's entry point (ui/ui.c). */
+extern int (*cmd_console_run)(int, char **, const struct cmd_globals *);
 
 int	cmd_main(int argc, char **argv);
 void	cmd_usage(FILE *);
@@ -41,6 +43,16 @@ int	cmd_error(const char *cmd, int status, const char *fmt, ...)
 struct aws_client *cmd_client(const char *cmd, const struct cmd_globals *);
 void	cmd_client_free(struct aws_client *);
 
+int	cmd_alerts(int, char **, const struct cmd_globals *);
+int	cmd_monitor(int, char **, const struct cmd_globals *);
+int	cmd_validate(int, char **, const struct cmd_globals *);
+int	cmd_config(int, char **, const struct cmd_globals *);
+int	cmd_setup(int, char **, const struct cmd_globals *);
+int	cmd_status(int, char **, const struct cmd_globals *);
+int	cmd_teardown(int, char **, const struct cmd_globals *);
+int	cmd_pattern(int, char **, const struct cmd_globals *);
+int	cmd_replay(int, char **, const struct cmd_globals *);
+int	cmd_verify_logs(int, char **, const struct cmd_globals *);
 int	cmd_sign(int, char **, const struct cmd_globals *);
 int	cmd_whoami(int, char **, const struct cmd_globals *);
 

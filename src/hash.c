@@ -61,3 +61,23 @@ hash_hmac_sha256(const void *key, size_t keylen, const void *msg, size_t msglen,
 	if (HMAC(EVP_sha256(), key, (int)keylen, msg, msglen, out, &len) == NULL)
 		fatal("HMAC-SHA256 failed");
 }
+
+uint64_t
+hash64(const void *data, size_t len)
+{
+	const unsigned char *p = data;
+	uint64_t h = 0xcbf29ce484222325ULL;
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		h ^= p[i];
+		h *= 0x100000001b3ULL;
+	}
+	/* FNV alone mixes the last bytes poorly; murmur3's finaliser. */
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ULL;
+	h ^= h >> 33;
+	return h;
+}

@@ -3,6 +3,7 @@
 #define S3W_HASH_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #define HASH_SHA256_LEN		32
 #define HASH_SHA256_HEX_LEN	64
@@ -14,5 +15,8 @@ void	hash_sha1_hex(const void *, size_t, char out[41]);
 void	hash_hmac_sha256(const void *key, size_t keylen, const void *msg,
 	    size_t msglen, unsigned char out[HASH_SHA256_LEN]);
 void	hash_hex(const unsigned char *, size_t, char *out);
+/* A fast 64-bit hash for tables and dedupe sets (not cryptographic):
+ * FNV-1a with a final avalanche. */
+uint64_t hash64(const void *, size_t);
 
 #endif

@@ -508,3 +508,94 @@ logs_put_query_definition_parse(struct aws_response *resp, char **id,
 	return svc_json_field(resp, "PutQueryDefinition", "queryDefinitionId",
 	    id, cause);
 }
+
+/* --- saved queries ------------------------------------------------------ */
+
+struct aws_request *
+logs_describe_query_definitions(const char *prefix, const char *token,
+    int limit, char **cause)
+{
+	struct aws_request *r;
+
+	if (limit < 0 || limit > 1000)
+		return svc_invalid(cause, "DescribeQueryDefinitions limit %d is "
+		    "not between 1 and 1000", limit);
+	r = svc_json_request(SVC_LOGS, "DescribeQueryDefinitions");
+	if (!svc_empty(prefix))
+		svc_json_add_str(r->json, "queryDefinitionNamePrefix", prefix);
+	svc_json_add_str(r->json, "nextToken", token);
+	if (limit > 0)
+		svc_json_add_int(r->json, "maxResults", limit);
+	return r;
+}
+
+struct aws_request *
+logs_delete_query_definition(const char *id, char **cause)
+{
+	struct aws_request *r;
+
+	if (!svc_need(id, "query definition id", cause))
+		return NULL;
+	r = svc_json_request(SVC_LOGS, "DeleteQueryDefinition");
+	svc_json_add_str(r->json, "queryDefinitionId", id);
+	return r;
+}
+
+int
+logs_describe_query_definitions_parse(struct aws_response *resp,
+    struct logs_query_definitions *l, char **cause)
+{
+	struct json_object *a, *o;
+	struct logs_query_definition *d;
+	size_t i, n;
+
+	memset(l, 0, sizeof *l);
+	if (svc_check(resp, "DescribeQueryDefinitions", cause) != 0)
+		return -1;
+	if ((a = svc_json_array(resp->json, "queryDefinitions", &n)) == NULL &&
+	    aws_json_get(resp->json, "queryDefinitions") == NULL)
+		return svc_lacks("DescribeQueryDefinitions", "queryDefinitions",
+		    cause);
+	for (i = 0; i < n; i++) {
+		o = json_object_array_get_idx(a, i);
+		d = svc_push(&l->v, &l->n, sizeof *l->v);
+		d->id = svc_json_dup(o, "queryDefinitionId");
+		d->name = svc_json_dup(o, "name");
+		d->query = svc_json_dup(o, "queryString");
+		d->groups = svc_json_strings(o, "logGroupNames", &d->ngroups);
+	}
+	l->next_token = svc_json_dup(resp->json, "nextToken");
+	return 0;
+}
+
+void
+logs_query_definitions_free(struct logs_query_definitions *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++) {
+		free(l->v[i].id);
+		free(l->v[i].name);
+		free(l->v[i].query);
+		svc_strv_free(l->v[i].groups, l->v[i].ngroups);
+	}
+	free(l->v);
+	free(l->next_token);
+	memset(l, 0, sizeof *l);
+}
+
+int
+logs_delete_query_definition_parse(struct aws_response *resp, char **cause)
+{
+	struct json_object *v;
+
+	if (svc_check(resp, "DeleteQueryDefinition", cause) != 0)
+		return -1;
+	if ((v = aws_json_get(resp->json, "success")) != NULL &&
+	    !json_object_get_boolean(v)) {
+		*cause = xstrdup("DeleteQueryDefinition: AWS answered "
+		    "success false");
+		return -1;
+	}
+	return 0;
+}

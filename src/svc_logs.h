@@ -133,4 +133,32 @@ void	 logs_query_results_free(struct logs_query_results *);
 int	 logs_put_query_definition_parse(struct aws_response *, char **id,
 	    char **cause);
 
+/* Saved Logs Insights queries (DescribeQueryDefinitions). */
+struct logs_query_definition {
+	char	 *id;
+	char	 *name;
+	char	 *query;
+	char	**groups;
+	size_t	  ngroups;
+};
+
+struct logs_query_definitions {
+	struct logs_query_definition	*v;
+	size_t				 n;
+	char				*next_token;
+};
+
+/* prefix and token may be NULL; limit 0 for AWS's default (1-1000). */
+struct aws_request *logs_describe_query_definitions(const char *prefix,
+	    const char *token, int limit, char **cause);
+struct aws_request *logs_delete_query_definition(const char *id,
+	    char **cause);
+
+int	 logs_describe_query_definitions_parse(struct aws_response *,
+	    struct logs_query_definitions *, char **cause);
+void	 logs_query_definitions_free(struct logs_query_definitions *);
+/* Fails also when AWS answers "success": false. */
+int	 logs_delete_query_definition_parse(struct aws_response *,
+	    char **cause);
+
 #endif

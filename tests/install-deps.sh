@@ -6,7 +6,8 @@ set -eu
 
 pkgs="build-essential autoconf automake pkg-config libncurses-dev
 libcurl4-openssl-dev libssl-dev libjson-c-dev libconfig-dev libexpat1-dev
-libinih-dev libcmocka-dev awscli python3 curl jq tmux"
+libinih-dev libcmocka-dev libzip-dev zlib1g-dev awscli python3 curl jq
+tmux time"
 
 missing=""
 for p in $pkgs; do

@@ -62,11 +62,15 @@ svct_teardown(void **state)
 	return 0;
 }
 
+/* A macro so the cause is read after the builder ran (argument order is
+ * unspecified in C). */
+#define svct_req(expr, cause) svct_req_((expr), &(cause))
+
 static inline struct aws_request *
-svct_req(struct aws_request *r, char *cause)
+svct_req_(struct aws_request *r, char **cause)
 {
 	if (r == NULL)
-		fail_msg("builder refused: %s", cause != NULL ? cause : "?");
+		fail_msg("builder refused: %s", *cause != NULL ? *cause : "?");
 	return r;
 }
 

@@ -19,15 +19,27 @@ RULE = {"kind": one of FAULT_KINDS, "service": "s3"|"logs"|...|null,
         "skew_s": S (skew: the Date header is this many seconds off, default 0)}
 
 "badbody" answers 200 with a body that is not valid JSON or XML.
+"denied" answers AccessDenied (S3: HTTP 403, XML with Code, Message,
+RequestId and HostId); unlike the other faults, the after_forward hooks see it
+too (with info.fault == "denied"), as AWS records a denied call in CloudTrail.
+
+CloudTrail delivery (ctdeliver.py): S3 calls that pass the proxy become
+CloudTrail records in the CloudWatch Logs group of each logging trail;
+GET/POST /_sandbox/cloudtrail, POST /_sandbox/cloudtrail/reset.
 
 Extension points: ProxyServer.after_forward (callbacks that see every
-forwarded request and its upstream response) and ProxyServer.control_routes
-(more /_sandbox/ endpoints).
+forwarded request and its upstream response), ProxyServer.local_ops
+(callbacks that may answer a request instead of moto) and
+ProxyServer.control_routes (more /_sandbox/ endpoints).
+
+Operations moto lacks that the proxy answers itself: CloudWatch Logs
+PutQueryDefinition, DescribeQueryDefinitions, DeleteQueryDefinition.
 
 Python 3 standard library only.
 """
 
 import argparse
+import base64
 import email.utils
 import http.client
 import http.server
@@ -43,9 +55,11 @@ import urllib.parse
 import uuid
 from dataclasses import dataclass
 
+import ctdeliver   # this script's directory is on sys.path
+
 CONTROL_PREFIX = "/_sandbox/"
 FAULT_KINDS = ("throttle", "500", "503", "reset", "slow", "truncate", "expired", "skew",
-               "badbody")
+               "badbody", "denied")
 DEFAULT_SLOW_MS = 2000
 
 # Headers that describe one hop, not the message: the proxy manages them itself.
@@ -71,6 +85,8 @@ class RequestInfo:
     service: str         # SigV4 credential-scope service, or None
     protocol: str        # "json", "query", "rest-xml" or "rest-json"
     action: str          # operation name, or None when unknown
+    client_ip: str = None    # the client's address (set by the handler)
+    fault: str = None        # fault kind when hooks see a generated answer ("denied")
 
     def header(self, name, default=None):
         name = name.lower()
@@ -308,6 +324,7 @@ EXPIRED_MSG = "The security token included in the request is expired"
 INTERNAL_MSG = "We encountered an internal error. Please try again."
 UNAVAILABLE_MSG = "Service is unavailable. Please try again."
 SKEWED_MSG = "The difference between the request time and the current time is too large."
+DENIED_MSG = "User is not authorized to perform this action"
 
 # kind -> protocol -> (HTTP status, error code, message); "skew" messages are built at run time.
 ERRORS = {
@@ -325,6 +342,10 @@ ERRORS = {
                 "query": (400, "ExpiredToken", EXPIRED_MSG),
                 "rest-xml": (403, "ExpiredToken", EXPIRED_MSG),
                 "rest-json": (400, "ExpiredTokenException", EXPIRED_MSG)},
+    "denied": {"json": (400, "AccessDeniedException", DENIED_MSG),
+               "query": (403, "AccessDenied", DENIED_MSG),
+               "rest-xml": (403, "AccessDenied", "Access Denied"),
+               "rest-json": (403, "AccessDeniedException", DENIED_MSG)},
     "skew": {"json": (400, "InvalidSignatureException", None),
              "query": (403, "SignatureDoesNotMatch", None),
              "rest-xml": (403, "RequestTimeTooSkewed", SKEWED_MSG),
@@ -368,9 +389,12 @@ def error_response(kind, info, skew_s=0):
             extra = ("<RequestTime>20200101T000000Z</RequestTime><ServerTime>%s</ServerTime>"
                      "<MaxAllowedSkewMilliseconds>900000</MaxAllowedSkewMilliseconds>"
                      % time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()))
+        host_id = ""
+        if kind == "denied":   # as S3 does, after RequestId: base64 noise
+            host_id = "<HostId>%s</HostId>" % base64.b64encode(uuid.uuid4().bytes * 4).decode()
         body = ('<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>%s</Code>'
-                "<Message>%s</Message>%s<RequestId>%s</RequestId></Error>"
-                % (code, xml_escape(message), extra, request_id))
+                "<Message>%s</Message>%s<RequestId>%s</RequestId>%s</Error>"
+                % (code, xml_escape(message), extra, request_id, host_id))
     elif info.protocol == "query":
         request_id = str(uuid.uuid4())
         headers += [("x-amzn-RequestId", request_id), ("Content-Type", "text/xml")]
@@ -394,6 +418,89 @@ def error_response(kind, info, skew_s=0):
 
 
 # --------------------------------------------------------------------------
+# Local operations: what moto lacks and s3watch needs
+# --------------------------------------------------------------------------
+
+class LogsQueryDefinitions:
+    """Fills a moto gap: moto 5.2.1 answers PutQueryDefinition,
+    DescribeQueryDefinitions and DeleteQueryDefinition (CloudWatch Logs,
+    awsJson 1.1) with HTTP 500. The proxy answers them itself from an
+    in-memory table kept per proxy process (moto's /moto-api/reset does not
+    clear it). Shapes follow botocore's logs 2014-03-28 model."""
+
+    OPS = ("PutQueryDefinition", "DescribeQueryDefinitions", "DeleteQueryDefinition")
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.defs = {}      # queryDefinitionId -> QueryDefinition
+
+    def handle(self, info):
+        """(status, headers, body) for one of OPS, or None to forward."""
+        if info.protocol != "json" or info.service != "logs" or info.action not in self.OPS:
+            return None
+        try:
+            req = json.loads(info.body or b"{}")
+            if not isinstance(req, dict):
+                raise ValueError("the body is not a JSON object")
+            with self.lock:
+                out = getattr(self, info.action)(req)
+            return self.answer(info, 200, out)
+        except LookupError as exc:
+            return self.answer(info, 400, {"__type": "ResourceNotFoundException",
+                                           "message": str(exc)})
+        except (ValueError, TypeError) as exc:
+            return self.answer(info, 400, {"__type": "InvalidParameterException",
+                                           "message": str(exc)})
+
+    @staticmethod
+    def answer(info, status, obj):
+        headers = [("x-amzn-RequestId", str(uuid.uuid4())),
+                   ("Content-Type", info.header("Content-Type", "application/x-amz-json-1.1"))]
+        return status, headers, json.dumps(obj).encode()
+
+    @staticmethod
+    def text(req, key, required, limit):
+        value = req.get(key)
+        if value is None and not required:
+            return None
+        if not isinstance(value, str) or not 1 <= len(value) <= limit:
+            raise ValueError("%s must be a string of 1 to %d characters" % (key, limit))
+        return value
+
+    def PutQueryDefinition(self, req):
+        name = self.text(req, "name", True, 255)
+        query = self.text(req, "queryString", True, 10000)
+        groups = req.get("logGroupNames", [])
+        if not isinstance(groups, list) or not all(isinstance(g, str) for g in groups):
+            raise ValueError("logGroupNames must be a list of strings")
+        qid = self.text(req, "queryDefinitionId", False, 256)
+        if qid is not None and qid not in self.defs:
+            raise LookupError("Query definition %s does not exist" % qid)
+        qid = qid or str(uuid.uuid4())
+        self.defs[qid] = {"queryDefinitionId": qid, "name": name, "queryString": query,
+                          "logGroupNames": groups, "queryLanguage": req.get("queryLanguage", "CWLI"),
+                          "lastModified": int(time.time() * 1000)}
+        return {"queryDefinitionId": qid}
+
+    def DescribeQueryDefinitions(self, req):
+        prefix = self.text(req, "queryDefinitionNamePrefix", False, 255) or ""
+        limit = int(req.get("maxResults", 1000))
+        start = int(req.get("nextToken") or 0)
+        found = sorted((d for d in self.defs.values() if d["name"].startswith(prefix)),
+                       key=lambda d: (d["name"], d["queryDefinitionId"]))
+        out = {"queryDefinitions": found[start:start + limit]}
+        if start + limit < len(found):
+            out["nextToken"] = str(start + limit)
+        return out
+
+    def DeleteQueryDefinition(self, req):
+        qid = self.text(req, "queryDefinitionId", True, 256)
+        if self.defs.pop(qid, None) is None:
+            raise LookupError("Query definition %s does not exist" % qid)
+        return {"success": True}
+
+
+# --------------------------------------------------------------------------
 # Server and request handler
 # --------------------------------------------------------------------------
 
@@ -409,6 +516,10 @@ class ProxyServer(http.server.ThreadingHTTPServer):
         # Callbacks f(info, status, headers, body) run for every forwarded
         # request once moto has answered, before the client gets the response.
         self.after_forward = []
+        # Callbacks f(info) -> (status, headers, body) or None, tried in order
+        # before forwarding: the first answer is sent instead of moto's.
+        self.query_definitions = LogsQueryDefinitions()
+        self.local_ops = [self.query_definitions.handle]
         # (method, path) -> f(request body) -> (status, JSON-able object)
         self.control_routes = {
             ("GET", "/_sandbox/health"): lambda body: (200, {"ok": True}),
@@ -516,6 +627,7 @@ class ProxyHandler(http.server.BaseHTTPRequestHandler):
     def handle_proxy(self):
         body = self.read_body()
         info = classify(self.command, self.path, self.headers, body)
+        info.client_ip = self.client_address[0]
         rule = self.server.faults.pick(info)
         kind = rule.kind if rule else None
         self.server.stats.count(info, kind)
@@ -527,6 +639,9 @@ class ProxyHandler(http.server.BaseHTTPRequestHandler):
         if kind in ERRORS:
             status, headers, err_body = error_response(kind, info, rule.skew_s)
             self.log_message("%s %s -> %d fault=%s", info.method, info.label, status, kind)
+            if kind == "denied":
+                info.fault = kind
+                self.run_hooks(info, status, headers, err_body)
             self.send_all(status, headers, err_body)
             return
         if kind == "reset":
@@ -536,6 +651,13 @@ class ProxyHandler(http.server.BaseHTTPRequestHandler):
         if kind == "slow":
             time.sleep(rule.delay_ms / 1000.0)
 
+        for local in self.server.local_ops:
+            answer = local(info)
+            if answer is not None:
+                self.log_message("%s %s -> %d (local)", info.method, info.label, answer[0])
+                self.send_all(*answer)
+                return
+
         try:
             status, reason, headers, resp_body = self.forward(info, body)
         except (OSError, http.client.HTTPException) as exc:
@@ -544,11 +666,7 @@ class ProxyHandler(http.server.BaseHTTPRequestHandler):
             self.send_json(502, {"ok": False, "error": "upstream error: %s" % exc})
             return
         self.server.stats.count_forward(True)
-        for hook in self.server.after_forward:
-            try:
-                hook(info, status, headers, resp_body)
-            except Exception as exc:  # a broken hook must not break the proxy
-                self.log_message("after_forward hook %r failed: %r", hook, exc)
+        self.run_hooks(info, status, headers, resp_body)
 
         self.log_message("%s %s -> %d%s", info.method, info.label, status,
                          " fault=" + kind if kind else "")
@@ -565,6 +683,13 @@ class ProxyHandler(http.server.BaseHTTPRequestHandler):
             self.send_all(status, relayed, b"", reason, declared_length=length)
         else:
             self.send_all(status, relayed, resp_body, reason)
+
+    def run_hooks(self, info, status, headers, body):
+        for hook in self.server.after_forward:
+            try:
+                hook(info, status, headers, body)
+            except Exception as exc:  # a broken hook must not break the proxy
+                self.log_message("after_forward hook %r failed: %r", hook, exc)
 
     def forward(self, info, body):
         """Send the request to moto unchanged; return (status, reason, headers, body)."""
@@ -592,6 +717,7 @@ def main():
     parser.add_argument("--port", type=int, required=True)
     args = parser.parse_args()
     server = ProxyServer((args.host, args.port), args.upstream)
+    ctdeliver.install(server)
     sys.stderr.write("proxy: listening on http://%s:%d, upstream %s\n"
                      % (args.host, server.server_port, args.upstream))
     try:

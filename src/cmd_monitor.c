@@ -1,0 +1,579 @@
+/* s3watch monitor and s3watch alerts: the live engine as plain commands,
+ * in text or JSON lines for jq and SIEMs. */
+#include "config.h"
+
+#include <getopt.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "conf.h"
+#include "loop.h"
+#include "monitor.h"
+#include "rules.h"
+#include "setup.h"
+#include "statefile.h"
+#include "text.h"
+
+struct mon_cli {
+	const char	*cmd;
+	bool		 json;
+	bool		 follow;
+	bool		 resume;
+	bool		 quiet;		/* hits only */
+	bool		 silent;	/* no records at all */
+	const char	*since;
+	const char	*config;
+	const char	*group;
+	const char	*rules_dir;
+	char	       **sets;
+	size_t		 nsets;
+	int		 poll_ms;	/* 0: the tail's default */
+	int		 page_limit;
+	/* for alerts */
+	const char	*note;
+	bool		 all;
+	/* results */
+	bool		 done;
+	char		*error;
+};
+
+/* "90s", "15m", "1h", "7d" back from now, or an ISO time; epoch ms. */
+static int
+mon_since(const char *s, int64_t *out)
+{
+	struct tm tm;
+	char *end;
+	long long n;
+	int64_t unit;
+
+	n = strtoll(s, &end, 10);
+	if (end != s && n >= 0 && end[0] != '\0' && end[1] == '\0') {
+		switch (*end) {
+		case 's': unit = 1000; break;
+		case 'm': unit = 60 * 1000; break;
+		case 'h': unit = 3600 * 1000; break;
+		case 'd': unit = 86400 * 1000; break;
+		default: return -1;
+		}
+		*out = tail_clock_ms() - n * unit;
+		return 0;
+	}
+	memset(&tm, 0, sizeof tm);
+	end = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm);
+	if (end == NULL || (*end != '\0' && strcmp(end, "Z") != 0))
+		return -1;
+	*out = (int64_t)timegm(&tm) * 1000;
+	return 0;
+}
+
+/* user@host, for the acknowledgement journal. */
+static char *
+mon_who(void)
+{
+	struct passwd *pw = getpwuid(getuid());
+	char host[256];
+
+	if (gethostname(host, sizeof host) != 0)
+		strcpy(host, "localhost");
+	host[sizeof host - 1] = '\0';
+	return xasprintf("%s@%s", pw != NULL ? pw->pw_name : "unknown", host);
+}
+
+static void
+mon_json_str(struct json_object *o, const char *key, const char *v)
+{
+	char *safe;
+
+	if (v == NULL)
+		return;
+	/* Escapes and invalid UTF-8 never reach a terminal or a SIEM. */
+	safe = text_safe_str(v);
+	json_object_object_add(o, key, json_object_new_string(safe));
+	free(safe);
+}
+
+static void
+mon_print_record_json(const struct monitor_record *r)
+{
+	struct json_object *o = json_object_new_object(), *hits, *h;
+	size_t i;
+
+	if (r->malformed) {
+		json_object_object_add(o, "malformed",
+		    json_object_new_boolean(true));
+		mon_json_str(o, "why", r->why);
+		json_object_object_add(o, "bytes",
+		    json_object_new_int64((int64_t)r->len));
+	}
+	mon_json_str(o, "time", r->time);
+	mon_json_str(o, "eventID", r->event_id);
+	mon_json_str(o, "event", r->name);
+	mon_json_str(o, "source", r->source);
+	mon_json_str(o, "principal", r->principal);
+	mon_json_str(o, "sourceIP", r->source_ip);
+	mon_json_str(o, "bucket", r->bucket);
+	mon_json_str(o, "key", r->key);
+	mon_json_str(o, "error", r->error_code);
+	mon_json_str(o, "userAgent", r->user_agent);
+	json_object_object_add(o, "lag_ms", json_object_new_int64(
+	    r->ingestion > 0 ? r->ingestion - r->timestamp : 0));
+	hits = json_object_new_array();
+	for (i = 0; i < r->nhits; i++) {
+		h = json_object_new_object();
+		mon_json_str(h, "rule", r->hits[i].rule);
+		mon_json_str(h, "severity",
+		    rules_severity_name(r->hits[i].severity));
+		json_object_array_add(hits, h);
+	}
+	json_object_object_add(o, "hits", hits);
+	printf("%s\n", json_object_to_json_string_ext(o,
+	    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(o);
+}
+
+static void
+mon_print_record_text(const struct monitor_record *r)
+{
+	char *f[7];
+	const char *raw[7] = { r->time, r->name, r->principal, r->source_ip,
+	    r->bucket, r->key, r->error_code };
+	size_t i;
+
+	if (r->malformed) {
+		f[0] = text_safe_str(r->why);
+		printf("!! malformed event (%zu bytes): %s\n", r->len, f[0]);
+		free(f[0]);
+		return;
+	}
+	for (i = 0; i < 7; i++)
+		f[i] = text_safe_str(raw[i] != NULL ? raw[i] : "-");
+	printf("%-20s %-22s %-40s %-15s %s/%s %s", f[0], f[1], f[2], f[3],
+	    f[4], f[5], raw[6] != NULL ? f[6] : "ok");
+	for (i = 0; i < r->nhits; i++)
+		printf("%s%s:%s", i == 0 ? "  << " : " ",
+		    rules_severity_name(r->hits[i].severity), r->hits[i].rule);
+	printf("\n");
+	for (i = 0; i < 7; i++)
+		free(f[i]);
+}
+
+static void
+mon_on_event(enum monitor_event kind, const struct monitor_record *r,
+    const struct alert *a, const char *text, void *arg)
+{
+	struct mon_cli *cli = arg;
+	char *safe;
+
+	switch (kind) {
+	case MONITOR_RECORD:
+		if (cli->silent || (cli->quiet && r->nhits == 0 &&
+		    !r->malformed))
+			break;
+		if (cli->json)
+			mon_print_record_json(r);
+		else
+			mon_print_record_text(r);
+		fflush(stdout);
+		break;
+	case MONITOR_WARNING:
+		safe = text_safe_str(text);
+		fprintf(stderr, "s3watch %s: %s\n", cli->cmd, safe);
+		free(safe);
+		break;
+	case MONITOR_ALERT:
+	case MONITOR_ACK:
+	case MONITOR_HEALTH:
+		(void)a;
+		break;
+	}
+}
+
+/* The names the engine needs: from the configuration and the ledger. */
+static int
+mon_names(struct mon_cli *cli, const struct cmd_globals *g,
+    struct aws_client **cp, struct conf **confp, char **group, char **topic,
+    char **rules_dir)
+{
+	struct cmd_globals gl = *g;
+	struct setup *s;
+	struct conf *conf = conf_new();
+	char *path, *cause = NULL;
+	size_t i;
+	int rc = EXIT_OK;
+
+	path = cli->config != NULL ? xstrdup(cli->config) : conf_default_path();
+	if (path != NULL && conf_load(conf, path, &cause) != 0)
+		rc = cmd_error(cli->cmd, EXIT_CONFIG, "%s", cause);
+	free(path);
+	for (i = 0; rc == EXIT_OK && i < cli->nsets; i++)
+		if (conf_set(conf, cli->sets[i], &cause) != 0)
+			rc = cmd_error(cli->cmd, EXIT_USAGE, "%s", cause);
+	free(cause);
+	cause = NULL;
+	if (rc != EXIT_OK) {
+		conf_free(conf);
+		return rc;
+	}
+	if (gl.aws.region == NULL && *conf_str(conf, CONF_REGION) != '\0')
+		gl.aws.region = conf_str(conf, CONF_REGION);
+	if ((*cp = cmd_client(cli->cmd, &gl)) == NULL) {
+		conf_free(conf);
+		return EXIT_CONFIG;
+	}
+	if ((s = setup_new(*cp, conf, NULL, NULL, NULL, &cause)) == NULL ||
+	    setup_identify(s, &cause) != 0) {
+		rc = cmd_error(cli->cmd, EXIT_CONFIG, "%s", cause);
+		free(cause);
+		setup_free(s);
+		cmd_client_free(*cp);
+		conf_free(conf);
+		return rc;
+	}
+	*group = xstrdup(cli->group != NULL ? cli->group :
+	    setup_name(s, "log_group"));
+	*topic = xstrdup(setup_name(s, "topic_arn"));
+	*rules_dir = cli->rules_dir != NULL ? xstrdup(cli->rules_dir) :
+	    *conf_str(conf, CONF_RULES_DIR) != '\0' ?
+	    xstrdup(conf_str(conf, CONF_RULES_DIR)) : rules_default_dir();
+	setup_free(s);
+	*confp = conf;
+	return EXIT_OK;
+}
+
+static struct monitor *
+mon_open(struct mon_cli *cli, struct aws_client *c, struct conf *conf,
+    const char *group, const char *topic, const char *rules_dir,
+    char *who, int *rc)
+{
+	struct monitor_options o;
+	struct monitor *m;
+	char *cause = NULL, *state;
+
+	memset(&o, 0, sizeof o);
+	if ((state = statefile_dir(&cause)) == NULL) {
+		*rc = cmd_error(cli->cmd, EXIT_CONFIG, "%s", cause);
+		free(cause);
+		return NULL;
+	}
+	o.group = group;
+	o.topic_arn = topic;
+	o.rules_dir = rules_dir;
+	o.allowed_cidrs = conf_list(conf, CONF_ALLOWED_CIDRS,
+	    &o.nallowed_cidrs);
+	o.state_dir = state;
+	o.resume = cli->resume;
+	o.who = who;
+	o.tail.group = group;
+	o.tail.follow = cli->follow;
+	o.tail.min_interval_ms = cli->poll_ms;
+	o.tail.min_gap_ms = cli->poll_ms > 0 && cli->poll_ms < 250 ?
+	    cli->poll_ms : 0;
+	o.tail.page_limit = cli->page_limit;
+	if (mon_since(cli->since != NULL ? cli->since : "1h",
+	    &o.tail.since_ms) != 0) {
+		*rc = cmd_error(cli->cmd, EXIT_USAGE, "--since '%s': give a "
+		    "duration such as 90s, 15m, 1h or 7d, or a time such as "
+		    "2026-11-24T10:00:00Z", cli->since);
+		free(state);
+		return NULL;
+	}
+	if ((m = monitor_new(c, &o, mon_on_event, cli, &cause)) == NULL) {
+		*rc = cmd_error(cli->cmd, EXIT_CONFIG, "%s", cause);
+		free(cause);
+	}
+	free(state);
+	return m;
+}
+
+/* Runs the monitor until caught up (or, following, until a signal). */
+static int
+mon_run(struct mon_cli *cli, struct aws_client *c, struct monitor *m)
+{
+	struct loop *l = aws_client_loop(c);
+	const struct tail_health *h;
+	char *cause = NULL;
+	int rc = EXIT_OK, sig;
+
+	loop_catch_signals(l);
+	monitor_start(m);
+	while (!monitor_done(m)) {
+		loop_run_once(l, 1000);
+		if ((sig = loop_take_signal(l)) == SIGINT || sig == SIGTERM ||
+		    sig == SIGHUP) {
+			monitor_stop(m);
+			break;
+		}
+	}
+	/* Let the last page finish, so the checkpoint matches the output. */
+	while (!monitor_done(m))
+		loop_run_once(l, 1000);
+	if (monitor_save(m, &cause) != 0) {
+		rc = cmd_error(cli->cmd, EXIT_FAIL, "%s", cause);
+		free(cause);
+	}
+	h = monitor_health(m);
+	if (h->last_error != NULL && h->events == 0 && !cli->follow)
+		rc = cmd_error(cli->cmd, EXIT_FAIL, "%s", h->last_error);
+	return rc;
+}
+
+static void
+mon_stats(struct mon_cli *cli, struct monitor *m)
+{
+	const struct monitor_stats *st = monitor_stats(m);
+	const struct tail_health *h = monitor_health(m);
+
+	if (cli->json)
+		return;
+	fprintf(stderr, "%llu events, %llu rule hits, %llu malformed, %llu "
+	    "duplicates dropped, %llu calls, %llu throttled; %zu open "
+	    "alerts\n", (unsigned long long)st->records,
+	    (unsigned long long)st->hits, (unsigned long long)st->malformed,
+	    (unsigned long long)(st->duplicates + h->duplicates),
+	    (unsigned long long)h->calls, (unsigned long long)h->throttled,
+	    alerts_open(monitor_alerts(m)));
+}
+
+static int
+mon_parse(struct mon_cli *cli, int argc, char **argv, const char *usage,
+    bool alerts)
+{
+	static const struct option opts[] = {
+		{ "since", required_argument, NULL, 'S' },
+		{ "follow", no_argument, NULL, 'f' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "hits", no_argument, NULL, 'H' },
+		{ "no-resume", no_argument, NULL, 'R' },
+		{ "group", required_argument, NULL, 'g' },
+		{ "rules", required_argument, NULL, 'r' },
+		{ "config", required_argument, NULL, 'c' },
+		{ "set", required_argument, NULL, 's' },
+		{ "note", required_argument, NULL, 'n' },
+		{ "all", no_argument, NULL, 'a' },
+		{ "poll", required_argument, NULL, 'P' },
+		{ "page-limit", required_argument, NULL, 'L' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	char *end;
+	long n;
+	int ch;
+
+	optind = 0;	/* GNU getopt: start afresh, permuting */
+	while ((ch = getopt_long(argc, argv, "fh", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'S': cli->since = optarg; break;
+		case 'f': cli->follow = true; break;
+		case 'j': cli->json = true; break;
+		case 'H': cli->quiet = true; break;
+		case 'R': cli->resume = false; break;
+		case 'g': cli->group = optarg; break;
+		case 'r': cli->rules_dir = optarg; break;
+		case 'c': cli->config = optarg; break;
+		case 'n': cli->note = optarg; break;
+		case 'a': cli->all = true; break;
+		case 'P':
+		case 'L':
+			n = strtol(optarg, &end, 10);
+			if (*optarg == '\0' || *end != '\0' || n < 1 ||
+			    n > (ch == 'P' ? 600000 : 10000))
+				return cmd_error(cli->cmd, EXIT_USAGE, "--%s '%s' "
+				    "is not a number in range", ch == 'P' ?
+				    "poll" : "page-limit", optarg);
+			if (ch == 'P')
+				cli->poll_ms = (int)n;
+			else
+				cli->page_limit = (int)n;
+			break;
+		case 's':
+			cli->sets = xreallocarray(cli->sets, cli->nsets + 1,
+			    sizeof *cli->sets);
+			cli->sets[cli->nsets++] = optarg;
+			break;
+		case 'h':
+			printf("usage: %s\n", usage);
+			return -1;
+		default:
+			return cmd_error(cli->cmd, EXIT_USAGE, "unknown option "
+			    "'%s' (usage: %s)", argv[optind - 1], usage);
+		}
+	}
+	(void)alerts;
+	return EXIT_OK;
+}
+
+int
+cmd_monitor(int argc, char **argv, const struct cmd_globals *g)
+{
+	static const char usage[] = "s3watch monitor [--since 1h] [--follow] "
+	    "[--json] [--hits] [--no-resume] [--group G] [--rules DIR] "
+	    "[--poll MS] [--page-limit N]";
+	struct mon_cli cli = { .cmd = "monitor", .resume = true };
+	struct aws_client *c = NULL;
+	struct conf *conf = NULL;
+	struct monitor *m;
+	char *group = NULL, *topic = NULL, *rules_dir = NULL, *who = mon_who();
+	int rc;
+
+	if ((rc = mon_parse(&cli, argc, argv, usage, false)) != EXIT_OK) {
+		rc = rc < 0 ? EXIT_OK : rc;
+		goto out;
+	}
+	if (optind != argc) {
+		rc = cmd_error("monitor", EXIT_USAGE, "usage: %s", usage);
+		goto out;
+	}
+	if ((rc = mon_names(&cli, g, &c, &conf, &group, &topic,
+	    &rules_dir)) != EXIT_OK)
+		goto out;
+	if ((m = mon_open(&cli, c, conf, group, topic, rules_dir, who,
+	    &rc)) != NULL) {
+		rc = mon_run(&cli, c, m);
+		mon_stats(&cli, m);
+		monitor_free(m);
+	}
+	cmd_client_free(c);
+	conf_free(conf);
+out:
+	free(cli.sets);
+	free(group);
+	free(topic);
+	free(rules_dir);
+	free(who);
+	return rc;
+}
+
+static void
+mon_done(const char *error, void *arg)
+{
+	struct mon_cli *cli = arg;
+
+	cli->done = true;
+	if (error != NULL)
+		cli->error = xstrdup(error);
+}
+
+static void
+mon_print_alert(const struct mon_cli *cli, const struct alert *a)
+{
+	struct json_object *o;
+	char *f[5];
+	size_t i;
+
+	if (cli->json) {
+		o = alerts_record(a);
+		printf("%s\n", json_object_to_json_string_ext(o,
+		    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+		json_object_put(o);
+		return;
+	}
+	f[0] = text_safe_str(a->rule);
+	f[1] = text_safe_str(a->key);
+	f[2] = text_safe_str(a->last_seen);
+	f[3] = text_safe_str(a->ack_who);
+	f[4] = text_safe_str(a->ack_note);
+	printf("%s %-8s %-28s %6llu %-20s %s%s%s%s%s\n", a->id,
+	    rules_severity_name(a->severity), f[0],
+	    (unsigned long long)a->count, f[2], f[1],
+	    a->acked ? "  [acked by " : "", a->acked ? f[3] : "",
+	    a->acked && *f[4] != '\0' ? ": " : "", a->acked ? f[4] : "");
+	if (a->acked)
+		printf("]\n");
+	for (i = 0; i < 5; i++)
+		free(f[i]);
+}
+
+int
+cmd_alerts(int argc, char **argv, const struct cmd_globals *g)
+{
+	static const char usage[] = "s3watch alerts list [--all] [--json] | "
+	    "ack ID [--note TEXT] | publish ID | test-publish";
+	struct mon_cli cli = { .cmd = "alerts", .resume = true };
+	struct aws_client *c = NULL;
+	struct conf *conf = NULL;
+	struct monitor *m = NULL;
+	struct alerts *t;
+	struct alert *a = NULL;
+	char *group = NULL, *topic = NULL, *rules_dir = NULL, *who = mon_who();
+	char *cause = NULL;
+	const char *verb;
+	size_t i;
+	int rc;
+
+	if ((rc = mon_parse(&cli, argc, argv, usage, true)) != EXIT_OK) {
+		rc = rc < 0 ? EXIT_OK : rc;
+		goto out;
+	}
+	verb = optind < argc ? argv[optind] : "list";
+	if ((strcmp(verb, "ack") == 0 || strcmp(verb, "publish") == 0) ?
+	    optind + 2 != argc : (strcmp(verb, "list") == 0 ||
+	    strcmp(verb, "test-publish") == 0) ? optind + 1 < argc : true) {
+		rc = cmd_error("alerts", EXIT_USAGE, "usage: %s", usage);
+		goto out;
+	}
+	if ((rc = mon_names(&cli, g, &c, &conf, &group, &topic,
+	    &rules_dir)) != EXIT_OK)
+		goto out;
+	cli.json = cli.json && strcmp(verb, "list") == 0;
+	if ((m = mon_open(&cli, c, conf, group, topic, rules_dir, who,
+	    &rc)) == NULL)
+		goto done;
+	/* Catch up first (new hits, the team's acks), printing nothing. */
+	cli.silent = true;
+	cli.follow = false;
+	if ((rc = mon_run(&cli, c, m)) != EXIT_OK)
+		goto done;
+	t = monitor_alerts(m);
+	if (strcmp(verb, "list") == 0) {
+		for (i = 0; (a = alerts_at(t, i)) != NULL; i++)
+			if (cli.all || !a->acked)
+				mon_print_alert(&cli, a);
+		goto done;
+	}
+	if (strcmp(verb, "test-publish") != 0 &&
+	    (a = alerts_find(t, argv[optind + 1], &cause)) == NULL) {
+		rc = cmd_error("alerts", EXIT_FAIL, "%s", cause);
+		free(cause);
+		goto done;
+	}
+	if (strcmp(verb, "ack") == 0) {
+		if (monitor_ack(m, a, cli.note, mon_done, &cli, &cause) != 0) {
+			rc = cmd_error("alerts", EXIT_FAIL, "%s", cause);
+			free(cause);
+			goto done;
+		}
+	} else
+		monitor_publish(m, a, strcmp(verb, "test-publish") == 0,
+		    mon_done, &cli);
+	loop_run_until(aws_client_loop(c), &cli.done);
+	if (cli.error != NULL) {
+		char *safe = text_safe_str(cli.error);
+
+		rc = cmd_error("alerts", EXIT_FAIL, "%s: %s",
+		    strcmp(verb, "ack") == 0 ? "acknowledged locally, but not "
+		    "shared with the team" : "publish failed", safe);
+		free(safe);
+	} else if (strcmp(verb, "ack") == 0)
+		printf("acknowledged %s (%s) as %s\n", a->id, a->rule, who);
+	else
+		printf("published %s to %s\n", a != NULL ? a->id : "a test "
+		    "alert", topic);
+done:
+	monitor_free(m);
+	cmd_client_free(c);
+	conf_free(conf);
+out:
+	free(cli.sets);
+	free(cli.error);
+	free(group);
+	free(topic);
+	free(rules_dir);
+	free(who);
+	return rc;
+}

@@ -1,0 +1,143 @@
+/* The append-only journal. */
+#include "config.h"
+
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "journal.h"
+#include "xalloc.h"
+
+#define JOURNAL_MAX_LINE	(1024 * 1024)
+
+struct journal {
+	char	*path;
+	int	 fd;
+	size_t	 records;
+	size_t	 skipped;
+};
+
+static void
+journal_replay(struct journal *j, const char *data, size_t len, journal_fn fn,
+    void *arg)
+{
+	struct json_object *o;
+	const char *p = data, *end = data + len, *nl;
+	struct json_tokener *tok = json_tokener_new();
+	size_t n;
+
+	while (p < end) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		n = nl != NULL ? (size_t)(nl - p) : (size_t)(end - p);
+		json_tokener_reset(tok);
+		o = n > 0 && n <= JOURNAL_MAX_LINE ?
+		    json_tokener_parse_ex(tok, p, (int)n) : NULL;
+		if (o != NULL && json_object_is_type(o, json_type_object) &&
+		    json_tokener_get_parse_end(tok) == n) {
+			j->records++;
+			if (fn != NULL)
+				fn(o, arg);
+		} else if (n > 0)
+			j->skipped++;
+		json_object_put(o);
+		p += n + 1;
+	}
+	json_tokener_free(tok);
+}
+
+struct journal *
+journal_open(const char *path, journal_fn fn, void *arg, char **cause)
+{
+	struct journal *j;
+	struct buf b = { 0 };
+	int fd;
+
+	fd = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+	if (fd < 0 || fchmod(fd, 0600) != 0) {
+		*cause = xasprintf("cannot open the journal %s: %s", path,
+		    strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return NULL;
+	}
+	if (buf_read_fd(&b, fd, (size_t)1 << 30) != 0) {
+		*cause = xasprintf("cannot read the journal %s: %s", path,
+		    strerror(errno));
+		close(fd);
+		buf_free(&b);
+		return NULL;
+	}
+	j = xcalloc(1, sizeof *j);
+	j->path = xstrdup(path);
+	j->fd = fd;
+	journal_replay(j, b.data != NULL ? b.data : "", b.len, fn, arg);
+	/* A record cut short by a crash must not swallow the next one. */
+	if (b.len > 0 && b.data[b.len - 1] != '\n' &&
+	    write(fd, "\n", 1) != 1) {
+		*cause = xasprintf("cannot repair the journal %s: %s", path,
+		    strerror(errno));
+		journal_close(j);
+		j = NULL;
+	}
+	buf_free(&b);
+	return j;
+}
+
+void
+journal_close(struct journal *j)
+{
+	if (j == NULL)
+		return;
+	close(j->fd);
+	free(j->path);
+	free(j);
+}
+
+int
+journal_append(struct journal *j, struct json_object *o, char **cause)
+{
+	const char *text = json_object_to_json_string_ext(o,
+	    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
+	char *line = xasprintf("%s\n", text);
+	size_t len = strlen(line), off = 0;
+	ssize_t n;
+
+	/* One write for the line: O_APPEND keeps concurrent writers whole. */
+	while (off < len) {
+		n = write(j->fd, line + off, len - off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			*cause = xasprintf("cannot write the journal %s: %s",
+			    j->path, strerror(errno));
+			free(line);
+			return -1;
+		}
+		off += (size_t)n;
+	}
+	free(line);
+	if (fsync(j->fd) != 0) {
+		*cause = xasprintf("cannot fsync the journal %s: %s", j->path,
+		    strerror(errno));
+		return -1;
+	}
+	j->records++;
+	return 0;
+}
+
+size_t
+journal_records(const struct journal *j)
+{
+	return j->records;
+}
+
+size_t
+journal_skipped(const struct journal *j)
+{
+	return j->skipped;
+}

@@ -1,0 +1,770 @@
+/* The live monitoring engine. */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "aws.h"
+#include "idset.h"
+#include "journal.h"
+#include "log.h"
+#include "loop.h"
+#include "monitor.h"
+#include "pattern.h"
+#include "statefile.h"
+#include "svc.h"
+
+#define MONITOR_SAVE_MS		5000
+#define MONITOR_CHECKPOINT_MAX	(64 * 1024 * 1024)
+
+/* The record fields, read with the pattern engine's fast reader. */
+enum {
+	F_ID, F_TIME, F_NAME, F_SOURCE, F_ARN, F_ISSUER, F_INVOKED, F_TYPE,
+	F_IP, F_BUCKET, F_KEY, F_ERROR, F_ERROR_MSG, F_AGENT, F_REGION,
+	F_COUNT
+};
+
+static const char *const monitor_paths[F_COUNT] = {
+	[F_ID] = "eventID",
+	[F_TIME] = "eventTime",
+	[F_NAME] = "eventName",
+	[F_SOURCE] = "eventSource",
+	[F_ARN] = "userIdentity.arn",
+	[F_ISSUER] = "userIdentity.sessionContext.sessionIssuer.arn",
+	[F_INVOKED] = "userIdentity.invokedBy",
+	[F_TYPE] = "userIdentity.type",
+	[F_IP] = "sourceIPAddress",
+	[F_BUCKET] = "requestParameters.bucketName",
+	[F_KEY] = "requestParameters.key",
+	[F_ERROR] = "errorCode",
+	[F_ERROR_MSG] = "errorMessage",
+	[F_AGENT] = "userAgent",
+	[F_REGION] = "awsRegion",
+};
+
+struct monitor_hits {
+	struct rules_hit	 v[MONITOR_MAX_HITS];
+	size_t			 n;
+};
+
+struct monitor {
+	struct aws_client	*client;
+	struct monitor_options	 o;
+	char			*group;
+	char			*topic_arn;
+	char			*who;
+	char			*state_dir;
+	monitor_fn		 fn;
+	void			*arg;
+
+	struct rules		*rules;
+	struct pattern_set	*fields;
+	struct pattern_event	*ev;
+	int			 field_ids[F_COUNT];
+	struct tail		*tail;
+	struct idset		*ct_seen;	/* CloudTrail eventIDs */
+	struct alerts		*alerts;
+	struct journal		*journal;
+	struct monitor_stats	 stats;
+
+	struct loop_timer	*save_timer;
+	bool			 dirty;		/* unsaved progress */
+	bool			 ack_stream_made;
+	int			 in_flight;	/* acks and publishes */
+};
+
+static char *
+monitor_path(const struct monitor *m, const char *name)
+{
+	return xasprintf("%s/%s", m->state_dir, name);
+}
+
+static void
+monitor_emit(struct monitor *m, enum monitor_event kind,
+    const struct monitor_record *r, const struct alert *a, const char *text)
+{
+	if (m->fn != NULL)
+		m->fn(kind, r, a, text, m->arg);
+}
+
+static void
+monitor_warn(struct monitor *m, const char *fmt, ...) ATTR_FORMAT(2, 3);
+static void
+monitor_warn(struct monitor *m, const char *fmt, ...)
+{
+	va_list ap;
+	char *text;
+
+	va_start(ap, fmt);
+	text = xvasprintf(fmt, ap);
+	va_end(ap);
+	monitor_emit(m, MONITOR_WARNING, NULL, NULL, text);
+	free(text);
+}
+
+/* --- journal and checkpoint ------------------------------------------- */
+
+static void
+monitor_on_journal(struct json_object *o, void *arg)
+{
+	struct monitor *m = arg;
+
+	alerts_apply(m->alerts, o);
+}
+
+static void
+monitor_journal_write(struct monitor *m, struct json_object *rec)
+{
+	char *cause = NULL;
+
+	if (m->journal != NULL && journal_append(m->journal, rec, &cause) != 0) {
+		monitor_warn(m, "%s", cause);
+		free(cause);
+	}
+}
+
+static void
+monitor_add_hashes(struct json_object *o, const char *key, struct idset *s)
+{
+	struct json_object *a = json_object_new_array();
+	uint64_t *v = xcalloc(idset_count(s) + 1, sizeof *v);
+	char hex[17];
+	size_t i;
+
+	idset_export(s, v);
+	for (i = 0; i < idset_count(s); i++) {
+		snprintf(hex, sizeof hex, "%016llx", (unsigned long long)v[i]);
+		json_object_array_add(a, json_object_new_string(hex));
+	}
+	free(v);
+	json_object_object_add(o, key, a);
+}
+
+static void
+monitor_read_hashes(struct json_object *o, const char *key, struct idset *s)
+{
+	struct json_object *a;
+	size_t i, n;
+
+	if (!json_object_object_get_ex(o, key, &a) ||
+	    !json_object_is_type(a, json_type_array))
+		return;
+	n = json_object_array_length(a);
+	for (i = 0; i < n; i++)
+		idset_add_hash(s, strtoull(json_object_get_string(
+		    json_object_array_get_idx(a, i)), NULL, 16));
+}
+
+int
+monitor_save(struct monitor *m, char **cause)
+{
+	struct json_object *o;
+	const char *text;
+	char *path;
+	int rc;
+
+	if (m->state_dir == NULL)
+		return 0;
+	o = json_object_new_object();
+	json_object_object_add(o, "version", json_object_new_int(1));
+	json_object_object_add(o, "group", json_object_new_string(m->group));
+	json_object_object_add(o, "newest_ms", json_object_new_int64(
+	    tail_health(m->tail)->newest_ms));
+	monitor_add_hashes(o, "cloudwatch_ids", tail_seen(m->tail));
+	monitor_add_hashes(o, "cloudtrail_ids", m->ct_seen);
+	text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN);
+	path = monitor_path(m, "checkpoint.json");
+	rc = statefile_write(path, text, strlen(text), cause);
+	free(path);
+	json_object_put(o);
+	if (rc == 0 && rules_count(m->rules) > 0) {
+		path = monitor_path(m, "rules-state.json");
+		rc = rules_state_save(m->rules, path, cause);
+		free(path);
+	}
+	if (rc == 0)
+		m->dirty = false;
+	return rc;
+}
+
+/* A missing or foreign checkpoint starts afresh; a broken one says so. */
+static void
+monitor_load_checkpoint(struct monitor *m)
+{
+	struct json_object *o, *v;
+	char *path = monitor_path(m, "checkpoint.json"), *cause = NULL, *text;
+	size_t len;
+
+	text = statefile_read(path, MONITOR_CHECKPOINT_MAX, &len, &cause);
+	if (text == NULL) {
+		if (cause != NULL)
+			monitor_warn(m, "checkpoint ignored: %s", cause);
+		free(cause);
+		free(path);
+		return;
+	}
+	o = json_tokener_parse(text);
+	if (o == NULL || !json_object_object_get_ex(o, "group", &v) ||
+	    strcmp(json_object_get_string(v), m->group) != 0) {
+		if (o == NULL)
+			monitor_warn(m, "checkpoint ignored: %s is not JSON",
+			    path);
+	} else {
+		if (json_object_object_get_ex(o, "newest_ms", &v))
+			tail_resume(m->tail, json_object_get_int64(v));
+		monitor_read_hashes(o, "cloudwatch_ids", tail_seen(m->tail));
+		monitor_read_hashes(o, "cloudtrail_ids", m->ct_seen);
+	}
+	json_object_put(o);
+	free(text);
+	free(path);
+}
+
+static void
+monitor_autosave(void *arg)
+{
+	struct monitor *m = arg;
+	char *cause = NULL;
+
+	m->save_timer = NULL;
+	if (m->dirty && monitor_save(m, &cause) != 0) {
+		monitor_warn(m, "checkpoint: %s", cause);
+		free(cause);
+	}
+	m->save_timer = loop_timer_add(aws_client_loop(m->client),
+	    MONITOR_SAVE_MS, monitor_autosave, m);
+}
+
+/* --- events ------------------------------------------------------------- */
+
+static void
+monitor_on_hit(const struct rules_hit *h, void *arg)
+{
+	struct monitor_hits *hits = arg;
+	struct rules_hit *c;
+
+	if (hits->n == MONITOR_MAX_HITS)
+		return;
+	c = &hits->v[hits->n++];
+	c->rule = xstrdup(h->rule);
+	c->title = xstrdup(h->title);
+	c->severity = h->severity;
+	c->kind = h->kind;
+	c->event_id = xstrdup(h->event_id);
+	c->time = xstrdup(h->time);
+	c->principal = xstrdup(h->principal);
+	c->source_ip = xstrdup(h->source_ip);
+	c->action = xstrdup(h->action);
+	c->resource = xstrdup(h->resource);
+}
+
+static void
+monitor_hits_free(struct monitor_hits *hits)
+{
+	size_t i;
+
+	for (i = 0; i < hits->n; i++) {
+		free((char *)hits->v[i].rule);
+		free((char *)hits->v[i].title);
+		free((char *)hits->v[i].event_id);
+		free((char *)hits->v[i].time);
+		free((char *)hits->v[i].principal);
+		free((char *)hits->v[i].source_ip);
+		free((char *)hits->v[i].action);
+		free((char *)hits->v[i].resource);
+	}
+	hits->n = 0;
+}
+
+static void
+monitor_on_ack_event(struct monitor *m, const struct tail_event *te)
+{
+	struct json_object *o = json_tokener_parse(te->message), *v;
+	struct alert *a;
+	char *cause = NULL;
+	const char *who, *at;
+
+	if (o == NULL || !json_object_object_get_ex(o, "type", &v) ||
+	    strcmp(json_object_get_string(v), "ack") != 0 ||
+	    !json_object_object_get_ex(o, "id", &v)) {
+		json_object_put(o);
+		return;
+	}
+	m->stats.acks_seen++;
+	a = alerts_find(m->alerts, json_object_get_string(v), &cause);
+	free(cause);
+	who = json_object_object_get_ex(o, "who", &v) ?
+	    json_object_get_string(v) : "";
+	at = json_object_object_get_ex(o, "at", &v) ?
+	    json_object_get_string(v) : "";
+	/* Our own acks come back too: only news is journalled. */
+	if (a == NULL || !a->acked || strcmp(a->ack_who, who) != 0 ||
+	    strcmp(a->ack_at, at) != 0) {
+		alerts_apply(m->alerts, o);
+		monitor_journal_write(m, o);
+		a = alerts_find(m->alerts, json_object_get_string(
+		    json_object_object_get(o, "id")), &cause);
+		free(cause);
+		if (a != NULL)
+			monitor_emit(m, MONITOR_ACK, NULL, a, NULL);
+	}
+	json_object_put(o);
+}
+
+static void
+monitor_on_event(const struct tail_event *te, void *arg)
+{
+	struct monitor *m = arg;
+	struct monitor_record r;
+	struct monitor_hits hits = { .n = 0 };
+	char *cause = NULL, *copies[F_COUNT];
+	const char *v;
+	struct alert *a;
+	bool created;
+	size_t i;
+	int f;
+
+	m->dirty = true;
+	if (strcmp(te->stream, MONITOR_ACK_STREAM) == 0) {
+		monitor_on_ack_event(m, te);
+		return;
+	}
+	memset(&r, 0, sizeof r);
+	memset(copies, 0, sizeof copies);
+	r.stream = te->stream;
+	r.timestamp = te->timestamp;
+	r.ingestion = te->ingestion;
+	r.raw = te->message;
+	r.len = te->len;
+	m->stats.records++;
+	if (pattern_event_load(m->ev, te->message, te->len,
+	    PATTERN_WRAP_NONE, &cause) != 0) {
+		r.malformed = true;
+		r.why = cause;
+		m->stats.malformed++;
+		monitor_emit(m, MONITOR_RECORD, &r, NULL, NULL);
+		free(cause);
+		return;
+	}
+	for (f = 0; f < F_COUNT; f++) {
+		const struct pattern_value *pv;
+		size_t n;
+
+		pv = pattern_event_values(m->ev, m->field_ids[f], &n);
+		if (n > 0 && (pv[0].type == PATTERN_V_STRING ||
+		    pv[0].type == PATTERN_V_NUMBER))
+			copies[f] = xstrndup(pv[0].text, pv[0].len);
+	}
+	r.event_id = copies[F_ID];
+	r.time = copies[F_TIME];
+	r.name = copies[F_NAME];
+	r.source = copies[F_SOURCE];
+	r.principal = copies[F_ARN] != NULL ? copies[F_ARN] :
+	    copies[F_ISSUER] != NULL ? copies[F_ISSUER] :
+	    copies[F_INVOKED] != NULL ? copies[F_INVOKED] : copies[F_TYPE];
+	r.source_ip = copies[F_IP];
+	r.bucket = copies[F_BUCKET];
+	r.key = copies[F_KEY];
+	r.error_code = copies[F_ERROR];
+	r.error_message = copies[F_ERROR_MSG];
+	r.user_agent = copies[F_AGENT];
+	r.region = copies[F_REGION];
+	/* CloudTrail may deliver a record twice, in different CloudWatch
+	 * events. */
+	if ((v = r.event_id) != NULL && !idset_add(m->ct_seen, v, strlen(v))) {
+		m->stats.duplicates++;
+		goto out;
+	}
+	if (rules_eval(m->rules, te->message, te->len, PATTERN_WRAP_CLOUDTRAIL,
+	    monitor_on_hit, &hits, &cause) < 0) {
+		r.malformed = true;
+		r.why = cause;
+		m->stats.malformed++;
+	}
+	r.hits = hits.v;
+	r.nhits = hits.n;
+	m->stats.hits += hits.n;
+	monitor_emit(m, MONITOR_RECORD, &r, NULL, NULL);
+	for (i = 0; i < hits.n; i++) {
+		a = alerts_hit(m->alerts, &hits.v[i], &created);
+		if (created) {
+			struct json_object *rec = alerts_record(a);
+
+			monitor_journal_write(m, rec);
+			json_object_put(rec);
+		}
+		monitor_emit(m, MONITOR_ALERT, NULL, a, NULL);
+	}
+	free(cause);
+out:
+	monitor_hits_free(&hits);
+	for (f = 0; f < F_COUNT; f++)
+		free(copies[f]);
+}
+
+static void
+monitor_on_state(void *arg)
+{
+	struct monitor *m = arg;
+
+	monitor_emit(m, MONITOR_HEALTH, NULL, NULL, NULL);
+}
+
+/* --- life cycle ----------------------------------------------------------- */
+
+static void
+monitor_rule_error(const char *text, void *arg)
+{
+	struct monitor *m = arg;
+
+	monitor_warn(m, "rules: %s", text);
+}
+
+struct monitor *
+monitor_new(struct aws_client *c, const struct monitor_options *o,
+    monitor_fn fn, void *arg, char **cause)
+{
+	struct monitor *m = xcalloc(1, sizeof *m);
+	struct tail_options to = o->tail;
+	char *path;
+	int f;
+
+	m->client = c;
+	m->o = *o;
+	m->group = xstrdup(o->tail.group != NULL ? o->tail.group : o->group);
+	m->topic_arn = o->topic_arn != NULL ? xstrdup(o->topic_arn) : NULL;
+	m->who = xstrdup(o->who != NULL ? o->who : "unknown");
+	m->state_dir = o->state_dir != NULL ? xstrdup(o->state_dir) : NULL;
+	m->fn = fn;
+	m->arg = arg;
+	m->alerts = alerts_new();
+	m->ct_seen = idset_new(to.dedupe > 0 ? to.dedupe : 200000);
+
+	m->rules = rules_new();
+	if (o->nallowed_cidrs > 0 && rules_set_allowed_cidrs(m->rules,
+	    o->allowed_cidrs, o->nallowed_cidrs, cause) != 0)
+		goto fail;
+	if (o->rules_dir != NULL && rules_load_dir(m->rules, o->rules_dir,
+	    monitor_rule_error, m, cause) < 0)
+		goto fail;
+	m->fields = pattern_set_new();
+	for (f = 0; f < F_COUNT; f++)
+		m->field_ids[f] = pattern_set_want(m->fields, monitor_paths[f]);
+	m->ev = pattern_event_new(m->fields);
+
+	to.group = m->group;
+	m->tail = tail_new(c, &to, monitor_on_event, monitor_on_state, m);
+	if (m->state_dir != NULL) {
+		path = monitor_path(m, "journal.jsonl");
+		m->journal = journal_open(path, monitor_on_journal, m, cause);
+		free(path);
+		if (m->journal == NULL)
+			goto fail;
+		if (journal_skipped(m->journal) > 0)
+			monitor_warn(m, "journal: %zu damaged record(s) skipped",
+			    journal_skipped(m->journal));
+		if (o->resume)
+			monitor_load_checkpoint(m);
+		path = monitor_path(m, "rules-state.json");
+		if (rules_state_load(m->rules, path, cause) != 0) {
+			monitor_warn(m, "rules state ignored: %s", *cause);
+			free(*cause);
+			*cause = NULL;
+		}
+		free(path);
+	}
+	return m;
+fail:
+	monitor_free(m);
+	return NULL;
+}
+
+void
+monitor_free(struct monitor *m)
+{
+	if (m == NULL)
+		return;
+	if (m->save_timer != NULL)
+		loop_timer_cancel(aws_client_loop(m->client), m->save_timer);
+	tail_free(m->tail);
+	pattern_event_free(m->ev);
+	pattern_set_free(m->fields);
+	rules_free(m->rules);
+	idset_free(m->ct_seen);
+	alerts_free(m->alerts);
+	journal_close(m->journal);
+	free(m->group);
+	free(m->topic_arn);
+	free(m->who);
+	free(m->state_dir);
+	free(m);
+}
+
+void
+monitor_start(struct monitor *m)
+{
+	tail_start(m->tail);
+	if (m->state_dir != NULL && m->save_timer == NULL)
+		m->save_timer = loop_timer_add(aws_client_loop(m->client),
+		    MONITOR_SAVE_MS, monitor_autosave, m);
+}
+
+void
+monitor_stop(struct monitor *m)
+{
+	tail_stop(m->tail);
+	if (m->save_timer != NULL) {
+		loop_timer_cancel(aws_client_loop(m->client), m->save_timer);
+		m->save_timer = NULL;
+	}
+}
+
+bool
+monitor_done(const struct monitor *m)
+{
+	return tail_done(m->tail) && m->in_flight == 0;
+}
+
+struct alerts *
+monitor_alerts(struct monitor *m)
+{
+	return m->alerts;
+}
+
+const struct tail_health *
+monitor_health(const struct monitor *m)
+{
+	return tail_health(m->tail);
+}
+
+const struct monitor_stats *
+monitor_stats(const struct monitor *m)
+{
+	return &m->stats;
+}
+
+const struct rules *
+monitor_rules(const struct monitor *m)
+{
+	return m->rules;
+}
+
+/* --- acks and publishing ------------------------------------------------- */
+
+struct monitor_call {
+	struct monitor		*m;
+	monitor_done_fn		 done;
+	void			*arg;
+	char			*message;	/* ack: still to put */
+};
+
+static void
+monitor_call_end(struct monitor_call *mc, const char *error)
+{
+	mc->m->in_flight--;
+	if (mc->done != NULL)
+		mc->done(error, mc->arg);
+	free(mc->message);
+	free(mc);
+}
+
+static void
+monitor_on_ack_put(struct aws_response *resp, void *arg)
+{
+	struct monitor_call *mc = arg;
+
+	monitor_call_end(mc, resp->kind == AWS_OK ? NULL :
+	    aws_error_text(resp));
+	aws_response_free(resp);
+}
+
+static void
+monitor_put_ack(struct monitor_call *mc)
+{
+	struct logs_event ev;
+	struct aws_request *r;
+	char *cause = NULL;
+
+	ev.timestamp = tail_clock_ms();
+	ev.message = mc->message;
+	ev.stream = NULL;
+	ev.id = NULL;
+	ev.ingestion_time = 0;
+	r = logs_put_log_events(mc->m->group, MONITOR_ACK_STREAM, &ev, 1, NULL,
+	    &cause);
+	if (r == NULL) {
+		monitor_call_end(mc, cause);
+		free(cause);
+		return;
+	}
+	aws_send(mc->m->client, r, monitor_on_ack_put, mc);
+}
+
+static void
+monitor_on_stream_made(struct aws_response *resp, void *arg)
+{
+	struct monitor_call *mc = arg;
+
+	if (resp->kind == AWS_OK || (resp->code != NULL && strcmp(resp->code,
+	    "ResourceAlreadyExistsException") == 0)) {
+		mc->m->ack_stream_made = true;
+		aws_response_free(resp);
+		monitor_put_ack(mc);
+		return;
+	}
+	monitor_call_end(mc, aws_error_text(resp));
+	aws_response_free(resp);
+}
+
+static char *
+monitor_now_iso(void)
+{
+	char buf[32];
+	time_t now = time(NULL);
+	struct tm tm;
+
+	gmtime_r(&now, &tm);
+	strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	return xstrdup(buf);
+}
+
+int
+monitor_ack(struct monitor *m, struct alert *a, const char *note,
+    monitor_done_fn done, void *arg, char **cause)
+{
+	struct monitor_call *mc;
+	struct json_object *rec;
+	struct aws_request *r;
+	char *at = monitor_now_iso();
+
+	rec = alerts_ack_record(a, m->who, at, note);
+	if (m->journal != NULL && journal_append(m->journal, rec,
+	    cause) != 0) {
+		json_object_put(rec);
+		free(at);
+		return -1;
+	}
+	alerts_ack(a, m->who, at, note);
+	free(at);
+	monitor_emit(m, MONITOR_ACK, NULL, a, NULL);
+	mc = xcalloc(1, sizeof *mc);
+	mc->m = m;
+	mc->done = done;
+	mc->arg = arg;
+	mc->message = xstrdup(json_object_to_json_string_ext(rec,
+	    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(rec);
+	m->in_flight++;
+	if (m->ack_stream_made) {
+		monitor_put_ack(mc);
+		return 0;
+	}
+	if ((r = logs_create_log_stream(m->group, MONITOR_ACK_STREAM,
+	    cause)) == NULL) {
+		monitor_call_end(mc, *cause);
+		free(*cause);
+		*cause = NULL;
+		return 0;
+	}
+	aws_send(m->client, r, monitor_on_stream_made, mc);
+	return 0;
+}
+
+static void
+monitor_on_published(struct aws_response *resp, void *arg)
+{
+	struct monitor_call *mc = arg;
+	char *id = NULL, *cause = NULL;
+
+	if (sns_publish_parse(resp, &id, &cause) != 0)
+		monitor_call_end(mc, cause);
+	else
+		monitor_call_end(mc, NULL);
+	free(id);
+	free(cause);
+	aws_response_free(resp);
+}
+
+/* SNS subjects: printable ASCII, under 100 characters. */
+static char *
+monitor_subject(const char *fmt, ...) ATTR_FORMAT(1, 2);
+static char *
+monitor_subject(const char *fmt, ...)
+{
+	va_list ap;
+	char *s, *p;
+
+	va_start(ap, fmt);
+	s = xvasprintf(fmt, ap);
+	va_end(ap);
+	for (p = s; *p != '\0'; p++)
+		if ((unsigned char)*p < 0x20 || (unsigned char)*p > 0x7e)
+			*p = '?';
+	if (strlen(s) > 99)
+		s[99] = '\0';
+	return s;
+}
+
+void
+monitor_publish(struct monitor *m, const struct alert *a, bool test,
+    monitor_done_fn done, void *arg)
+{
+	struct monitor_call *mc;
+	struct sns_message msg;
+	struct json_object *body;
+	struct aws_request *r;
+	char *subject, *text, *cause = NULL, *now;
+
+	if (m->topic_arn == NULL) {
+		if (done != NULL)
+			done("no alert topic: run s3watch setup (step 7)", arg);
+		return;
+	}
+	now = monitor_now_iso();
+	if (a != NULL) {
+		body = alerts_record(a);
+		subject = monitor_subject("[s3watch%s] %s %s: %s", test ?
+		    " TEST" : "", rules_severity_name(a->severity), a->rule,
+		    a->title);
+	} else {
+		body = json_object_new_object();
+		json_object_object_add(body, "type",
+		    json_object_new_string("test"));
+		json_object_object_add(body, "text", json_object_new_string(
+		    "This is a test alert from s3watch: the alert path works. "
+		    "No action is needed."));
+		subject = monitor_subject("[s3watch TEST] alert path check");
+	}
+	json_object_object_add(body, "test", json_object_new_boolean(test));
+	json_object_object_add(body, "sent_by", json_object_new_string(m->who));
+	json_object_object_add(body, "sent_at", json_object_new_string(now));
+	free(now);
+	text = xstrdup(json_object_to_json_string_ext(body,
+	    JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(body);
+	/* Alerts are small, but their fields come from events. */
+	if (strlen(text) > SNS_MESSAGE_MAX)
+		text[SNS_MESSAGE_MAX - 1] = '\0';
+	memset(&msg, 0, sizeof msg);
+	msg.topic_arn = m->topic_arn;
+	msg.message = text;
+	msg.subject = subject;
+	r = sns_publish(&msg, &cause);
+	free(text);
+	free(subject);
+	if (r == NULL) {
+		if (done != NULL)
+			done(cause, arg);
+		free(cause);
+		return;
+	}
+	mc = xcalloc(1, sizeof *mc);
+	mc->m = m;
+	mc->done = done;
+	mc->arg = arg;
+	m->in_flight++;
+	aws_send(m->client, r, monitor_on_published, mc);
+}

@@ -1,0 +1,116 @@
+/* The live monitoring engine: follows the trail's log group (tail.h),
+ * runs every CloudTrail record through the rule engine (rules.h), folds
+ * hits into alerts (alerts.h), and keeps acknowledgements in a private
+ * journal and in the group's "s3watch-acks" stream, so every console of
+ * the team sees them.  A checkpoint lets a restart resume with no gap and
+ * no duplicate.
+ *
+ * Everything runs through the client's event loop; the console draws
+ * from the callbacks and the accessors.
+ *
+ * State files, in opts.state_dir (mode 0600): checkpoint.json (written
+ * atomically), journal.jsonl (append-only, fsync'd), rules-state.json.
+ *
+ * Ownership: the monitor borrows the client; records and alerts passed to
+ * the callback are borrowed for the call (alerts for the monitor's life). */
+#ifndef S3W_MONITOR_H
+#define S3W_MONITOR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "alerts.h"
+#include "rules.h"
+#include "tail.h"
+
+#define MONITOR_ACK_STREAM	"s3watch-acks"
+#define MONITOR_MAX_HITS	16
+
+struct aws_client;
+struct monitor;
+
+struct monitor_options {
+	const char		*group;
+	const char		*topic_arn;	/* NULL: publish refused */
+	const char		*rules_dir;
+	char *const		*allowed_cidrs;
+	size_t			 nallowed_cidrs;
+	const char		*state_dir;	/* NULL: no files at all */
+	bool			 resume;	/* start from the checkpoint */
+	const char		*who;		/* user@host for acks */
+	struct tail_options	 tail;		/* group/since/follow/tuning */
+};
+
+/* One event's fields, raw (frontends make them terminal-safe). */
+struct monitor_record {
+	const char		*event_id;
+	const char		*time;
+	const char		*name;		/* eventName */
+	const char		*source;	/* eventSource */
+	const char		*principal;
+	const char		*source_ip;
+	const char		*bucket;
+	const char		*key;
+	const char		*error_code;
+	const char		*error_message;
+	const char		*user_agent;
+	const char		*region;
+	const char		*stream;
+	int64_t			 timestamp;	/* ms */
+	int64_t			 ingestion;
+	const char		*raw;		/* the whole message */
+	size_t			 len;
+	bool			 malformed;
+	const char		*why;		/* malformed: the reason */
+	const struct rules_hit	*hits;
+	size_t			 nhits;
+};
+
+enum monitor_event {
+	MONITOR_RECORD,		/* record set */
+	MONITOR_ALERT,		/* alert opened or updated */
+	MONITOR_ACK,		/* alert acknowledged (here or elsewhere) */
+	MONITOR_HEALTH,		/* tail health changed */
+	MONITOR_WARNING,	/* text: a problem that did not stop us */
+};
+
+typedef void (*monitor_fn)(enum monitor_event, const struct monitor_record *,
+    const struct alert *, const char *text, void *arg);
+/* Completion of an async action: NULL error when it worked. */
+typedef void (*monitor_done_fn)(const char *error, void *arg);
+
+struct monitor_stats {
+	uint64_t	records;
+	uint64_t	malformed;
+	uint64_t	duplicates;	/* same CloudTrail eventID again */
+	uint64_t	hits;
+	uint64_t	acks_seen;	/* read back from the ack stream */
+};
+
+/* NULL with *cause when the rules or state cannot be loaded at all. */
+struct monitor	*monitor_new(struct aws_client *, const struct monitor_options *,
+		    monitor_fn, void *arg, char **cause);
+void		 monitor_free(struct monitor *);
+void		 monitor_start(struct monitor *);
+void		 monitor_stop(struct monitor *);
+/* Caught up (not following) or stopped, with no call in flight. */
+bool		 monitor_done(const struct monitor *);
+/* Saves the checkpoint and the rules' state. */
+int		 monitor_save(struct monitor *, char **cause);
+
+struct alerts			*monitor_alerts(struct monitor *);
+const struct tail_health	*monitor_health(const struct monitor *);
+const struct monitor_stats	*monitor_stats(const struct monitor *);
+const struct rules		*monitor_rules(const struct monitor *);
+
+/* Journal first (fsync), then the ack stream; done reports the stream
+ * write.  -1 with *cause when even the journal failed. */
+int		 monitor_ack(struct monitor *, struct alert *, const char *note,
+		    monitor_done_fn, void *arg, char **cause);
+/* Publishes an alert (test false) or a clearly marked test alert (alert
+ * NULL, test true) to the topic, within SNS's limits. */
+void		 monitor_publish(struct monitor *, const struct alert *,
+		    bool test, monitor_done_fn, void *arg);
+
+#endif

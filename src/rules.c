@@ -1,0 +1,724 @@
+/* The rule engine: the tables, allowed CIDRs and evaluating events.
+ * Loading rule packs is in rules_load.c; stateful memory (windows,
+ * histories, sequences) and the state file in rules_state.c;
+ * rules_internal.h is what they share. */
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <fnmatch.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "rules_internal.h"
+
+const char *const rules_severity_names[RULES_NSEVERITY] = {
+	[RULES_INFO] = "info",
+	[RULES_LOW] = "low",
+	[RULES_MEDIUM] = "medium",
+	[RULES_HIGH] = "high",
+	[RULES_CRITICAL] = "critical",
+};
+
+/* Rule kinds: the setting that selects each one, and what it needs. */
+const struct rules_kind_info rules_kinds[RULES_NKIND] = {
+	[RULES_PATTERN] = { "pattern", true, false },
+	[RULES_COUNT] = { "count", true, true },
+	[RULES_FIRST_SEEN] = { "first_seen", true, true },
+	[RULES_SEQUENCE] = { "sequence", false, true },
+};
+
+/* Fields every event is read for: the event paths behind them.  A derived
+ * field takes the first path present, in order.  Keys and values of
+ * stateful rules name these, or give a dotted event path. */
+const struct rules_field_info rules_fields[RF_COUNT] = {
+	[RF_EVENT_ID] = { "eventID", { "detail.eventID", "id" } },
+	[RF_TIME] = { "time", { "detail.eventTime", "time" } },
+	[RF_PRINCIPAL] = { "principal", { "detail.userIdentity.arn",
+	    "detail.userIdentity.invokedBy" } },
+	[RF_SOURCE_IP] = { "sourceIP", { "detail.sourceIPAddress" } },
+	[RF_EVENT_SOURCE] = { "eventSource", { "detail.eventSource",
+	    "source" } },
+	[RF_EVENT_NAME] = { "eventName", { "detail.eventName",
+	    "detail-type" } },
+	[RF_BUCKET] = { "bucket", { "detail.requestParameters.bucketName" } },
+	[RF_OBJECT_KEY] = { "key", { "detail.requestParameters.key" } },
+	[RF_RESOURCE_ARN] = { "resourceARN", { "detail.resources.ARN",
+	    "resources" } },
+	/* Names of the resource for control-plane calls of other services. */
+	[RF_RESOURCE_NAME] = { "resourceName", {
+	    "detail.requestParameters.name",
+	    "detail.requestParameters.trailName",
+	    "detail.requestParameters.logGroupName",
+	    "detail.requestParameters.functionName",
+	    "detail.requestParameters.topicArn",
+	    "detail.requestParameters.keyId",
+	    "detail.requestParameters.detectorId",
+	    "detail.requestParameters.rule" } },
+	[RF_ACCESS_KEY] = { "accessKey", { "detail.userIdentity.accessKeyId" } },
+	[RF_USER_AGENT] = { "userAgent", { "detail.userAgent" } },
+	[RF_ACCOUNT] = { "account", { "detail.userIdentity.accountId",
+	    "account" } },
+	[RF_PRINCIPAL_ID] = { "principalId",
+	    { "detail.userIdentity.principalId" } },
+	[RF_IDENTITY_TYPE] = { "identityType", { "detail.userIdentity.type" } },
+	[RF_FINDING_TYPE] = { "findingType", { "detail.type" } },
+	/* Computed in rules_field(), from the fields above. */
+	[RF_ACTION] = { "action", { NULL } },
+	[RF_RESOURCE] = { "resource", { NULL } },
+	[RF_UA_FAMILY] = { "userAgentFamily", { NULL } },
+};
+
+const char *
+rules_severity_name(enum rules_severity s)
+{
+	return (size_t)s < RULES_NSEVERITY ? rules_severity_names[s] : "?";
+}
+
+const char *
+rules_kind_name(enum rules_kind k)
+{
+	return (size_t)k < RULES_NKIND ? rules_kinds[k].name : "?";
+}
+
+/* --- CIDRs -------------------------------------------------------------- */
+
+int
+rules_cidr_parse(const char *s, struct rules_cidr *c)
+{
+	char addr[64], *end;
+	const char *slash = strchr(s, '/');
+	size_t n = slash != NULL ? (size_t)(slash - s) : strlen(s);
+	long bits;
+	int i;
+
+	if (n == 0 || n >= sizeof addr)
+		return -1;
+	memcpy(addr, s, n);
+	addr[n] = '\0';
+	memset(c, 0, sizeof *c);
+	if (inet_pton(AF_INET, addr, c->addr) == 1)
+		c->v6 = false;
+	else if (inet_pton(AF_INET6, addr, c->addr) == 1)
+		c->v6 = true;
+	else
+		return -1;
+	c->bits = c->v6 ? 128 : 32;
+	if (slash != NULL) {
+		errno = 0;
+		bits = strtol(slash + 1, &end, 10);
+		if (slash[1] == '\0' || *end != '\0' || errno != 0 || bits < 0 ||
+		    bits > c->bits)
+			return -1;
+		c->bits = (int)bits;
+	}
+	/* Clear host bits so that 10.1.2.3/8 means 10.0.0.0/8. */
+	for (i = c->bits; i < (c->v6 ? 128 : 32); i++)
+		c->addr[i / 8] &= (unsigned char)~(0x80 >> (i % 8));
+	return 0;
+}
+
+static bool
+rules_prefix_eq(const unsigned char *a, const unsigned char *b, int bits)
+{
+	int whole = bits / 8, rest = bits % 8;
+	unsigned char mask;
+
+	if (memcmp(a, b, (size_t)whole) != 0)
+		return false;
+	if (rest == 0)
+		return true;
+	mask = (unsigned char)(0xff << (8 - rest));
+	return ((a[whole] ^ b[whole]) & mask) == 0;
+}
+
+bool
+rules_cidr_contains(const struct rules_cidr *c, size_t n, const char *ip)
+{
+	unsigned char a[16];
+	bool v6;
+	size_t i;
+
+	if (inet_pton(AF_INET, ip, a) == 1)
+		v6 = false;
+	else if (inet_pton(AF_INET6, ip, a) == 1)
+		v6 = true;
+	else
+		return false;
+	for (i = 0; i < n; i++)
+		if (c[i].v6 == v6 && rules_prefix_eq(c[i].addr, a, c[i].bits))
+			return true;
+	return false;
+}
+
+/* Appends the part of prefix (v6, p/bits) that no allowed CIDR covers, as
+ * EventBridge pattern values: {"cidr":...} (whose mask must stay below the
+ * address width) or, for a single address, the exact IP literal. */
+static void
+rules_complement(struct buf *out, bool v6, unsigned char *p, int bits,
+    const struct rules_cidr *allowed, size_t n)
+{
+	int width = v6 ? 128 : 32;
+	bool overlap = false;
+	char text[INET6_ADDRSTRLEN];
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (allowed[i].v6 != v6)
+			continue;
+		if (allowed[i].bits <= bits &&
+		    rules_prefix_eq(allowed[i].addr, p, allowed[i].bits))
+			return;
+		if (allowed[i].bits > bits &&
+		    rules_prefix_eq(allowed[i].addr, p, bits))
+			overlap = true;
+	}
+	if (!overlap) {
+		inet_ntop(v6 ? AF_INET6 : AF_INET, p, text, sizeof text);
+		if (out->len > 1)
+			buf_addc(out, ',');
+		if (bits == width)
+			buf_printf(out, "\"%s\"", text);
+		else
+			buf_printf(out, "{\"cidr\":\"%s/%d\"}", text, bits);
+		return;
+	}
+	rules_complement(out, v6, p, bits + 1, allowed, n);
+	p[bits / 8] |= (unsigned char)(0x80 >> (bits % 8));
+	rules_complement(out, v6, p, bits + 1, allowed, n);
+	p[bits / 8] &= (unsigned char)~(0x80 >> (bits % 8));
+}
+
+char *
+rules_cidr_complement(const struct rules_cidr *allowed, size_t n)
+{
+	struct buf out = { NULL, 0, 0 };
+	unsigned char p[16];
+
+	buf_addc(&out, '[');
+	memset(p, 0, sizeof p);
+	rules_complement(&out, false, p, 0, allowed, n);
+	memset(p, 0, sizeof p);
+	rules_complement(&out, true, p, 0, allowed, n);
+	buf_addc(&out, ']');
+	return buf_take(&out);
+}
+
+/* --- the default pack --------------------------------------------------- */
+
+/* Run from a build tree, the binary sits next to a Makefile naming the
+ * source tree; its conf/rules.d is the pack to use. */
+static char *
+rules_build_tree_dir(void)
+{
+	char exe[PATH_MAX], line[PATH_MAX + 32], *slash, *dir = NULL, *v;
+	ssize_t n;
+	FILE *f;
+
+	if ((n = readlink("/proc/self/exe", exe, sizeof exe - 1)) <= 0)
+		return NULL;
+	exe[n] = '\0';
+	if ((slash = strrchr(exe, '/')) == NULL ||
+	    (size_t)(slash - exe) + sizeof "/Makefile" > sizeof exe)
+		return NULL;
+	strcpy(slash, "/Makefile");
+	if ((f = fopen(exe, "r")) == NULL)
+		return NULL;
+	while (fgets(line, sizeof line, f) != NULL) {
+		if (strncmp(line, "abs_top_srcdir = ", 17) != 0)
+			continue;
+		v = line + 17;
+		v[strcspn(v, "\n")] = '\0';
+		dir = xasprintf("%s/conf/rules.d", v);
+		if (access(dir, R_OK | X_OK) != 0) {
+			free(dir);
+			dir = NULL;
+		}
+		break;
+	}
+	fclose(f);
+	return dir;
+}
+
+char *
+rules_default_dir(void)
+{
+	const char *env = getenv("S3WATCH_RULES_DIR");
+	char *dir;
+
+	if (env != NULL && *env != '\0')
+		return xstrdup(env);
+	if ((dir = rules_build_tree_dir()) != NULL)
+		return dir;
+	return xstrdup(PKGDATADIR "/rules.d");
+}
+
+/* --- setup -------------------------------------------------------------- */
+
+struct rules *
+rules_new(void)
+{
+	struct rules *r = xcalloc(1, sizeof *r);
+	size_t i, j;
+
+	r->set = pattern_set_new();
+	r->seed = rules_random_seed();
+	for (i = 0; i < RF_COUNT; i++)
+		for (j = 0; j < RULES_FIELD_PATHS; j++)
+			r->field_ids[i][j] = rules_fields[i].paths[j] == NULL ?
+			    -1 : pattern_set_want(r->set, rules_fields[i].paths[j]);
+	/* The seed rule's default: the allow-list the brief starts from. */
+	r->ncidrs = 1;
+	r->cidrs = xcalloc(1, sizeof *r->cidrs);
+	(void)rules_cidr_parse("10.0.0.0/8", r->cidrs);
+	return r;
+}
+
+void
+rules_rule_free(struct rule *ru)
+{
+	size_t i, j;
+
+	free(ru->id);
+	free(ru->title);
+	free(ru->pattern_text);
+	free(ru->description);
+	free(ru->where);
+	free(ru->file);
+	free(ru->suppress);
+	for (i = 0; i < ru->nprincipals; i++)
+		free(ru->principals[i]);
+	free(ru->principals);
+	for (i = 0; i < ru->nagents; i++)
+		free(ru->agents[i]);
+	free(ru->agents);
+	free(ru->cidrs);
+	for (i = 0; i < ru->nkey; i++)
+		free(ru->key[i].path);
+	free(ru->value.path);
+	for (i = 0; i < ru->nsteps; i++)
+		free(ru->steps[i].rules);
+	for (i = 0; i < ru->nsteps; i++) {
+		for (j = 0; ru->step_names[i][j] != NULL; j++)
+			free(ru->step_names[i][j]);
+		free(ru->step_names[i]);
+	}
+	rules_table_free(ru->table);
+	free(ru);
+}
+
+void
+rules_free(struct rules *r)
+{
+	size_t i;
+
+	if (r == NULL)
+		return;
+	for (i = 0; i < r->nrules; i++)
+		rules_rule_free(r->rules[i]);
+	free(r->rules);
+	free(r->cidrs);
+	free(r->matched);
+	free(r->mgen);
+	for (i = 0; i < RF_COUNT; i++)
+		buf_free(&r->fval[i]);
+	buf_free(&r->keybuf);
+	if (r->ev != NULL)
+		pattern_event_free(r->ev);
+	pattern_set_free(r->set);
+	free(r);
+}
+
+int
+rules_set_allowed_cidrs(struct rules *r, char *const *cidrs, size_t n,
+    char **cause)
+{
+	struct rules_cidr *c = xcalloc(n > 0 ? n : 1, sizeof *c);
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (rules_cidr_parse(cidrs[i], &c[i]) != 0) {
+			*cause = xasprintf("'%s' is not a CIDR (e.g. 10.0.0.0/8)",
+			    cidrs[i]);
+			free(c);
+			return -1;
+		}
+	}
+	free(r->cidrs);
+	r->cidrs = c;
+	r->ncidrs = n;
+	r->cidrs_fixed = true;
+	return 0;
+}
+
+size_t
+rules_count(const struct rules *r)
+{
+	return r->nrules;
+}
+
+const char *
+rules_id(const struct rules *r, size_t i)
+{
+	return i < r->nrules ? r->rules[i]->id : NULL;
+}
+
+enum rules_kind
+rules_kind_of(const struct rules *r, size_t i)
+{
+	return i < r->nrules ? r->rules[i]->kind : RULES_PATTERN;
+}
+
+uint64_t
+rules_hits(const struct rules *r, size_t i)
+{
+	return i < r->nrules ? r->rules[i]->hits : 0;
+}
+
+const char *
+rules_title(const struct rules *r, size_t i)
+{
+	return i < r->nrules ? r->rules[i]->title : NULL;
+}
+
+const char *
+rules_pattern_text(const struct rules *r, size_t i)
+{
+	return i < r->nrules ? r->rules[i]->pattern_text : NULL;
+}
+
+/* --- evaluation --------------------------------------------------------- */
+
+/* The first value of a wanted path, or NULL. */
+static const struct pattern_value *
+rules_value(const struct rules *r, int id)
+{
+	const struct pattern_value *v;
+	size_t n;
+
+	if (id < 0)
+		return NULL;
+	v = pattern_event_values(r->ev, id, &n);
+	return n > 0 ? v : NULL;
+}
+
+static void
+rules_put(struct buf *b, const struct pattern_value *v)
+{
+	if (v != NULL && v->type != PATTERN_V_NULL)
+		buf_add(b, v->text, v->len);
+}
+
+/* A field of the loaded event as text, "" when absent.  Computed once per
+ * event; borrowed until the next event. */
+const char *
+rules_field(struct rules *r, enum rules_field f)
+{
+	struct buf *b = &r->fval[f];
+	const struct pattern_value *v = NULL;
+	const char *s, *e;
+	size_t j;
+
+	if (r->fgen[f] == r->gen)
+		return b->data != NULL ? b->data : "";
+	r->fgen[f] = r->gen;
+	buf_reset(b);
+	buf_add(b, "", 0);
+	switch (f) {
+	case RF_ACTION:
+		s = rules_field(r, RF_EVENT_SOURCE);
+		/* s3.amazonaws.com:GetObject reads better as s3:GetObject. */
+		e = strstr(s, ".amazonaws.com");
+		if (strncmp(s, "aws.", 4) == 0)
+			s += 4;
+		if (e != NULL && e[14] == '\0')
+			buf_add(b, s, (size_t)(e - s));
+		else
+			buf_adds(b, s);
+		if (b->len > 0)
+			buf_addc(b, ':');
+		buf_adds(b, rules_field(r, RF_EVENT_NAME));
+		break;
+	case RF_RESOURCE:
+		if (*(s = rules_field(r, RF_BUCKET)) != '\0') {
+			buf_adds(b, s);
+			if (*(s = rules_field(r, RF_OBJECT_KEY)) != '\0')
+				buf_printf(b, "/%s", s);
+		} else if (*(s = rules_field(r, RF_RESOURCE_ARN)) != '\0')
+			buf_adds(b, s);
+		else
+			buf_adds(b, rules_field(r, RF_RESOURCE_NAME));
+		break;
+	case RF_UA_FAMILY:
+		/* "aws-cli/2.15.0 Python/3.11" -> "aws-cli"; "[S3Browser ...]"
+		 * -> "S3Browser". */
+		s = rules_field(r, RF_USER_AGENT);
+		s += strspn(s, "[ ");
+		buf_add(b, s, strcspn(s, "/ ]("));
+		break;
+	case RF_PRINCIPAL:
+		for (j = 0; j < RULES_FIELD_PATHS && v == NULL; j++)
+			v = rules_value(r, r->field_ids[f][j]);
+		if (v != NULL) {
+			rules_put(b, v);
+			break;
+		}
+		/* No ARN: anonymous callers, or AWS services. */
+		s = rules_field(r, RF_ACCOUNT);
+		if (strcmp(s, "anonymous") == 0 ||
+		    strcmp(rules_field(r, RF_PRINCIPAL_ID), "anonymous") == 0)
+			buf_adds(b, "anonymous");
+		else
+			buf_adds(b, rules_field(r, RF_PRINCIPAL_ID));
+		break;
+	default:
+		for (j = 0; j < RULES_FIELD_PATHS && v == NULL; j++)
+			v = rules_value(r, r->field_ids[f][j]);
+		rules_put(b, v);
+		break;
+	}
+	return b->data;
+}
+
+/* A key part or value as text: several values (under arrays) are joined
+ * with ','. */
+void
+rules_ref_text(struct rules *r, const struct rules_ref *ref, struct buf *out)
+{
+	const struct pattern_value *v;
+	size_t i, n;
+
+	if (ref->field >= 0) {
+		buf_adds(out, rules_field(r, (enum rules_field)ref->field));
+		return;
+	}
+	v = pattern_event_values(r->ev, ref->id, &n);
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			buf_addc(out, ',');
+		rules_put(out, &v[i]);
+	}
+}
+
+/* Seconds since the epoch of "2026-08-21T10:00:00Z" (fractions and
+ * offsets allowed); -1 if it isn't one. */
+/* n digits at s as a number, or -1. */
+static int
+rules_digits(const char *s, int n)
+{
+	int v = 0;
+
+	while (n-- > 0) {
+		if (*s < '0' || *s > '9')
+			return -1;
+		v = v * 10 + (*s++ - '0');
+	}
+	return v;
+}
+
+int64_t
+rules_parse_time(const char *s)
+{
+	/* Days before each month in a common year. */
+	static const int before[] = { 0, 31, 59, 90, 120, 151, 181, 212, 243,
+	    273, 304, 334 };
+	int y, mo, d, h, mi, sec, oh, om;
+	int64_t days, t;
+
+	if (strlen(s) < 20 || s[4] != '-' || s[7] != '-' || s[10] != 'T' ||
+	    s[13] != ':' || s[16] != ':')
+		return -1;
+	y = rules_digits(s, 4);
+	mo = rules_digits(s + 5, 2);
+	d = rules_digits(s + 8, 2);
+	h = rules_digits(s + 11, 2);
+	mi = rules_digits(s + 14, 2);
+	sec = rules_digits(s + 17, 2);
+	if (y < 1970 || mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 ||
+	    h > 23 || mi < 0 || mi > 59 || sec < 0 || sec > 60)
+		return -1;
+	s += 19;
+	if (*s == '.')
+		for (s++; isdigit((unsigned char)*s); s++)
+			;
+	/* Days since 1970 (proleptic Gregorian), leap days before y-mo. */
+	days = (int64_t)(y - 1970) * 365 + before[mo - 1] + d - 1 +
+	    ((y - 1) / 4 - 1969 / 4) - ((y - 1) / 100 - 1969 / 100) +
+	    ((y - 1) / 400 - 1969 / 400);
+	if (mo > 2 && (y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)))
+		days++;
+	t = days * 86400 + h * 3600 + mi * 60 + sec;
+	if (*s == 'Z' && s[1] == '\0')
+		return t;
+	if ((*s == '+' || *s == '-') && strlen(s) == 6 && s[3] == ':' &&
+	    (oh = rules_digits(s + 1, 2)) >= 0 &&
+	    (om = rules_digits(s + 4, 2)) >= 0)
+		return *s == '+' ? t - oh * 3600 - om * 60 :
+		    t + oh * 3600 + om * 60;
+	return -1;
+}
+
+static bool
+rules_matched(const struct rules *r, int idx)
+{
+	return idx >= 0 && r->mgen[idx] == r->gen;
+}
+
+/* Suppress patterns and allow-lists: true if the event must not count. */
+static bool
+rules_silenced(struct rules *r, const struct rule *ru)
+{
+	const char *s;
+	size_t i;
+
+	for (i = 0; i < ru->nsuppress; i++)
+		if (rules_matched(r, ru->suppress[i]))
+			return true;
+	if (ru->nprincipals > 0) {
+		s = rules_field(r, RF_PRINCIPAL);
+		for (i = 0; i < ru->nprincipals; i++)
+			if (fnmatch(ru->principals[i], s, 0) == 0)
+				return true;
+	}
+	if (ru->nagents > 0) {
+		s = rules_field(r, RF_USER_AGENT);
+		for (i = 0; i < ru->nagents; i++)
+			if (fnmatch(ru->agents[i], s, 0) == 0)
+				return true;
+	}
+	if (ru->ncidrs > 0 && rules_cidr_contains(ru->cidrs, ru->ncidrs,
+	    rules_field(r, RF_SOURCE_IP)))
+		return true;
+	return false;
+}
+
+/* The key of a stateful rule for this event, as text; false when every
+ * part is missing (the event can't be attributed). */
+bool
+rules_key_text(struct rules *r, const struct rule *ru, struct buf *out)
+{
+	size_t i, before;
+	bool any = false;
+
+	buf_reset(out);
+	for (i = 0; i < ru->nkey; i++) {
+		if (i > 0)
+			buf_addc(out, '\x1f');
+		before = out->len;
+		rules_ref_text(r, &ru->key[i], out);
+		any |= out->len > before;
+	}
+	return any;
+}
+
+static void
+rules_emit(struct rules *r, struct rule *ru, rules_hit_fn fn, void *arg)
+{
+	struct rules_hit h;
+
+	ru->hits++;
+	ru->hit_gen = r->gen;
+	r->nhits++;
+	if (fn == NULL)
+		return;
+	h.rule = ru->id;
+	h.title = ru->title;
+	h.severity = ru->severity;
+	h.kind = ru->kind;
+	h.event_id = rules_field(r, RF_EVENT_ID);
+	h.time = rules_field(r, RF_TIME);
+	h.principal = rules_field(r, RF_PRINCIPAL);
+	h.source_ip = rules_field(r, RF_SOURCE_IP);
+	h.action = rules_field(r, RF_ACTION);
+	h.resource = rules_field(r, RF_RESOURCE);
+	fn(&h, arg);
+}
+
+static void
+rules_start(struct rules *r)
+{
+	size_t n = pattern_set_count(r->set);
+
+	r->ev = pattern_event_new(r->set);
+	r->matched = xcalloc(n + 1, sizeof *r->matched);
+	r->mgen = xcalloc(n + 1, sizeof *r->mgen);
+}
+
+int
+rules_eval(struct rules *r, const char *json, size_t len,
+    enum pattern_wrap wrap, rules_hit_fn fn, void *arg, char **cause)
+{
+	size_t i, n, np;
+	struct rule *ru;
+	int64_t t;
+	bool hit;
+
+	if (r->ev == NULL)
+		rules_start(r);
+	if (pattern_event_load(r->ev, json, len, wrap, cause) != 0)
+		return -1;
+	r->gen++;
+	r->nhits = 0;
+	np = pattern_set_count(r->set);
+	n = np > 0 ? pattern_event_matches(r->ev, r->matched, np) : 0;
+	for (i = 0; i < n; i++)
+		r->mgen[r->matched[i]] = r->gen;
+	t = -1;
+	/* Two passes: sequences follow the hits of the other rules. */
+	for (i = 0; i < r->nrules; i++) {
+		ru = r->rules[i];
+		if (ru->kind == RULES_SEQUENCE || !rules_matched(r, ru->pattern))
+			continue;
+		if (rules_silenced(r, ru))
+			continue;
+		hit = true;
+		if (ru->kind != RULES_PATTERN) {
+			if (t < 0)
+				t = rules_event_time(r);
+			hit = rules_state_update(r, ru, t);
+		}
+		if (hit)
+			rules_emit(r, ru, fn, arg);
+	}
+	for (i = 0; i < r->nrules; i++) {
+		ru = r->rules[i];
+		if (ru->kind != RULES_SEQUENCE || !rules_sequence_touched(r, ru))
+			continue;
+		if (t < 0)
+			t = rules_event_time(r);
+		if (rules_state_update(r, ru, t) && !rules_silenced(r, ru))
+			rules_emit(r, ru, fn, arg);
+	}
+	return (int)r->nhits;
+}
+
+/* This event's time; events without one count as the latest time seen. */
+int64_t
+rules_event_time(struct rules *r)
+{
+	int64_t t = rules_parse_time(rules_field(r, RF_TIME));
+
+	if (t < 0)
+		return r->now;
+	if (t > r->now)
+		r->now = t;
+	return t;
+}
+
+bool
+rules_sequence_touched(const struct rules *r, const struct rule *ru)
+{
+	size_t j, k;
+
+	for (j = 0; j < ru->nsteps; j++)
+		for (k = 0; k < ru->steps[j].n; k++)
+			if (ru->steps[j].rules[k]->hit_gen == r->gen)
+				return true;
+	return false;
+}

@@ -1,0 +1,123 @@
+/* The rule engine: rule packs loaded from a directory of libconfig files
+ * (conf/rules.d, its *.conf files read in name order), evaluated one CloudTrail
+ * record or EventBridge event at a time.
+ *
+ * Rule kinds (see the table in rules.c):
+ *   pattern     one EventBridge pattern; every matching event is a hit
+ *   count       N matching events (or N distinct values, or a sum) per key
+ *               within a window
+ *   first_seen  a value not seen for the key within the history
+ *   sequence    hits of other rules, in order, per key, within a window
+ * Every kind selects its input with an EventBridge pattern (sequences
+ * with their steps' rules), then applies suppress patterns and allow-lists.
+ *
+ * Stateful rules keep bounded memory (max_keys per rule, least recently
+ * used key evicted) and can be saved to and loaded from a state file.
+ * Keys and values are kept as 64-bit hashes, never as text.
+ *
+ * Ownership: a rules set owns its rules, patterns and state.  Hits passed
+ * to the callback borrow their strings until the callback returns. */
+#ifndef S3W_RULES_H
+#define S3W_RULES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "pattern.h"
+
+enum rules_severity {
+	RULES_INFO,
+	RULES_LOW,
+	RULES_MEDIUM,
+	RULES_HIGH,
+	RULES_CRITICAL,
+};
+
+enum rules_kind {
+	RULES_PATTERN,
+	RULES_COUNT,
+	RULES_FIRST_SEEN,
+	RULES_SEQUENCE,
+};
+
+struct rules;
+
+/* One rule hit.  Fields missing from the event are "" (never NULL). */
+struct rules_hit {
+	const char		*rule;		/* rule id */
+	const char		*title;
+	enum rules_severity	 severity;
+	enum rules_kind		 kind;
+	const char		*event_id;
+	const char		*time;
+	const char		*principal;
+	const char		*source_ip;
+	const char		*action;	/* eventSource:eventName */
+	const char		*resource;	/* bucket/key or an ARN */
+};
+
+typedef void	(*rules_hit_fn)(const struct rules_hit *, void *);
+/* A load problem, "FILE:LINE: reason" (or "FILE: reason"); borrowed. */
+typedef void	(*rules_error_fn)(const char *, void *);
+
+/* The pack to load when none is named: $S3WATCH_RULES_DIR, else the
+ * source tree's conf/rules.d when run from a build tree, else
+ * PKGDATADIR/rules.d.  Caller frees. */
+char		*rules_default_dir(void);
+
+struct rules	*rules_new(void);
+void		 rules_free(struct rules *);
+
+/* Replaces the allowed CIDRs of the settings blocks (e.g. from the command
+ * line).  Call before rules_load_dir().  -1 with *cause for a bad CIDR. */
+int		 rules_set_allowed_cidrs(struct rules *, char *const *cidrs,
+		    size_t n, char **cause);
+
+/* Loads every *.conf file of dir, sorted by name.  Each bad rule or file
+ * is reported through err and skipped; the rest still load.  Returns the
+ * number of problems, or -1 with *cause if dir can't be read.  Rules must
+ * all be loaded before the first rules_eval(). */
+int		 rules_load_dir(struct rules *, const char *dir,
+		    rules_error_fn err, void *arg, char **cause);
+/* Loads one file, or (path NULL) text given in memory and named name. */
+int		 rules_load_file(struct rules *, const char *path,
+		    rules_error_fn err, void *arg);
+int		 rules_load_string(struct rules *, const char *name,
+		    const char *text, rules_error_fn err, void *arg);
+
+size_t		 rules_count(const struct rules *);
+/* Rule i (load order): its id, kind and number of hits so far. */
+const char	*rules_id(const struct rules *, size_t i);
+enum rules_kind	 rules_kind_of(const struct rules *, size_t i);
+uint64_t	 rules_hits(const struct rules *, size_t i);
+/* Rule i's title, and its pattern as loaded (${...} expanded), the JSON
+ * to deploy to EventBridge; NULL for sequences. */
+const char	*rules_title(const struct rules *, size_t i);
+const char	*rules_pattern_text(const struct rules *, size_t i);
+
+const char	*rules_severity_name(enum rules_severity);
+const char	*rules_kind_name(enum rules_kind);
+
+/* Evaluates one event (a CloudTrail record or an EventBridge event, as
+ * wrap says) and calls fn for every hit, in rule order.  Returns the number
+ * of hits, or -1 with *cause (caller frees) for a malformed event. */
+int		 rules_eval(struct rules *, const char *json, size_t len,
+		    enum pattern_wrap wrap, rules_hit_fn fn, void *arg,
+		    char **cause);
+
+/* Stateful memory in use: keys held over all rules. */
+size_t		 rules_state_keys(const struct rules *);
+
+/* Writes the state of every stateful rule to path, atomically (temporary
+ * file, fsync, rename) with mode 0600.  0, or -1 with *cause. */
+int		 rules_state_save(const struct rules *, const char *path,
+		    char **cause);
+/* Reads a state file written by rules_state_save().  A missing file is
+ * fine (0).  A corrupt one is ignored as a whole and -1 returned with
+ * *cause; the rules keep working from empty state.  State of rules whose
+ * id or parameters changed is dropped silently. */
+int		 rules_state_load(struct rules *, const char *path,
+		    char **cause);
+
+#endif

@@ -1,0 +1,242 @@
+/* For the step files (setup_*.c): the job a step's operations run in, the
+ * resolved names, and the macros that let an operation wait for AWS.
+ *
+ * Operations are resumable functions in the style of protothreads: each
+ * returns SJ_WAIT when it sent a call, and is called again from the top
+ * when the answer is in j->resp; SJ_BEGIN jumps back to where it left
+ * off.  So LOCAL VARIABLES DO NOT SURVIVE A CALL: keep what must survive
+ * in the step's facts (setup_facts_new/setup_facts) or in j->i.
+ *
+ *	static int
+ *	logs_check(struct setup_job *j)
+ *	{
+ *		struct logs_facts *f = setup_facts(j);
+ *
+ *		SJ_BEGIN(j);
+ *		f = setup_facts_new(j, sizeof *f, logs_facts_free);
+ *		SJ_READ(j, logs_describe_log_groups(N(j)->log_group, NULL, 50,
+ *		    &j->cause), N(j)->log_group);
+ *		...
+ *		SJ_END(j);
+ *	}
+ *
+ * In a plan, SJ_WRITE only reports the call and goes on with j->resp
+ * NULL, which sj_ok() counts as success. */
+#ifndef S3W_SETUP_INTERNAL_H
+#define S3W_SETUP_INTERNAL_H
+
+#include "aws.h"
+#include "conf.h"
+#include "ledger.h"
+#include "setup.h"
+#include "svc.h"
+
+/* Names and settings of this account and region, resolved once a run
+ * knows its identity. */
+struct setup_names {
+	char	*account;
+	char	*region;
+	char	*partition;
+	char	*suffix;
+	char	*caller_arn;
+	char	*source_bucket;
+	bool	 create_source_bucket;
+	char	*log_bucket;
+	char	*log_prefix;
+	char	*trail_bucket;
+	char	*trail_prefix;
+	char	*trail_name;
+	char	*trail_arn;
+	char	*log_group;
+	char	*log_group_arn;		/* "...:log-group:NAME:*" */
+	char	*trail_role;
+	char	*trail_role_arn;
+	char	*topic;
+	char	*topic_arn;
+	char	*alert_email;
+	char	*rule_prefix;
+	char	*lambda_function;
+	char	*lambda_arn;
+	char	*lambda_role;
+	char	*lambda_role_arn;
+	char	*lambda_runtime;
+	char	*dashboard;
+	char	*query_prefix;
+	char	*rules_dir;
+	int	 retention_days;
+	char   **allowed_cidrs;
+	size_t	 nallowed_cidrs;
+};
+
+enum setup_phase {
+	SETUP_PH_CHECK,
+	SETUP_PH_APPLY,
+	SETUP_PH_VERIFY,
+	SETUP_PH_UNDO,
+};
+
+struct setup_job {
+	struct setup		*s;
+	const struct setup_step	*step;
+	enum setup_phase	 phase;
+	bool			 plan;		/* writes are reported only */
+	bool			 quiet;		/* check after apply: no notes */
+	int			 pt;		/* where to resume */
+	struct aws_response	*resp;		/* the last answer, or NULL */
+	char			*cause;		/* a builder's refusal */
+	bool			 answer;	/* to the last SJ_ASK */
+	int			 i, n;		/* loop state across calls */
+	int			 tries;
+};
+
+enum {
+	SJ_DONE,
+	SJ_WAIT,
+	SJ_FAIL,
+	SJ_NEXT,	/* setup_send(): go on without waiting */
+};
+
+#if defined(__has_attribute)
+#if __has_attribute(fallthrough)
+#define SJ_FALLTHROUGH	__attribute__((fallthrough))
+#endif
+#endif
+#ifndef SJ_FALLTHROUGH
+#define SJ_FALLTHROUGH	((void)0)
+#endif
+
+#define SJ_BEGIN(j)	switch ((j)->pt) { case 0:
+#define SJ_END(j)	} (j)->pt = 0; return SJ_DONE
+
+#define SJ_CALL_(j, write, req, target) do {				\
+	int sj_rc_;							\
+	(j)->pt = __LINE__;						\
+	sj_rc_ = setup_send((j), (req), (target), (write));		\
+	if (sj_rc_ != SJ_NEXT)						\
+		return sj_rc_;						\
+	SJ_FALLTHROUGH;							\
+	case __LINE__:;							\
+} while (0)
+#define SJ_READ(j, req, target)		SJ_CALL_(j, false, req, target)
+#define SJ_WRITE(j, req, target)	SJ_CALL_(j, true, req, target)
+
+#define SJ_SLEEP(j, ms) do {						\
+	(j)->pt = __LINE__;						\
+	setup_sleep((j), (ms));						\
+	return SJ_WAIT;							\
+	case __LINE__:;							\
+} while (0)
+
+#define SJ_ASK(j, ...) do {						\
+	(j)->pt = __LINE__;						\
+	setup_ask((j), __VA_ARGS__);					\
+	return SJ_WAIT;							\
+	case __LINE__:;							\
+} while (0)
+
+/* The run's names. */
+#define N(j)	setup_names_of((j)->s)
+
+const struct setup_names *setup_names_of(const struct setup *);
+struct aws_client	*setup_client(const struct setup *);
+const struct conf	*setup_conf(const struct setup *);
+/* The arg given to setup_new: the validation tests find their run by it. */
+void			*setup_event_arg(const struct setup *);
+
+/* Takes over req (NULL: the builder refused, with j->cause). */
+int	 setup_send(struct setup_job *, struct aws_request *, const char *target,
+	    bool write);
+void	 setup_sleep(struct setup_job *, uint64_t ms);
+void	 setup_ask(struct setup_job *, const char *fmt, ...) ATTR_FORMAT(2, 3);
+
+/* The last call worked (or was only planned). */
+static inline bool
+sj_ok(const struct setup_job *j)
+{
+	return j->resp == NULL || j->resp->kind == AWS_OK;
+}
+
+/* The last call failed with this AWS error code. */
+static inline bool
+sj_code(const struct setup_job *j, const char *code)
+{
+	return j->resp != NULL && j->resp->code != NULL &&
+	    strcmp(j->resp->code, code) == 0;
+}
+
+static inline bool
+sj_status(const struct setup_job *j, long status)
+{
+	return j->resp != NULL && j->resp->kind == AWS_ERR_SERVICE &&
+	    j->resp->status == status;
+}
+
+/* Step facts: what check found, for apply and verify.  _new frees the
+ * old ones and returns new zeroed ones; free_fn frees their contents. */
+void	*setup_facts_new(struct setup_job *, size_t, void (*free_fn)(void *));
+void	*setup_facts(struct setup_job *);
+
+/* A finding.  check is a posture id ("P-02") or NULL; fix may be NULL. */
+void	 setup_note(struct setup_job *, enum setup_level, const char *check,
+	    const char *fix, const char *fmt, ...) ATTR_FORMAT(5, 6);
+/* The last call failed: a FAIL note naming the call, the AWS error and a
+ * fix for the error code (or the given one); returns SJ_FAIL. */
+int	 setup_fail(struct setup_job *, const char *fix);
+/* A FAIL note with this text; returns SJ_FAIL. */
+int	 setup_fail_text(struct setup_job *, const char *fix,
+	    const char *fmt, ...) ATTR_FORMAT(3, 4);
+
+/* Ledger, written ahead of creates.  A plan records nothing. */
+int	 setup_intend(struct setup_job *, const char *kind, const char *name,
+	    const char *arn);
+int	 setup_created(struct setup_job *, const char *kind, const char *name);
+int	 setup_forget(struct setup_job *, const char *kind, const char *name);
+/* Is it in the ledger (pending or created)? */
+bool	 setup_owned(struct setup_job *, const char *kind, const char *name);
+
+/* Do two JSON texts hold the same value (object key order aside)? */
+bool	 setup_json_same(const char *, const char *);
+
+/* The steps' operations, one file per group of steps. */
+int	 setup_buckets_check(struct setup_job *);	/* 1 */
+int	 setup_buckets_apply(struct setup_job *);
+int	 setup_buckets_verify(struct setup_job *);
+int	 setup_buckets_undo(struct setup_job *);
+int	 setup_access_logging_check(struct setup_job *);	/* 2 */
+int	 setup_access_logging_apply(struct setup_job *);
+int	 setup_access_logging_verify(struct setup_job *);
+int	 setup_access_logging_undo(struct setup_job *);
+int	 setup_trail_policy_check(struct setup_job *);	/* 3 */
+int	 setup_trail_policy_apply(struct setup_job *);
+int	 setup_trail_policy_verify(struct setup_job *);
+int	 setup_trail_policy_undo(struct setup_job *);
+int	 setup_trail_check(struct setup_job *);		/* 4 */
+int	 setup_trail_apply(struct setup_job *);
+int	 setup_trail_verify(struct setup_job *);
+int	 setup_trail_undo(struct setup_job *);
+int	 setup_log_group_check(struct setup_job *);	/* 5 */
+int	 setup_log_group_apply(struct setup_job *);
+int	 setup_log_group_verify(struct setup_job *);
+int	 setup_log_group_undo(struct setup_job *);
+int	 setup_trail_logs_check(struct setup_job *);	/* 6 */
+int	 setup_trail_logs_apply(struct setup_job *);
+int	 setup_trail_logs_verify(struct setup_job *);
+int	 setup_trail_logs_undo(struct setup_job *);
+int	 setup_alerts_check(struct setup_job *);		/* 7 */
+int	 setup_alerts_apply(struct setup_job *);
+int	 setup_alerts_verify(struct setup_job *);
+int	 setup_alerts_undo(struct setup_job *);
+int	 setup_lambda_check(struct setup_job *);		/* 8 */
+int	 setup_lambda_apply(struct setup_job *);
+int	 setup_lambda_verify(struct setup_job *);
+int	 setup_lambda_undo(struct setup_job *);
+int	 setup_dashboard_check(struct setup_job *);	/* 9 */
+int	 setup_dashboard_apply(struct setup_job *);
+int	 setup_dashboard_verify(struct setup_job *);
+int	 setup_dashboard_undo(struct setup_job *);
+int	 setup_queries_check(struct setup_job *);	/* 10 */
+int	 setup_queries_apply(struct setup_job *);
+int	 setup_queries_verify(struct setup_job *);
+int	 setup_queries_undo(struct setup_job *);
+
+#endif

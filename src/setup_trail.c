@@ -1,0 +1,627 @@
+/* Setup steps 4-6: the trail, its log group and delivery role, and the
+ * link between them.  See setup_internal.h for how these resumable
+ * operations work. */
+#include "config.h"
+
+#include "policy.h"
+#include "setup_internal.h"
+
+#define TRAIL_ROLE_POLICY	"CloudTrailLogsDelivery"
+
+/* IAM is eventually consistent: a new role may be refused for a while. */
+#define IAM_WAIT_TRIES		8
+#define IAM_WAIT_MS		5000
+
+struct trail_facts {
+	bool				found;
+	struct cloudtrail_trail		trail;
+	struct cloudtrail_status	status;
+	struct cloudtrail_selectors	selectors;
+	bool				settings_ok;	/* flags, bucket, prefix */
+	bool				selectors_ok;
+};
+
+static void
+trail_facts_free(void *p)
+{
+	struct trail_facts *f = p;
+
+	cloudtrail_trail_free(&f->trail);
+	cloudtrail_status_free(&f->status);
+	cloudtrail_selectors_free(&f->selectors);
+}
+
+/* Is the monitored bucket's every object logged, reads and writes? */
+static bool
+trail_selectors_cover(struct setup_job *j, const struct cloudtrail_selectors *s)
+{
+	char *mine = xasprintf("arn:%s:s3:::%s/", N(j)->partition,
+	    N(j)->source_bucket);
+	char *all = xasprintf("arn:%s:s3", N(j)->partition);
+	bool ok = false, mgmt = false;
+	size_t i, k, v;
+	const char *val;
+
+	for (i = 0; i < s->n; i++) {
+		mgmt |= s->v[i].management;
+		if (s->v[i].rw != CLOUDTRAIL_RW_ALL)
+			continue;
+		for (k = 0; k < s->v[i].nresources; k++) {
+			if (strcmp(s->v[i].resources[k].type,
+			    "AWS::S3::Object") != 0)
+				continue;
+			for (v = 0; v < s->v[i].resources[k].nvalues; v++) {
+				val = s->v[i].resources[k].values[v];
+				ok |= strcmp(val, mine) == 0 ||
+				    strcmp(val, all) == 0 ||
+				    strcmp(val, "arn:aws:s3:::") == 0;
+			}
+		}
+	}
+	free(mine);
+	free(all);
+	return ok && mgmt;
+}
+
+static bool
+trail_settings_ok(struct setup_job *j, const struct cloudtrail_trail *t)
+{
+	return t->multi_region && t->global_events && t->log_file_validation &&
+	    t->s3_bucket != NULL && strcmp(t->s3_bucket, N(j)->trail_bucket) == 0 &&
+	    strcmp(t->s3_prefix != NULL ? t->s3_prefix : "",
+	    N(j)->trail_prefix) == 0;
+}
+
+/* DescribeTrails, then GetTrailStatus and GetEventSelectors when found;
+ * shared by steps 4 and 6.  Returns an SJ_ code. */
+static int
+trail_read(struct setup_job *j, struct trail_facts *f)
+{
+	struct cloudtrail_trails l;
+	char *names[1], *cause = NULL;
+	size_t i;
+
+	SJ_BEGIN(j);
+	names[0] = N(j)->trail_name;
+	SJ_READ(j, cloudtrail_describe_trails(names, 1), N(j)->trail_name);
+	if (cloudtrail_describe_trails_parse(j->resp, &l, &cause) != 0) {
+		free(cause);
+		return setup_fail(j, NULL);
+	}
+	for (i = 0; i < l.n; i++) {
+		if (l.v[i].name == NULL ||
+		    strcmp(l.v[i].name, N(j)->trail_name) != 0)
+			continue;
+		f->found = true;
+		f->trail = l.v[i];
+		memset(&l.v[i], 0, sizeof l.v[i]);
+		break;
+	}
+	cloudtrail_trails_free(&l);
+	if (!f->found)
+		return SJ_DONE;
+	f->settings_ok = trail_settings_ok(j, &f->trail);
+	SJ_READ(j, cloudtrail_get_trail_status(N(j)->trail_name, &j->cause),
+	    N(j)->trail_name);
+	if (cloudtrail_get_trail_status_parse(j->resp, &f->status,
+	    &cause) != 0) {
+		free(cause);
+		return setup_fail(j, NULL);
+	}
+	SJ_READ(j, cloudtrail_get_event_selectors(N(j)->trail_name, &j->cause),
+	    N(j)->trail_name);
+	if (cloudtrail_get_event_selectors_parse(j->resp, &f->selectors,
+	    &cause) != 0) {
+		free(cause);
+		return setup_fail(j, NULL);
+	}
+	f->selectors_ok = trail_selectors_cover(j, &f->selectors);
+	SJ_END(j);
+}
+
+/* Runs trail_read() as a sub-operation with its own resume point. */
+#define SJ_TRAIL_READ(j, f) do {					\
+	int sj_sub_;							\
+	(j)->pt = __LINE__;						\
+	SJ_FALLTHROUGH;							\
+	case __LINE__:							\
+	(j)->pt = (j)->n;						\
+	sj_sub_ = trail_read((j), (f));					\
+	(j)->n = (j)->pt;						\
+	(j)->pt = __LINE__;						\
+	if (sj_sub_ != SJ_DONE)						\
+		return sj_sub_;						\
+} while (0)
+
+int
+setup_trail_check(struct setup_job *j)
+{
+	struct trail_facts *f = setup_facts(j);
+
+	SJ_BEGIN(j);
+	f = setup_facts_new(j, sizeof *f, trail_facts_free);
+	j->n = 0;
+	SJ_TRAIL_READ(j, f);
+	if (!f->found) {
+		setup_note(j, SETUP_L_MISSING, "P-04", NULL, "there is no trail "
+		    "%s", N(j)->trail_name);
+		return SJ_DONE;
+	}
+	setup_note(j, f->settings_ok ? SETUP_L_OK : SETUP_L_DIFFERS, "P-04",
+	    NULL, "trail %s %s multi-region, with global services and log "
+	    "file validation, into s3://%s/%s", N(j)->trail_name,
+	    f->settings_ok ? "is" : "is not", N(j)->trail_bucket,
+	    N(j)->trail_prefix);
+	setup_note(j, f->selectors_ok ? SETUP_L_OK : SETUP_L_DIFFERS, "P-05",
+	    NULL, "S3 data events (read and write) and management events of "
+	    "%s are %slogged", N(j)->source_bucket, f->selectors_ok ? "" :
+	    "not ");
+	setup_note(j, f->status.logging ? SETUP_L_OK : SETUP_L_DIFFERS, "P-04",
+	    NULL, "logging is %s", f->status.logging ? "on" : "off");
+	SJ_END(j);
+}
+
+/* Data events (reads and writes) of every object of the monitored bucket,
+ * and management events. */
+static struct aws_request *
+trail_selectors_request(struct setup_job *j)
+{
+	struct cloudtrail_data_resource dr;
+	struct cloudtrail_selector sel = { 0 };
+	struct aws_request *r;
+	char *values[1];
+
+	values[0] = xasprintf("arn:%s:s3:::%s/", N(j)->partition,
+	    N(j)->source_bucket);
+	dr.type = (char *)"AWS::S3::Object";
+	dr.values = values;
+	dr.nvalues = 1;
+	sel.rw = CLOUDTRAIL_RW_ALL;
+	sel.management = true;
+	sel.resources = &dr;
+	sel.nresources = 1;
+	r = cloudtrail_put_event_selectors(N(j)->trail_name, &sel, 1, &j->cause);
+	free(values[0]);
+	return r;
+}
+
+int
+setup_trail_apply(struct setup_job *j)
+{
+	struct trail_facts *f = setup_facts(j);
+	struct cloudtrail_trail_spec spec = { 0 };
+
+	spec.name = N(j)->trail_name;
+	spec.s3_bucket = N(j)->trail_bucket;
+	spec.s3_prefix = N(j)->trail_prefix;
+	spec.multi_region = spec.global_events = true;
+	spec.log_file_validation = true;
+
+	SJ_BEGIN(j);
+	if (!f->found) {
+		if (setup_intend(j, "trail", N(j)->trail_name,
+		    N(j)->trail_arn) != 0)
+			return SJ_FAIL;
+		SJ_WRITE(j, cloudtrail_create_trail(&spec, &j->cause),
+		    N(j)->trail_name);
+		if (!sj_ok(j))
+			return setup_fail(j, NULL);
+		if (setup_created(j, "trail", N(j)->trail_name) != 0)
+			return SJ_FAIL;
+	} else if (!f->settings_ok) {
+		SJ_WRITE(j, cloudtrail_update_trail(&spec, &j->cause),
+		    N(j)->trail_name);
+		if (!sj_ok(j))
+			return setup_fail(j, NULL);
+	}
+	if (!f->selectors_ok) {
+		SJ_WRITE(j, trail_selectors_request(j), N(j)->trail_name);
+		if (!sj_ok(j))
+			return setup_fail(j, NULL);
+	}
+	if (!f->status.logging) {
+		SJ_WRITE(j, cloudtrail_start_logging(N(j)->trail_name,
+		    &j->cause), N(j)->trail_name);
+		if (!sj_ok(j))
+			return setup_fail(j, NULL);
+	}
+	SJ_END(j);
+}
+
+int
+setup_trail_verify(struct setup_job *j)
+{
+	struct trail_facts *f = setup_facts(j);
+	const struct cloudtrail_trail *t = &f->trail;
+
+	if (!f->found) {
+		setup_note(j, SETUP_L_FAIL, "P-04", "run s3watch setup --only 4",
+		    "there is no trail %s", N(j)->trail_name);
+		return SJ_DONE;
+	}
+	setup_note(j, t->multi_region && t->global_events ? SETUP_L_PASS :
+	    SETUP_L_FAIL, "P-04", t->multi_region ? NULL : "run s3watch setup "
+	    "--only 4", "the trail %s every region and global services",
+	    t->multi_region && t->global_events ? "covers" : "does not cover");
+	setup_note(j, t->log_file_validation ? SETUP_L_PASS : SETUP_L_FAIL,
+	    "P-04", t->log_file_validation ? NULL : "run s3watch setup --only 4",
+	    "log file validation is %s", t->log_file_validation ? "on" : "off");
+	setup_note(j, f->status.logging ? SETUP_L_PASS : SETUP_L_FAIL, "P-04",
+	    f->status.logging ? NULL : "run s3watch setup --only 4",
+	    "the trail is %slogging", f->status.logging ? "" : "not ");
+	if (f->status.latest_delivery_error != NULL &&
+	    *f->status.latest_delivery_error != '\0')
+		setup_note(j, SETUP_L_FAIL, "P-04", "check the trail bucket "
+		    "policy (step 3)", "the last delivery to S3 failed: %s",
+		    f->status.latest_delivery_error);
+	setup_note(j, f->selectors_ok ? SETUP_L_PASS : SETUP_L_FAIL, "P-05",
+	    f->selectors_ok ? NULL : "run s3watch setup --only 4",
+	    "S3 data events of %s are %slogged, reads and writes",
+	    N(j)->source_bucket, f->selectors_ok ? "" : "not ");
+	return SJ_DONE;
+}
+
+int
+setup_trail_undo(struct setup_job *j)
+{
+	SJ_BEGIN(j);
+	if (!setup_owned(j, "trail", N(j)->trail_name))
+		return SJ_DONE;
+	SJ_WRITE(j, cloudtrail_delete_trail(N(j)->trail_name, &j->cause),
+	    N(j)->trail_name);
+	if (!sj_ok(j) && !sj_code(j, "TrailNotFoundException"))
+		return setup_fail(j, NULL);
+	if (setup_forget(j, "trail", N(j)->trail_name) != 0)
+		return SJ_FAIL;
+	SJ_END(j);
+}
+
+/* --- step 5: log group and delivery role -------------------------------- */
+
+struct group_facts {
+	bool	 group_found;
+	int	 retention;
+	bool	 role_found;
+	char	*trust;
+	char	*want_trust;
+	char	*policy;
+	char	*want_policy;
+};
+
+static void
+group_facts_free(void *p)
+{
+	struct group_facts *f = p;
+
+	free(f->trust);
+	free(f->want_trust);
+	free(f->policy);
+	free(f->want_policy);
+}
+
+int
+setup_log_group_check(struct setup_job *j)
+{
+	struct group_facts *f = setup_facts(j);
+	struct logs_groups l;
+	struct iam_role role;
+	struct iam_role_policy rp;
+	char *cause = NULL;
+	size_t i;
+
+	SJ_BEGIN(j);
+	f = setup_facts_new(j, sizeof *f, group_facts_free);
+	f->want_trust = policy_trust("cloudtrail.amazonaws.com", N(j)->account,
+	    N(j)->trail_arn);
+	f->want_policy = policy_trail_logs_role(N(j)->partition, N(j)->region,
+	    N(j)->account, N(j)->log_group);
+	SJ_READ(j, logs_describe_log_groups(N(j)->log_group, NULL, 50,
+	    &j->cause), N(j)->log_group);
+	if (logs_describe_log_groups_parse(j->resp, &l, &cause) != 0) {
+		free(cause);
+		return setup_fail(j, NULL);
+	}
+	for (i = 0; i < l.n; i++)
+		if (strcmp(l.v[i].name, N(j)->log_group) == 0) {
+			f->group_found = true;
+			f->retention = l.v[i].retention_days;
+		}
+	logs_groups_free(&l);
+	if (!f->group_found)
+		setup_note(j, SETUP_L_MISSING, "P-06", NULL, "there is no log "
+		    "group %s", N(j)->log_group);
+	else
+		setup_note(j, f->retention == N(j)->retention_days ?
+		    SETUP_L_OK : SETUP_L_DIFFERS, "P-06", NULL, "log group %s "
+		    "keeps events %d days%s", N(j)->log_group, f->retention,
+		    f->retention == N(j)->retention_days ? "" : " (not as "
+		    "configured)");
+
+	SJ_READ(j, iam_get_role(N(j)->trail_role, &j->cause), N(j)->trail_role);
+	if (sj_code(j, "NoSuchEntity")) {
+		setup_note(j, SETUP_L_MISSING, "P-06", NULL, "there is no "
+		    "delivery role %s", N(j)->trail_role);
+		return SJ_DONE;
+	}
+	if (iam_get_role_parse(j->resp, &role, &cause) != 0) {
+		free(cause);
+		return setup_fail(j, NULL);
+	}
+	f->role_found = true;
+	f->trust = role.assume_policy;
+	role.assume_policy = NULL;
+	iam_role_free(&role);
+	setup_note(j, setup_json_same(f->trust, f->want_trust) ? SETUP_L_OK :
+	    SETUP_L_DIFFERS, "P-06", NULL, "role %s %s trusted by CloudTrail "
+	    "for this trail only", N(j)->trail_role,
+	    setup_json_same(f->trust, f->want_trust) ? "is" : "is not");
+
+	SJ_READ(j, iam_get_role_policy(N(j)->trail_role, TRAIL_ROLE_POLICY,
+	    &j->cause), N(j)->trail_role);
+	if (!sj_code(j, "NoSuchEntity")) {
+		if (iam_get_role_policy_parse(j->resp, &rp, &cause) != 0) {
+			free(cause);
+			return setup_fail(j, NULL);
+		}
+		f->policy = rp.document;
+		rp.document = NULL;
+		iam_role_policy_free(&rp);
+	}
+	setup_note(j, f->policy == NULL ? SETUP_L_MISSING :
+	    setup_json_same(f->policy, f->want_policy) ? SETUP_L_OK :
+	    SETUP_L_DIFFERS, "P-06", NULL, "role %s %s", N(j)->trail_role,
+	    f->policy == NULL ? "has no delivery policy" :
+	    setup_json_same(f->policy, f->want_policy) ? "may only create "
+	    "streams and put events in the trail's group" : "has a delivery "
+	    "policy that is not s3watch's");
+	SJ_END(j);
+}
+
+int
+setup_log_group_apply(struct setup_job *j)
+{
+	struct group_facts *f = setup_facts(j);
+	struct iam_role_spec spec = { 0 };
+	struct svc_tag tag = { "created-by", "s3watch" };
+
+	SJ_BEGIN(j);
+	if (!f->group_found) {
+		if (setup_intend(j, "log-group", N(j)->log_group,
+		    N(j)->log_group_arn) != 0)
+			return SJ_FAIL;
+		SJ_WRITE(j, logs_create_log_group(N(j)->log_group, &tag, 1,
+		    &j->cause), N(j)->log_group);
+		if (!sj_ok(j) && !sj_code(j, "ResourceAlreadyExistsException"))
+			return setup_fail(j, NULL);
+		if (setup_created(j, "log-group", N(j)->log_group) != 0)
+			return SJ_FAIL;
+	}
+	if (f->retention != N(j)->retention_days) {
+		SJ_WRITE(j, logs_put_retention_policy(N(j)->log_group,
+		    N(j)->retention_days, &j->cause), N(j)->log_group);
+		if (!sj_ok(j))
+			return setup_fail(j, NULL);
+	}
+	if (!f->role_found) {
+		if (setup_intend(j, "role", N(j)->trail_role,
+		    N(j)->trail_role_arn) != 0)
+			return SJ_FAIL;
+		spec.name = N(j)->trail_role;
+		spec.assume_policy = f->want_trust;
+		spec.description = "CloudTrail delivery to CloudWatch Logs "
+		    "(s3watch)";
+		spec.tags = &tag;
+		spec.ntags = 1;
+		SJ_WRITE(j, iam_create_role(&spec, &j->cause), N(j)->trail_role);
+		if (!sj_ok(j) && !sj_code(j, "EntityAlreadyExists"))
+			return setup_fail(j, NULL);
+		if (setup_created(j, "role", N(j)->trail_role) != 0)
+			return SJ_FAIL;
+	} else if (!setup_json_same(f->trust, f->want_trust)) {
+		SJ_WRITE(j, iam_update_assume_role_policy(N(j)->trail_role,
+		    f->want_trust, &j->cause), N(j)->trail_role);
+		if (!sj_ok(j))
+			return setup_fail(j, NULL);
+	}
+	if (f->policy == NULL || !setup_json_same(f->policy, f->want_policy)) {
+		if (setup_intend(j, "role-policy", N(j)->trail_role, NULL) != 0)
+			return SJ_FAIL;
+		SJ_WRITE(j, iam_put_role_policy(N(j)->trail_role,
+		    TRAIL_ROLE_POLICY, f->want_policy, &j->cause),
+		    N(j)->trail_role);
+		if (!sj_ok(j))
+			return setup_fail(j, NULL);
+		if (setup_created(j, "role-policy", N(j)->trail_role) != 0)
+			return SJ_FAIL;
+	}
+	SJ_END(j);
+}
+
+int
+setup_log_group_verify(struct setup_job *j)
+{
+	struct group_facts *f = setup_facts(j);
+	bool trust = f->role_found && setup_json_same(f->trust, f->want_trust);
+	bool policy = setup_json_same(f->policy, f->want_policy);
+
+	if (!f->group_found)
+		setup_note(j, SETUP_L_FAIL, "P-06", "run s3watch setup --only 5",
+		    "there is no log group %s", N(j)->log_group);
+	else if (f->retention == 0 || f->retention < N(j)->retention_days)
+		setup_note(j, SETUP_L_WARN, "P-06", "run s3watch setup --only 5",
+		    "log group %s keeps events %s", N(j)->log_group,
+		    f->retention == 0 ? "forever" : "for less than configured");
+	else
+		setup_note(j, SETUP_L_PASS, "P-06", NULL, "log group %s keeps "
+		    "events %d days", N(j)->log_group, f->retention);
+	setup_note(j, trust ? SETUP_L_PASS : SETUP_L_FAIL, "P-06", trust ?
+	    NULL : "run s3watch setup --only 5", "only CloudTrail, for %s, "
+	    "may assume %s%s", N(j)->trail_name, N(j)->trail_role, trust ? "" :
+	    ": not so");
+	setup_note(j, policy ? SETUP_L_PASS : SETUP_L_FAIL, "P-06", policy ?
+	    NULL : "run s3watch setup --only 5", "%s may only CreateLogStream "
+	    "and PutLogEvents on the trail's streams%s", N(j)->trail_role,
+	    policy ? "" : ": not so");
+	return SJ_DONE;
+}
+
+int
+setup_log_group_undo(struct setup_job *j)
+{
+	SJ_BEGIN(j);
+	if (setup_owned(j, "role-policy", N(j)->trail_role)) {
+		SJ_WRITE(j, iam_delete_role_policy(N(j)->trail_role,
+		    TRAIL_ROLE_POLICY, &j->cause), N(j)->trail_role);
+		if (!sj_ok(j) && !sj_code(j, "NoSuchEntity"))
+			return setup_fail(j, NULL);
+		if (setup_forget(j, "role-policy", N(j)->trail_role) != 0)
+			return SJ_FAIL;
+	}
+	if (setup_owned(j, "role", N(j)->trail_role)) {
+		SJ_WRITE(j, iam_delete_role(N(j)->trail_role, &j->cause),
+		    N(j)->trail_role);
+		if (!sj_ok(j) && !sj_code(j, "NoSuchEntity"))
+			return setup_fail(j, NULL);
+		if (setup_forget(j, "role", N(j)->trail_role) != 0)
+			return SJ_FAIL;
+	}
+	if (setup_owned(j, "log-group", N(j)->log_group)) {
+		SJ_WRITE(j, logs_delete_log_group(N(j)->log_group, &j->cause),
+		    N(j)->log_group);
+		if (!sj_ok(j) && !sj_code(j, "ResourceNotFoundException"))
+			return setup_fail(j, NULL);
+		if (setup_forget(j, "log-group", N(j)->log_group) != 0)
+			return SJ_FAIL;
+	}
+	SJ_END(j);
+}
+
+/* --- step 6: trail to CloudWatch Logs ---------------------------------- */
+
+static bool
+trail_logs_linked(struct setup_job *j, const struct trail_facts *f)
+{
+	return f->found && f->trail.cwl_group_arn != NULL &&
+	    f->trail.cwl_role_arn != NULL &&
+	    strcmp(f->trail.cwl_group_arn, N(j)->log_group_arn) == 0 &&
+	    strcmp(f->trail.cwl_role_arn, N(j)->trail_role_arn) == 0;
+}
+
+int
+setup_trail_logs_check(struct setup_job *j)
+{
+	struct trail_facts *f = setup_facts(j);
+
+	SJ_BEGIN(j);
+	f = setup_facts_new(j, sizeof *f, trail_facts_free);
+	j->n = 0;
+	SJ_TRAIL_READ(j, f);
+	if (!f->found)
+		setup_note(j, SETUP_L_MISSING, "P-06", NULL, "there is no trail "
+		    "%s yet (step 4)", N(j)->trail_name);
+	else if (trail_logs_linked(j, f))
+		setup_note(j, SETUP_L_OK, "P-06", NULL, "the trail delivers to "
+		    "%s as %s", N(j)->log_group, N(j)->trail_role);
+	else
+		setup_note(j, f->trail.cwl_group_arn == NULL ? SETUP_L_MISSING :
+		    SETUP_L_DIFFERS, "P-06", NULL, "the trail %s", 
+		    f->trail.cwl_group_arn == NULL ? "does not deliver to "
+		    "CloudWatch Logs" : "delivers elsewhere or with another role");
+	SJ_END(j);
+}
+
+static bool
+trail_logs_propagating(const struct setup_job *j)
+{
+	return sj_code(j, "InvalidCloudWatchLogsRoleArnException") ||
+	    sj_code(j, "InsufficientDependencyServiceAccessPermissionException") ||
+	    sj_code(j, "InvalidCloudWatchLogsLogGroupArnException");
+}
+
+static struct aws_request *
+trail_logs_request(struct setup_job *j, bool link)
+{
+	struct cloudtrail_trail_spec spec = { 0 };
+
+	spec.name = N(j)->trail_name;
+	spec.multi_region = spec.global_events = true;
+	spec.log_file_validation = true;
+	/* Empty ARNs remove the link. */
+	spec.cwl_group_arn = link ? N(j)->log_group_arn : "";
+	spec.cwl_role_arn = link ? N(j)->trail_role_arn : "";
+	return cloudtrail_update_trail(&spec, &j->cause);
+}
+
+int
+setup_trail_logs_apply(struct setup_job *j)
+{
+	struct trail_facts *f = setup_facts(j);
+
+	SJ_BEGIN(j);
+	if (trail_logs_linked(j, f))
+		return SJ_DONE;
+	if (setup_intend(j, "trail-logs", N(j)->trail_name, NULL) != 0)
+		return SJ_FAIL;
+	for (j->tries = 1;; j->tries++) {
+		SJ_WRITE(j, trail_logs_request(j, true), N(j)->trail_name);
+		if (sj_ok(j) || !trail_logs_propagating(j) ||
+		    j->tries == IAM_WAIT_TRIES)
+			break;
+		setup_note(j, SETUP_L_OK, NULL, NULL, "waiting for IAM to "
+		    "propagate the role (%d of %d)", j->tries, IAM_WAIT_TRIES);
+		SJ_SLEEP(j, IAM_WAIT_MS);
+	}
+	if (!sj_ok(j))
+		return setup_fail(j, NULL);
+	if (setup_created(j, "trail-logs", N(j)->trail_name) != 0)
+		return SJ_FAIL;
+	SJ_END(j);
+}
+
+int
+setup_trail_logs_verify(struct setup_job *j)
+{
+	struct trail_facts *f = setup_facts(j);
+	const char *err = f->status.latest_cwl_delivery_error;
+
+	if (!trail_logs_linked(j, f)) {
+		setup_note(j, SETUP_L_FAIL, "P-06", "run s3watch setup --only 6",
+		    "the trail does not deliver to %s", N(j)->log_group_arn);
+		return SJ_DONE;
+	}
+	setup_note(j, SETUP_L_PASS, "P-06", NULL, "the trail delivers to %s",
+	    N(j)->log_group_arn);
+	if (err != NULL && *err != '\0')
+		setup_note(j, SETUP_L_FAIL, "P-06", "check the delivery role "
+		    "(step 5)", "the last delivery to CloudWatch Logs failed: %s",
+		    err);
+	else if (f->status.latest_cwl_delivery == 0)
+		setup_note(j, SETUP_L_WARN, "P-06", "wait: CloudTrail delivers "
+		    "within about 5 minutes", "nothing delivered to CloudWatch "
+		    "Logs yet");
+	else if (time(NULL) - f->status.latest_cwl_delivery > 15 * 60)
+		setup_note(j, SETUP_L_WARN, "P-06", NULL, "the last delivery to "
+		    "CloudWatch Logs was %lld minutes ago",
+		    (long long)(time(NULL) - f->status.latest_cwl_delivery) / 60);
+	else
+		setup_note(j, SETUP_L_PASS, "P-06", NULL, "CloudWatch Logs "
+		    "delivery is recent");
+	return SJ_DONE;
+}
+
+int
+setup_trail_logs_undo(struct setup_job *j)
+{
+	SJ_BEGIN(j);
+	if (!setup_owned(j, "trail-logs", N(j)->trail_name))
+		return SJ_DONE;
+	/* A trail of ours goes in step 4's teardown anyway. */
+	if (!setup_owned(j, "trail", N(j)->trail_name)) {
+		SJ_WRITE(j, trail_logs_request(j, false), N(j)->trail_name);
+		if (!sj_ok(j) && !sj_code(j, "TrailNotFoundException"))
+			return setup_fail(j, NULL);
+	}
+	if (setup_forget(j, "trail-logs", N(j)->trail_name) != 0)
+		return SJ_FAIL;
+	SJ_END(j);
+}

@@ -1,0 +1,328 @@
+/* Following a log group: polls, pages, overlap and dedupe. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+
+#include "aws.h"
+#include "idset.h"
+#include "loop.h"
+#include "svc.h"
+#include "tail.h"
+
+/* Between sweeps a poll still reaches back this far: events written in
+ * the same second arrive in any order. */
+#define TAIL_NEAR_MS	5000
+/* Failed polls in a row (each after the client's own retries) before a
+ * one-off read gives up. */
+#define TAIL_GIVE_UP	3
+
+struct tail {
+	struct aws_client	*client;
+	struct tail_options	 o;
+	char			*group;
+	tail_event_fn		 on_event;
+	tail_state_fn		 on_state;
+	void			*arg;
+
+	struct idset		*seen;
+	struct tail_health	 h;
+	char			*last_error;
+
+	bool			 running;
+	bool			 in_flight;
+	struct loop_timer	*timer;
+	char			*token;		/* within a drain */
+	int64_t			 start_ms;	/* of the current drain */
+	int64_t			 last_sweep;	/* monotonic ms */
+	uint64_t		 last_call;	/* monotonic ms */
+	bool			 got_events;	/* in the current drain */
+	int			 failures;	/* in a row, throttling aside */
+};
+
+static int64_t
+tail_now_ms(void)
+{
+	struct timeval tv;
+
+	gettimeofday(&tv, NULL);
+	return (int64_t)tv.tv_sec * 1000 + tv.tv_usec / 1000;
+}
+
+struct tail *
+tail_new(struct aws_client *c, const struct tail_options *o,
+    tail_event_fn on_event, tail_state_fn on_state, void *arg)
+{
+	struct tail *t = xcalloc(1, sizeof *t);
+
+	t->client = c;
+	t->o = *o;
+	t->group = xstrdup(o->group);
+	t->o.group = t->group;
+	if (t->o.overlap_ms <= 0)
+		t->o.overlap_ms = 15 * 60 * 1000;
+	if (t->o.sweep_ms <= 0)
+		t->o.sweep_ms = 60 * 1000;
+	if (t->o.min_interval_ms <= 0)
+		t->o.min_interval_ms = 2000;
+	if (t->o.max_interval_ms < t->o.min_interval_ms)
+		t->o.max_interval_ms = 30000 > t->o.min_interval_ms ? 30000 :
+		    t->o.min_interval_ms;
+	if (t->o.min_gap_ms <= 0)
+		t->o.min_gap_ms = 250;
+	if (t->o.dedupe == 0)
+		t->o.dedupe = 200000;
+	t->on_event = on_event;
+	t->on_state = on_state;
+	t->arg = arg;
+	t->seen = idset_new(t->o.dedupe);
+	t->h.interval_ms = t->o.min_interval_ms;
+	t->h.newest_ms = o->since_ms;
+	return t;
+}
+
+void
+tail_free(struct tail *t)
+{
+	if (t == NULL)
+		return;
+	if (t->timer != NULL)
+		loop_timer_cancel(aws_client_loop(t->client), t->timer);
+	idset_free(t->seen);
+	free(t->token);
+	free(t->group);
+	free(t->last_error);
+	free(t);
+}
+
+static void	tail_poll(void *);
+
+static void
+tail_schedule(struct tail *t, int64_t delay_ms)
+{
+	uint64_t since = loop_now_ms() - t->last_call;
+
+	/* Never closer than min_gap_ms to the previous call. */
+	if (delay_ms < t->o.min_gap_ms && since < (uint64_t)t->o.min_gap_ms)
+		delay_ms = t->o.min_gap_ms - (int64_t)since;
+	if (delay_ms < 0)
+		delay_ms = 0;
+	t->timer = loop_timer_add(aws_client_loop(t->client),
+	    (uint64_t)delay_ms, tail_poll, t);
+}
+
+static void
+tail_state(struct tail *t)
+{
+	t->h.last_error = t->last_error;
+	if (t->on_state != NULL)
+		t->on_state(t->arg);
+}
+
+static void
+tail_error(struct tail *t, const char *text)
+{
+	free(t->last_error);
+	t->last_error = xstrdup(text);
+	t->h.errors++;
+}
+
+static bool
+tail_throttled(const struct aws_response *resp)
+{
+	return resp->code != NULL && (strcmp(resp->code, "ThrottlingException")
+	    == 0 || strcmp(resp->code, "Throttling") == 0 ||
+	    strcmp(resp->code, "TooManyRequestsException") == 0 ||
+	    strcmp(resp->code, "LimitExceededException") == 0);
+}
+
+static void
+tail_slower(struct tail *t, int factor)
+{
+	int64_t next = (int64_t)t->h.interval_ms * factor;
+
+	t->h.interval_ms = next > t->o.max_interval_ms ?
+	    t->o.max_interval_ms : (int)next;
+}
+
+static void
+tail_on_page(struct aws_response *resp, void *arg)
+{
+	struct tail *t = arg;
+	struct logs_events l;
+	struct tail_event ev;
+	char *cause = NULL;
+	size_t i;
+
+	t->in_flight = false;
+	if (resp->kind != AWS_OK || logs_filter_log_events_parse(resp, &l,
+	    &cause) != 0) {
+		if (tail_throttled(resp)) {
+			t->h.throttled++;
+			tail_slower(t, 2);
+		} else {
+			tail_error(t, cause != NULL ? cause :
+			    aws_error_text(resp));
+			tail_slower(t, 2);
+			t->failures++;
+			/* A one-off read gives up where a follower waits (the
+			 * group may yet be created, the network come back). */
+			if (!t->o.follow && (t->failures >= TAIL_GIVE_UP ||
+			    (resp->code != NULL && strcmp(resp->code,
+			    "ResourceNotFoundException") == 0)))
+				t->running = false;
+		}
+		free(cause);
+		aws_response_free(resp);
+		tail_state(t);
+		/* Retry the same page later: the token is kept. */
+		if (t->running)
+			tail_schedule(t, t->h.interval_ms);
+		return;
+	}
+	aws_response_free(resp);
+	free(t->last_error);
+	t->last_error = NULL;
+	t->failures = 0;
+	for (i = 0; i < l.n; i++) {
+		if (l.v[i].id == NULL || !idset_add(t->seen, l.v[i].id,
+		    strlen(l.v[i].id))) {
+			t->h.duplicates++;
+			continue;
+		}
+		ev.id = l.v[i].id;
+		ev.stream = l.v[i].stream != NULL ? l.v[i].stream : "";
+		ev.timestamp = l.v[i].timestamp;
+		ev.ingestion = l.v[i].ingestion_time;
+		ev.message = l.v[i].message;
+		ev.len = strlen(l.v[i].message);
+		if (ev.timestamp > t->h.newest_ms)
+			t->h.newest_ms = ev.timestamp;
+		if (ev.ingestion > 0)
+			t->h.lag_ms = ev.ingestion - ev.timestamp;
+		t->h.events++;
+		t->got_events = true;
+		t->on_event(&ev, t->arg);
+	}
+	free(t->token);
+	t->token = l.next_token != NULL ? xstrdup(l.next_token) : NULL;
+	logs_events_free(&l);
+	if (t->token != NULL) {
+		/* More pages (possibly after empty ones): keep draining. */
+		if (t->running)
+			tail_schedule(t, 0);
+		return;
+	}
+	t->h.caught_up = true;
+	if (t->got_events)
+		t->h.interval_ms = t->o.min_interval_ms;
+	else
+		tail_slower(t, 2);
+	tail_state(t);
+	if (!t->o.follow)
+		t->running = false;
+	else if (t->running)
+		tail_schedule(t, t->h.interval_ms);
+}
+
+static void
+tail_poll(void *arg)
+{
+	struct tail *t = arg;
+	struct logs_filter f;
+	struct aws_request *r;
+	char *cause = NULL;
+	int64_t back;
+
+	t->timer = NULL;
+	if (!t->running)
+		return;
+	if (t->token == NULL) {
+		/* A new drain: how far back does it reach? */
+		back = TAIL_NEAR_MS;
+		if (t->last_sweep == 0 || loop_now_ms() - (uint64_t)t->last_sweep >=
+		    (uint64_t)t->o.sweep_ms) {
+			back = t->o.overlap_ms;
+			t->last_sweep = (int64_t)loop_now_ms();
+		}
+		t->start_ms = t->h.newest_ms - back;
+		if (t->start_ms < t->o.since_ms)
+			t->start_ms = t->o.since_ms;
+		t->got_events = false;
+		t->h.caught_up = false;
+	}
+	memset(&f, 0, sizeof f);
+	f.group = t->group;
+	f.start = t->start_ms > 0 ? t->start_ms : 1;
+	f.token = t->token;
+	f.limit = t->o.page_limit;
+	if ((r = logs_filter_log_events(&f, &cause)) == NULL) {
+		tail_error(t, cause);
+		free(cause);
+		t->running = false;
+		tail_state(t);
+		return;
+	}
+	t->in_flight = true;
+	t->h.calls++;
+	t->last_call = loop_now_ms();
+	aws_send(t->client, r, tail_on_page, t);
+}
+
+void
+tail_start(struct tail *t)
+{
+	if (t->running)
+		return;
+	t->running = true;
+	if (!t->in_flight && t->timer == NULL)
+		tail_schedule(t, 0);
+}
+
+void
+tail_stop(struct tail *t)
+{
+	t->running = false;
+	if (t->timer != NULL) {
+		loop_timer_cancel(aws_client_loop(t->client), t->timer);
+		t->timer = NULL;
+	}
+}
+
+bool
+tail_idle(const struct tail *t)
+{
+	return !t->in_flight && t->timer == NULL;
+}
+
+bool
+tail_done(const struct tail *t)
+{
+	return !t->running && tail_idle(t);
+}
+
+const struct tail_health *
+tail_health(const struct tail *t)
+{
+	return &t->h;
+}
+
+struct idset *
+tail_seen(struct tail *t)
+{
+	return t->seen;
+}
+
+void
+tail_resume(struct tail *t, int64_t newest_ms)
+{
+	if (newest_ms > t->h.newest_ms)
+		t->h.newest_ms = newest_ms;
+}
+
+int64_t
+tail_clock_ms(void)
+{
+	return tail_now_ms();
+}

@@ -1,0 +1,88 @@
+/* Following a CloudWatch Logs group with FilterLogEvents, through the
+ * event loop.
+ *
+ * CloudTrail delivers about 5 minutes late and out of order, so a poll
+ * does not start at the newest event seen: every sweep_ms it reaches back
+ * overlap_ms (default 15 minutes), and in between a few seconds.  Events
+ * seen before (by CloudWatch eventId, in a bounded set) are dropped, so
+ * the overlap costs calls, not duplicates.  Pages are drained through
+ * nextToken, empty pages included.
+ *
+ * FilterLogEvents has an account-wide quota of 5 calls a second: calls
+ * are spaced at least min_gap_ms apart, the poll interval grows while
+ * nothing new arrives and on throttling (which slows polling, never stops
+ * it), and shrinks when events flow.
+ *
+ * Ownership: the tail borrows the client; events passed to the callback
+ * are borrowed for the call.  tail_free() may be called with a call in
+ * flight only after tail_stop() and the loop has run it out
+ * (tail_idle()). */
+#ifndef S3W_TAIL_H
+#define S3W_TAIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct aws_client;
+struct idset;
+struct tail;
+
+struct tail_options {
+	const char	*group;
+	int64_t		 since_ms;	/* first poll's start, epoch ms */
+	bool		 follow;	/* false: stop once caught up */
+	int64_t		 overlap_ms;	/* default 15 min */
+	int64_t		 sweep_ms;	/* how often to reach back; 60 s */
+	int		 min_interval_ms;	/* default 2000 */
+	int		 max_interval_ms;	/* default 30000 */
+	int		 min_gap_ms;		/* between calls; default 250 */
+	size_t		 dedupe;	/* eventIds remembered; 200000 */
+	int		 page_limit;	/* events per page; 0: AWS's */
+};
+
+struct tail_event {
+	const char	*id;		/* CloudWatch eventId */
+	const char	*stream;
+	int64_t		 timestamp;	/* ms */
+	int64_t		 ingestion;	/* ms */
+	const char	*message;
+	size_t		 len;
+};
+
+struct tail_health {
+	uint64_t	 events;	/* delivered (new) */
+	uint64_t	 duplicates;	/* dropped as seen */
+	uint64_t	 calls;
+	uint64_t	 throttled;
+	uint64_t	 errors;
+	int64_t		 newest_ms;	/* newest event timestamp */
+	int64_t		 lag_ms;	/* ingestion minus event time, last */
+	int		 interval_ms;	/* current poll interval */
+	bool		 caught_up;	/* the last poll drained */
+	const char	*last_error;	/* or NULL */
+};
+
+typedef void (*tail_event_fn)(const struct tail_event *, void *arg);
+/* After every drained poll, error or throttle: health changed. */
+typedef void (*tail_state_fn)(void *arg);
+
+struct tail	*tail_new(struct aws_client *, const struct tail_options *,
+		    tail_event_fn, tail_state_fn, void *arg);
+void		 tail_free(struct tail *);
+void		 tail_start(struct tail *);
+/* Stops polling; a call in flight still completes (events delivered). */
+void		 tail_stop(struct tail *);
+bool		 tail_idle(const struct tail *);
+/* Not following and caught up (or stopped): nothing more will come. */
+bool		 tail_done(const struct tail *);
+const struct tail_health *tail_health(const struct tail *);
+
+/* The wall clock in epoch ms, the log's timescale. */
+int64_t		 tail_clock_ms(void);
+
+/* For checkpoints: the dedupe set, and where the next poll starts. */
+struct idset	*tail_seen(struct tail *);
+void		 tail_resume(struct tail *, int64_t newest_ms);
+
+#endif

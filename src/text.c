@@ -1,0 +1,72 @@
+/* Terminal-safe text. */
+#include "config.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "buf.h"
+#include "text.h"
+#include "xalloc.h"
+
+/* The length of a valid UTF-8 sequence at s (at most n bytes), or 0.
+ * Overlong forms and surrogates are invalid. */
+static size_t
+text_utf8_len(const unsigned char *s, size_t n, uint32_t *cp)
+{
+	size_t len, i;
+	uint32_t c;
+
+	if (s[0] < 0xc2 || s[0] > 0xf4)
+		return 0;
+	len = s[0] < 0xe0 ? 2 : s[0] < 0xf0 ? 3 : 4;
+	if (n < len)
+		return 0;
+	c = s[0] & (0xff >> (len + 1));
+	for (i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		c = (c << 6) | (s[i] & 0x3f);
+	}
+	if ((len == 3 && c < 0x800) || (len == 4 && (c < 0x10000 ||
+	    c > 0x10ffff)) || (c >= 0xd800 && c <= 0xdfff))
+		return 0;
+	*cp = c;
+	return len;
+}
+
+char *
+text_safe(const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	struct buf b = { 0 };
+	size_t i = 0, n;
+	uint32_t cp;
+
+	while (i < len) {
+		if (p[i] < 0x80) {
+			buf_addc(&b, p[i] < 0x20 || p[i] == 0x7f ? '?' :
+			    (char)p[i]);
+			i++;
+			continue;
+		}
+		if ((n = text_utf8_len(p + i, len - i, &cp)) == 0) {
+			buf_adds(&b, "\xef\xbf\xbd");
+			i++;
+			continue;
+		}
+		/* C1 controls (CSI is U+009B) act like ESC sequences. */
+		if (cp >= 0x80 && cp <= 0x9f)
+			buf_addc(&b, '?');
+		else
+			buf_add(&b, (const char *)p + i, n);
+		i += n;
+	}
+	return buf_take(&b);
+}
+
+char *
+text_safe_str(const char *s)
+{
+	return s != NULL ? text_safe(s, strlen(s)) : xstrdup("");
+}

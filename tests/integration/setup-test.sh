@@ -1,0 +1,152 @@
+#!/bin/bash
+# The guided setup end to end against moto, checked with the AWS CLI:
+# plan, apply, rerun (no changes), status, drift, an interrupted run
+# resumed, teardown (nothing left), and bad configuration.
+set -u
+. "$top_srcdir/tests/integration/lib.sh"
+sandbox_up
+
+export S3WATCH_STATE_DIR=$SANDBOX_TMPDIR/state
+ledger=$S3WATCH_STATE_DIR/ledger.json
+# Alerts and the analyser are steps 7-8; this test covers the others too,
+# with a small rule pack so it stays quick.
+setup() { run "$S3WATCH" setup "$@"; }
+name() { "$S3WATCH_PYTHON" -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$ledger" "$1"; }
+buckets() { awscli s3api list-buckets --query 'Buckets[].Name' --output text; }
+
+# --- plan: says what it would do, does nothing ---------------------------
+setup --plan
+check_eq "plan exits 0" 0 "$status"
+check_contains "plan would create the log bucket" "+ would call s3:CreateBucket s3-access-logs-" "$output"
+check_contains "plan would create the trail" "+ would call cloudtrail:CreateTrail s3-security-monitoring-trail" "$output"
+check_contains "plan would link the trail to the log group" "+ would call cloudtrail:UpdateTrail" "$output"
+check_contains "plan reports no changes" "0 changes" "$output"
+check_eq "plan created no bucket" "" "$(buckets)"
+check_eq "the ledger is private" 600 "$(stat -c %a "$ledger")"
+suffix=$(name suffix)
+check_eq "the suffix is six letters or digits" 1 "$([[ $suffix =~ ^[a-z0-9]{6}$ ]] && echo 1)"
+
+# --- apply ---------------------------------------------------------------
+setup --yes
+check_eq "setup exits 0" 0 "$status"
+check_contains "setup created the trail" "+ cloudtrail:CreateTrail" "$output"
+[ "$status" -eq 0 ] || printf '%s\n' "$output" | sed 's/^/#   /'
+for b in "secure-docs-$suffix" "s3-access-logs-$suffix" "cloudtrail-logs-$suffix"; do
+	check_contains "bucket $b exists" "$b" "$(buckets)"
+done
+policy=$(awscli s3api get-bucket-policy --bucket "s3-access-logs-$suffix" --query Policy --output text)
+check_contains "log delivery is for the monitored bucket only" "arn:aws:s3:::secure-docs-$suffix" "$policy"
+check_contains "log delivery is for this account only" '"aws:SourceAccount":"123456789012"' "$policy"
+check_contains "log delivery is under the prefix only" "arn:aws:s3:::s3-access-logs-$suffix/access-logs/*" "$policy"
+pab=$(awscli s3api get-public-access-block --bucket "s3-access-logs-$suffix" --output text)
+check_eq "the log bucket blocks public access" "True	True	True	True" "$(printf '%s' "$pab" | cut -f2-)"
+logging=$(awscli s3api get-bucket-logging --bucket "secure-docs-$suffix" --output text)
+check_contains "access logging targets the log bucket" "s3-access-logs-$suffix" "$logging"
+trail=$(awscli cloudtrail get-trail --name s3-security-monitoring-trail)
+check_contains "the trail is multi-region" '"IsMultiRegionTrail": true' "$trail"
+check_contains "the trail validates log files" '"LogFileValidationEnabled": true' "$trail"
+check_contains "the trail uses the log group's :* ARN" \
+	'"CloudWatchLogsLogGroupArn": "arn:aws:logs:us-east-1:123456789012:log-group:/aws/cloudtrail/s3-security-monitoring:*"' "$trail"
+check_contains "the trail uses the delivery role" "role/CloudTrailLogsRole-$suffix" "$trail"
+selectors=$(awscli cloudtrail get-event-selectors --trail-name s3-security-monitoring-trail)
+check_contains "data events of the monitored bucket are logged" "arn:aws:s3:::secure-docs-$suffix/" "$selectors"
+status_json=$(awscli cloudtrail get-trail-status --name s3-security-monitoring-trail)
+check_contains "the trail is logging" '"IsLogging": true' "$status_json"
+group=$(awscli logs describe-log-groups --log-group-name-prefix /aws/cloudtrail/s3-security-monitoring)
+check_contains "the log group keeps 30 days" '"retentionInDays": 30' "$group"
+trust=$(awscli iam get-role --role-name "CloudTrailLogsRole-$suffix" --query Role.AssumeRolePolicyDocument)
+check_contains "only CloudTrail may assume the role" "cloudtrail.amazonaws.com" "$trust"
+check_contains "only for this trail" "trail/s3-security-monitoring-trail" "$trust"
+rp=$(awscli iam get-role-policy --role-name "CloudTrailLogsRole-$suffix" --policy-name CloudTrailLogsDelivery --query PolicyDocument)
+check_contains "the role may put log events" "logs:PutLogEvents" "$rp"
+check_eq "the role may do nothing else" 0 "$(printf '%s' "$rp" | grep -c 'logs:DescribeLogGroups\|logs:CreateLogGroup\|"\*"')"
+
+# --- the second run changes nothing ----------------------------------------
+setup --yes
+check_eq "second setup exits 0" 0 "$status"
+check_contains "second setup makes no change" "0 changes, 0 failed" "$output"
+run "$S3WATCH" setup --yes --json
+check_eq "a JSON run makes no write call" 0 "$(printf '%s\n' "$output" | grep -c '"event":"answer".*"write":true')"
+
+# --- status ----------------------------------------------------------------
+run "$S3WATCH" status
+check_eq "status exits 0" 0 "$status"
+check_contains "status has a table" "STEP CHECK RESULT REASON" "$output"
+check_contains "status passes P-04" "P-04  PASS" "$output"
+check_eq "status has no FAIL" 0 "$(printf '%s\n' "$output" | grep -c ' FAIL ')"
+check_contains "status explains moto's missing key format" \
+	"WARN  the endpoint did not keep the date-partitioned key format" "$output"
+
+# --- drift -----------------------------------------------------------------
+awscli s3api put-bucket-policy --bucket "s3-access-logs-$suffix" \
+	--policy '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"logging.s3.amazonaws.com"},"Action":"s3:PutObject","Resource":"arn:aws:s3:::s3-access-logs-'"$suffix"'/*"}]}' >/dev/null
+awscli logs put-retention-policy --log-group-name /aws/cloudtrail/s3-security-monitoring --retention-in-days 7
+awscli cloudtrail stop-logging --name s3-security-monitoring-trail
+run "$S3WATCH" status
+check_eq "status fails after drift" 1 "$status"
+check_contains "drifted bucket policy is found" "P-02  FAIL" "$output"
+check_contains "stopped trail is found" "the trail is not logging" "$output"
+setup --yes
+check_eq "setup repairs drift" 0 "$status"
+check_contains "three repairs" "3 changes, 0 failed" "$output"
+run "$S3WATCH" status
+check_eq "status passes after the repair" 0 "$status"
+
+# --- teardown --------------------------------------------------------------
+run "$S3WATCH" teardown --yes --empty-buckets
+check_eq "teardown exits 0" 0 "$status"
+check_eq "no bucket is left" "" "$(buckets)"
+check_eq "no trail is left" "[]" "$(awscli cloudtrail describe-trails --query trailList)"
+check_eq "no log group is left" "[]" "$(awscli logs describe-log-groups --query logGroups)"
+check_eq "no role is left" "[]" "$(awscli iam list-roles --query 'Roles[?starts_with(RoleName, `CloudTrailLogsRole`)]')"
+check_eq "the ledger is empty" "[]" "$("$S3WATCH_PYTHON" -c 'import json,sys; print(json.load(open(sys.argv[1]))["resources"])' "$ledger")"
+
+# --- an interrupted run converges -------------------------------------------
+sandbox_stats_reset
+fault '{"kind":"slow","service":"cloudtrail","action":"CreateTrail","delay_ms":20000}'
+"$S3WATCH" setup --yes >/dev/null 2>&1 &
+pid=$!
+for _ in $(seq 1 200); do
+	[ "$(sandbox_stats by_action cloudtrail.CreateTrail)" -ge 1 ] && break
+	sleep 0.1
+done
+kill -9 "$pid" 2>/dev/null
+wait "$pid" 2>/dev/null
+check_eq "the killed run reached CreateTrail" 1 "$(sandbox_stats by_action cloudtrail.CreateTrail)"
+check_contains "the ledger holds the trail it was creating" '"kind":"trail"' "$(cat "$ledger")"
+faults_clear
+setup --yes
+check_eq "the resumed setup exits 0" 0 "$status"
+setup --yes
+check_contains "after resuming, a rerun makes no change" "0 changes, 0 failed" "$output"
+run "$S3WATCH" teardown --yes --empty-buckets
+check_eq "teardown after a resumed run exits 0" 0 "$status"
+check_eq "nothing is left after resuming" "" "$(buckets)"
+
+# --- bad configuration ------------------------------------------------------
+conf=$SANDBOX_TMPDIR/bad.conf
+run "$S3WATCH" setup --plan --config "$SANDBOX_TMPDIR/none.conf"
+check_eq "a missing config file exits 3" 3 "$status"
+check_contains "a missing config file is named" "none.conf: No such file or directory" "$output"
+printf 'retention_days = "thirty";\n' > "$conf"
+run "$S3WATCH" setup --plan --config "$conf"
+check_eq "a wrong type exits 3" 3 "$status"
+check_contains "a wrong type names file and line" "bad.conf:1: retention_days" "$output"
+printf '# settings\nlog_buckt = "x";\n' > "$conf"
+run "$S3WATCH" setup --plan --config "$conf"
+check_contains "an unknown key names file and line" "bad.conf:2: unknown key 'log_buckt'" "$output"
+printf 'allowed_cidrs = [ "10.0.0.0/8", "10.0.0.300/8" ];\n' > "$conf"
+run "$S3WATCH" setup --plan --config "$conf"
+check_contains "an invalid CIDR names file and line" "bad.conf:1: allowed_cidrs" "$output"
+check_contains "an invalid CIDR is quoted" "10.0.0.300/8" "$output"
+printf 'alert_email = "not an address";\n' > "$conf"
+run "$S3WATCH" setup --plan --config "$conf"
+check_contains "an invalid e-mail names file and line" "bad.conf:1: alert_email" "$output"
+run "$S3WATCH" setup --plan --set retention_days=8
+check_eq "a bad --set exits 2" 2 "$status"
+check_contains "a bad --set is named" "--set retention_days" "$output"
+run "$S3WATCH" setup --only 11 --plan
+check_eq "an unknown step exits 2" 2 "$status"
+check_contains "an unknown step is named" "no step '11'" "$output"
+
+finish

@@ -1,0 +1,2 @@
+/* being written */
+typedef int ui_actions_placeholder;

@@ -1,0 +1,2 @@
+/* being written */
+typedef int ui_draw_placeholder;

@@ -1,0 +1,10 @@
+/* The full-screen console (ncurses).  ui/ draws; src/ is the model. */
+#ifndef S3W_UI_H
+#define S3W_UI_H
+
+#include "cmd.h"
+
+/* `s3watch` with no command, or `s3watch console`. */
+int	ui_main(int argc, char **argv, const struct cmd_globals *);
+
+#endif

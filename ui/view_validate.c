@@ -1,0 +1,2 @@
+/* being written */
+typedef int ui_view_validate_placeholder;
