@@ -94,6 +94,10 @@ static const struct conf_option conf_options[] = {
 	[CONF_CREATE_SOURCE_BUCKET] = { "create_source_bucket", CONF_T_BOOL,
 	    NULL, 1, NULL, NULL, NULL,
 	    "create source_bucket when it does not exist" },
+	[CONF_REQUIRE_TLS] = { "require_tls", CONF_T_BOOL, NULL, 1, NULL,
+	    NULL, NULL,
+	    "log buckets refuse requests without TLS (false only for a "
+	    "plain-HTTP test endpoint)" },
 	[CONF_LOG_BUCKET] = { "log_bucket", CONF_T_STRING,
 	    "s3-access-logs-${suffix}", 0, NULL, conf_check_bucket, NULL,
 	    "bucket receiving the S3 server access logs" },

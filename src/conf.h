@@ -22,6 +22,7 @@ enum conf_key {
 	CONF_SUFFIX,		/* "" : random, chosen once, remembered */
 	CONF_SOURCE_BUCKET,	/* the monitored bucket */
 	CONF_CREATE_SOURCE_BUCKET, /* bool: create it when missing */
+	CONF_REQUIRE_TLS,	/* bool: log buckets deny plain HTTP */
 	CONF_LOG_BUCKET,	/* server access log target */
 	CONF_LOG_PREFIX,	/* TargetPrefix, ends in '/' */
 	CONF_TRAIL_BUCKET,

@@ -126,7 +126,8 @@ policy_deny_plain_http(struct json_object *doc, const char *partition,
 
 char *
 policy_access_log_bucket(const char *partition, const char *log_bucket,
-    const char *log_prefix, const char *source_bucket, const char *account)
+    const char *log_prefix, const char *source_bucket, const char *account,
+    bool require_tls)
 {
 	struct json_object *doc = policy_doc(), *st;
 
@@ -139,13 +140,15 @@ policy_access_log_bucket(const char *partition, const char *log_bucket,
 	    policy_str("arn:%s:s3:::%s", partition, source_bucket));
 	policy_condition(st, "StringEquals", "aws:SourceAccount",
 	    json_object_new_string(account));
-	policy_deny_plain_http(doc, partition, log_bucket);
+	if (require_tls)
+		policy_deny_plain_http(doc, partition, log_bucket);
 	return policy_text(doc);
 }
 
 char *
 policy_trail_bucket(const char *partition, const char *trail_bucket,
-    const char *trail_prefix, const char *account, const char *trail_arn)
+    const char *trail_prefix, const char *account, const char *trail_arn,
+    bool require_tls)
 {
 	struct json_object *doc = policy_doc(), *st;
 
@@ -167,7 +170,8 @@ policy_trail_bucket(const char *partition, const char *trail_bucket,
 	    json_object_new_string("bucket-owner-full-control"));
 	policy_condition(st, "StringEquals", "aws:SourceArn",
 	    json_object_new_string(trail_arn));
-	policy_deny_plain_http(doc, partition, trail_bucket);
+	if (require_tls)
+		policy_deny_plain_http(doc, partition, trail_bucket);
 	return policy_text(doc);
 }
 

@@ -8,16 +8,19 @@
 #ifndef S3W_POLICY_H
 #define S3W_POLICY_H
 
+#include <stdbool.h>
+
 /* Lets logging.s3.amazonaws.com put objects under log_prefix for
- * source_bucket of account only. */
+ * source_bucket of account only.  require_tls adds a Deny of plain HTTP
+ * (to every caller, this tool included). */
 char	*policy_access_log_bucket(const char *partition, const char *log_bucket,
 	    const char *log_prefix, const char *source_bucket,
-	    const char *account);
+	    const char *account, bool require_tls);
 /* Lets cloudtrail.amazonaws.com read the ACL and write under
  * prefix/AWSLogs/account/ for trail_arn only. */
 char	*policy_trail_bucket(const char *partition, const char *trail_bucket,
 	    const char *trail_prefix, const char *account,
-	    const char *trail_arn);
+	    const char *trail_arn, bool require_tls);
 /* A role only service may assume, for account (and source_arn if given). */
 char	*policy_trust(const char *service, const char *account,
 	    const char *source_arn);

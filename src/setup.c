@@ -327,6 +327,7 @@ setup_resolve(struct setup *s, const char *account, const char *caller,
 
 	n->source_bucket = EXPAND(CONF_SOURCE_BUCKET);
 	n->create_source_bucket = conf_bool(s->conf, CONF_CREATE_SOURCE_BUCKET);
+	n->require_tls = conf_bool(s->conf, CONF_REQUIRE_TLS);
 	n->log_bucket = EXPAND(CONF_LOG_BUCKET);
 	n->log_prefix = EXPAND(CONF_LOG_PREFIX);
 	n->trail_bucket = EXPAND(CONF_TRAIL_BUCKET);

@@ -41,6 +41,7 @@ struct setup_names {
 	char	*caller_arn;
 	char	*source_bucket;
 	bool	 create_source_bucket;
+	bool	 require_tls;
 	char	*log_bucket;
 	char	*log_prefix;
 	char	*trail_bucket;

@@ -122,7 +122,7 @@ setup_buckets_check(struct setup_job *j)
 	f = setup_facts_new(j, sizeof *f, buckets_facts_free);
 	f->want_policy = policy_access_log_bucket(N(j)->partition,
 	    N(j)->log_bucket, N(j)->log_prefix, N(j)->source_bucket,
-	    N(j)->account);
+	    N(j)->account, N(j)->require_tls);
 	for (j->i = 0; j->i < B_COUNT; j->i++) {
 		SJ_READ(j, s3_head_bucket(bucket_name(j, j->i), &j->cause),
 		    bucket_name(j, j->i));
@@ -494,7 +494,8 @@ setup_trail_policy_check(struct setup_job *j)
 	SJ_BEGIN(j);
 	f = setup_facts_new(j, sizeof *f, trail_policy_facts_free);
 	f->want = policy_trail_bucket(N(j)->partition, N(j)->trail_bucket,
-	    N(j)->trail_prefix, N(j)->account, N(j)->trail_arn);
+	    N(j)->trail_prefix, N(j)->account, N(j)->trail_arn,
+	    N(j)->require_tls);
 	SJ_READ(j, s3_get_bucket_policy(N(j)->trail_bucket, &j->cause),
 	    N(j)->trail_bucket);
 	f->bucket_exists = !sj_code(j, "NoSuchBucket");

@@ -27,6 +27,11 @@ Control API (added to the proxy's /_sandbox/ routes):
 "recorded" counts records routed to at least one trail, "delivered" and
 "dropped" count log events (one per record and trail).
 
+Event history: CloudTrail keeps 90 days of management events per region
+whatever the trails say, and LookupEvents reads them; moto lacks it. The
+History class keeps the management events of the S3 calls the proxy saw
+(newest HISTORY_MAX) and answers LookupEvents itself (a proxy local op).
+
 Python 3 standard library only.
 """
 
@@ -46,6 +51,7 @@ ACCOUNT = "123456789012"          # moto's default account
 SANDBOX_KEY = "AKIAIOSFODNN7SANDBOX"
 BATCH_MAX_EVENTS = 1000            # well under PutLogEvents' 10,000 / 1 MB limits
 BATCH_MAX_BYTES = 800 * 1024
+HISTORY_MAX = 10000
 
 CLOUDTRAIL_WRITES = {"CreateTrail", "UpdateTrail", "DeleteTrail", "PutEventSelectors",
                      "StartLogging", "StopLogging"}
@@ -575,11 +581,94 @@ class Delivery:
         return 200, dict(self.status(), ok=True)
 
 
+class History:
+    """CloudTrail event history: management events, newest first, answered
+    through LookupEvents (awsJson 1.1)."""
+
+    # LookupAttributes key -> how to read it from a record.
+    ATTRIBUTES = {
+        "EventId": lambda r: [r.get("eventID")],
+        "EventName": lambda r: [r.get("eventName")],
+        "ReadOnly": lambda r: [str(r.get("readOnly", False)).lower()],
+        "Username": lambda r: [r.get("userIdentity", {}).get("userName")],
+        "EventSource": lambda r: [r.get("eventSource")],
+        "AccessKeyId": lambda r: [r.get("userIdentity", {}).get("accessKeyId")],
+        "ResourceType": lambda r: [x.get("type") for x in r.get("resources", [])],
+        "ResourceName": lambda r: [x.get("ARN", "").split(":::")[-1]
+                                   for x in r.get("resources", [])]
+                                  + [r.get("requestParameters", {}).get("bucketName")],
+    }
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.events = []        # (epoch seconds, record), oldest first
+
+    def after_forward(self, info, status, headers, body):
+        if info.service != "s3":
+            return
+        event = build_event(info, status, headers, body,
+                            getattr(info, "client_ip", None), {})
+        if event.is_data:
+            return
+        with self.lock:
+            self.events.append((event.when, event.record))
+            del self.events[:-HISTORY_MAX]
+
+    def handle(self, info):
+        if info.protocol != "json" or info.service != "cloudtrail" \
+                or info.action != "LookupEvents":
+            return None
+        try:
+            req = json.loads(info.body or b"{}")
+            attrs = req.get("LookupAttributes") or []
+            if len(attrs) > 1:
+                raise ValueError("only one lookup attribute is allowed")
+            start = float(req.get("StartTime", 0))
+            end = float(req.get("EndTime", time.time() + 1))
+            limit = int(req.get("MaxResults", 50))
+            if not 1 <= limit <= 50:
+                raise ValueError("MaxResults must be 1 to 50")
+            offset = int(req.get("NextToken") or 0)
+        except (ValueError, TypeError) as exc:
+            return self.answer(400, {"__type": "InvalidLookupAttributesException",
+                                     "message": str(exc)})
+        key = attrs[0].get("AttributeKey") if attrs else None
+        if key is not None and key not in self.ATTRIBUTES:
+            return self.answer(400, {"__type": "InvalidLookupAttributesException",
+                                     "message": "unknown attribute %s" % key})
+        with self.lock:
+            found = [(w, r) for w, r in reversed(self.events) if start <= w <= end
+                     and (key is None or attrs[0].get("AttributeValue")
+                          in self.ATTRIBUTES[key](r))]
+        page = found[offset:offset + limit]
+        out = {"Events": [{
+            "EventId": r.get("eventID"), "EventName": r.get("eventName"),
+            "ReadOnly": str(r.get("readOnly", False)).lower(),
+            "AccessKeyId": r.get("userIdentity", {}).get("accessKeyId"),
+            "EventTime": w, "EventSource": r.get("eventSource"),
+            "Username": r.get("userIdentity", {}).get("userName"),
+            "Resources": [{"ResourceType": x.get("type"),
+                           "ResourceName": x.get("ARN")} for x in r.get("resources", [])],
+            "CloudTrailEvent": json.dumps(r)} for w, r in page]}
+        if offset + limit < len(found):
+            out["NextToken"] = str(offset + limit)
+        return self.answer(200, out)
+
+    @staticmethod
+    def answer(status, obj):
+        return status, [("x-amzn-RequestId", str(uuid.uuid4())),
+                        ("Content-Type", "application/x-amz-json-1.1")], \
+            json.dumps(obj).encode()
+
+
 def install(server):
-    """Hook CloudTrail delivery into a proxy.ProxyServer."""
+    """Hook CloudTrail delivery and event history into a proxy.ProxyServer."""
     delivery = Delivery(server.upstream)
+    history = History()
     server.cloudtrail = delivery
     server.after_forward.append(delivery.after_forward)
+    server.after_forward.append(history.after_forward)
+    server.local_ops.append(history.handle)
     server.control_routes.update({
         ("GET", "/_sandbox/cloudtrail"): delivery.control_get,
         ("POST", "/_sandbox/cloudtrail"): delivery.control_post,

@@ -33,7 +33,8 @@ forwarded request and its upstream response), ProxyServer.local_ops
 ProxyServer.control_routes (more /_sandbox/ endpoints).
 
 Operations moto lacks that the proxy answers itself: CloudWatch Logs
-PutQueryDefinition, DescribeQueryDefinitions, DeleteQueryDefinition.
+PutQueryDefinition, DescribeQueryDefinitions, DeleteQueryDefinition, and
+(ctdeliver.py) CloudTrail LookupEvents.
 
 Python 3 standard library only.
 """

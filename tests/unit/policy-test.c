@@ -71,7 +71,7 @@ static void
 test_access_log_bucket(void **state)
 {
 	struct json_object *doc = parse(policy_access_log_bucket("aws", "logs",
-	    "access-logs/", "docs", "123456789012"));
+	    "access-logs/", "docs", "123456789012", true));
 	struct json_object *st = get(doc, "Statement.0");
 
 	(void)state;
@@ -96,7 +96,7 @@ test_trail_bucket(void **state)
 {
 	const char *arn = "arn:aws:cloudtrail:us-east-1:123456789012:trail/t";
 	struct json_object *doc = parse(policy_trail_bucket("aws", "ct", "pfx",
-	    "123456789012", arn));
+	    "123456789012", arn, true));
 
 	(void)state;
 	assert_string_equal(str(doc, "Statement.0.Action"), "s3:GetBucketAcl");
@@ -112,9 +112,11 @@ test_trail_bucket(void **state)
 	json_object_put(doc);
 
 	/* No prefix: no empty path segment. */
-	doc = parse(policy_trail_bucket("aws-cn", "ct", "", "1", arn));
+	doc = parse(policy_trail_bucket("aws-cn", "ct", "", "1", arn, false));
 	assert_string_equal(str(doc, "Statement.1.Resource"),
 	    "arn:aws-cn:s3:::ct/AWSLogs/1/*");
+	/* Without require_tls there is no Deny. */
+	assert_int_equal(json_object_array_length(get(doc, "Statement")), 2);
 	json_object_put(doc);
 }
 
@@ -172,7 +174,7 @@ static void
 test_escaping(void **state)
 {
 	struct json_object *doc = parse(policy_access_log_bucket("aws", "b",
-	    "p\"},{\"Effect\":\"Allow", "s", "1"));
+	    "p\"},{\"Effect\":\"Allow", "s", "1", true));
 
 	(void)state;
 	assert_int_equal(json_object_array_length(get(doc, "Statement")), 2);
