@@ -59,6 +59,9 @@ const struct cmd cmd_table[] = {
 	  "--local DIR --public-key FILE",
 	  "validate CloudTrail log file integrity (digest chain, signatures)",
 	  cmd_verify_logs },
+	{ "report", "[--since 7d] [--format md|csv|html] [--output FILE]",
+	  "write an access report for auditors (Markdown, CSV or HTML)",
+	  cmd_report },
 	{ NULL, NULL, NULL, NULL }
 };
 

@@ -53,6 +53,7 @@ int	cmd_teardown(int, char **, const struct cmd_globals *);
 int	cmd_pattern(int, char **, const struct cmd_globals *);
 int	cmd_replay(int, char **, const struct cmd_globals *);
 int	cmd_verify_logs(int, char **, const struct cmd_globals *);
+int	cmd_report(int, char **, const struct cmd_globals *);
 int	cmd_sign(int, char **, const struct cmd_globals *);
 int	cmd_whoami(int, char **, const struct cmd_globals *);
 

@@ -3,7 +3,6 @@
 #include "config.h"
 
 #include <getopt.h>
-#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,7 +15,7 @@
 #include "loop.h"
 #include "monitor.h"
 #include "rules.h"
-#include "setup.h"
+#include "session.h"
 #include "statefile.h"
 #include "text.h"
 
@@ -42,48 +41,6 @@ struct mon_cli {
 	bool		 done;
 	char		*error;
 };
-
-/* "90s", "15m", "1h", "7d" back from now, or an ISO time; epoch ms. */
-static int
-mon_since(const char *s, int64_t *out)
-{
-	struct tm tm;
-	char *end;
-	long long n;
-	int64_t unit;
-
-	n = strtoll(s, &end, 10);
-	if (end != s && n >= 0 && end[0] != '\0' && end[1] == '\0') {
-		switch (*end) {
-		case 's': unit = 1000; break;
-		case 'm': unit = 60 * 1000; break;
-		case 'h': unit = 3600 * 1000; break;
-		case 'd': unit = 86400 * 1000; break;
-		default: return -1;
-		}
-		*out = tail_clock_ms() - n * unit;
-		return 0;
-	}
-	memset(&tm, 0, sizeof tm);
-	end = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm);
-	if (end == NULL || (*end != '\0' && strcmp(end, "Z") != 0))
-		return -1;
-	*out = (int64_t)timegm(&tm) * 1000;
-	return 0;
-}
-
-/* user@host, for the acknowledgement journal. */
-static char *
-mon_who(void)
-{
-	struct passwd *pw = getpwuid(getuid());
-	char host[256];
-
-	if (gethostname(host, sizeof host) != 0)
-		strcpy(host, "localhost");
-	host[sizeof host - 1] = '\0';
-	return xasprintf("%s@%s", pw != NULL ? pw->pw_name : "unknown", host);
-}
 
 static void
 mon_json_str(struct json_object *o, const char *key, const char *v)
@@ -194,62 +151,8 @@ mon_on_event(enum monitor_event kind, const struct monitor_record *r,
 	}
 }
 
-/* The names the engine needs: from the configuration and the ledger. */
-static int
-mon_names(struct mon_cli *cli, const struct cmd_globals *g,
-    struct aws_client **cp, struct conf **confp, char **group, char **topic,
-    char **rules_dir)
-{
-	struct cmd_globals gl = *g;
-	struct setup *s;
-	struct conf *conf = conf_new();
-	char *path, *cause = NULL;
-	size_t i;
-	int rc = EXIT_OK;
-
-	path = cli->config != NULL ? xstrdup(cli->config) : conf_default_path();
-	if (path != NULL && conf_load(conf, path, &cause) != 0)
-		rc = cmd_error(cli->cmd, EXIT_CONFIG, "%s", cause);
-	free(path);
-	for (i = 0; rc == EXIT_OK && i < cli->nsets; i++)
-		if (conf_set(conf, cli->sets[i], &cause) != 0)
-			rc = cmd_error(cli->cmd, EXIT_USAGE, "%s", cause);
-	free(cause);
-	cause = NULL;
-	if (rc != EXIT_OK) {
-		conf_free(conf);
-		return rc;
-	}
-	if (gl.aws.region == NULL && *conf_str(conf, CONF_REGION) != '\0')
-		gl.aws.region = conf_str(conf, CONF_REGION);
-	if ((*cp = cmd_client(cli->cmd, &gl)) == NULL) {
-		conf_free(conf);
-		return EXIT_CONFIG;
-	}
-	if ((s = setup_new(*cp, conf, NULL, NULL, NULL, &cause)) == NULL ||
-	    setup_identify(s, &cause) != 0) {
-		rc = cmd_error(cli->cmd, EXIT_CONFIG, "%s", cause);
-		free(cause);
-		setup_free(s);
-		cmd_client_free(*cp);
-		conf_free(conf);
-		return rc;
-	}
-	*group = xstrdup(cli->group != NULL ? cli->group :
-	    setup_name(s, "log_group"));
-	*topic = xstrdup(setup_name(s, "topic_arn"));
-	*rules_dir = cli->rules_dir != NULL ? xstrdup(cli->rules_dir) :
-	    *conf_str(conf, CONF_RULES_DIR) != '\0' ?
-	    xstrdup(conf_str(conf, CONF_RULES_DIR)) : rules_default_dir();
-	setup_free(s);
-	*confp = conf;
-	return EXIT_OK;
-}
-
 static struct monitor *
-mon_open(struct mon_cli *cli, struct aws_client *c, struct conf *conf,
-    const char *group, const char *topic, const char *rules_dir,
-    char *who, int *rc)
+mon_open(struct mon_cli *cli, struct session *ss, int *rc)
 {
 	struct monitor_options o;
 	struct monitor *m;
@@ -261,21 +164,21 @@ mon_open(struct mon_cli *cli, struct aws_client *c, struct conf *conf,
 		free(cause);
 		return NULL;
 	}
-	o.group = group;
-	o.topic_arn = topic;
-	o.rules_dir = rules_dir;
-	o.allowed_cidrs = conf_list(conf, CONF_ALLOWED_CIDRS,
+	o.group = cli->group != NULL ? cli->group : ss->group;
+	o.topic_arn = ss->topic_arn;
+	o.rules_dir = cli->rules_dir != NULL ? cli->rules_dir : ss->rules_dir;
+	o.allowed_cidrs = conf_list(ss->conf, CONF_ALLOWED_CIDRS,
 	    &o.nallowed_cidrs);
 	o.state_dir = state;
 	o.resume = cli->resume;
-	o.who = who;
-	o.tail.group = group;
+	o.who = ss->who;
+	o.tail.group = o.group;
 	o.tail.follow = cli->follow;
 	o.tail.min_interval_ms = cli->poll_ms;
 	o.tail.min_gap_ms = cli->poll_ms > 0 && cli->poll_ms < 250 ?
 	    cli->poll_ms : 0;
 	o.tail.page_limit = cli->page_limit;
-	if (mon_since(cli->since != NULL ? cli->since : "1h",
+	if (session_since(cli->since != NULL ? cli->since : "1h",
 	    &o.tail.since_ms) != 0) {
 		*rc = cmd_error(cli->cmd, EXIT_USAGE, "--since '%s': give a "
 		    "duration such as 90s, 15m, 1h or 7d, or a time such as "
@@ -283,7 +186,8 @@ mon_open(struct mon_cli *cli, struct aws_client *c, struct conf *conf,
 		free(state);
 		return NULL;
 	}
-	if ((m = monitor_new(c, &o, mon_on_event, cli, &cause)) == NULL) {
+	if ((m = monitor_new(ss->client, &o, mon_on_event, cli,
+	    &cause)) == NULL) {
 		*rc = cmd_error(cli->cmd, EXIT_CONFIG, "%s", cause);
 		free(cause);
 	}
@@ -415,10 +319,8 @@ cmd_monitor(int argc, char **argv, const struct cmd_globals *g)
 	    "[--json] [--hits] [--no-resume] [--group G] [--rules DIR] "
 	    "[--poll MS] [--page-limit N]";
 	struct mon_cli cli = { .cmd = "monitor", .resume = true };
-	struct aws_client *c = NULL;
-	struct conf *conf = NULL;
+	struct session *ss;
 	struct monitor *m;
-	char *group = NULL, *topic = NULL, *rules_dir = NULL, *who = mon_who();
 	int rc;
 
 	if ((rc = mon_parse(&cli, argc, argv, usage, false)) != EXIT_OK) {
@@ -429,23 +331,17 @@ cmd_monitor(int argc, char **argv, const struct cmd_globals *g)
 		rc = cmd_error("monitor", EXIT_USAGE, "usage: %s", usage);
 		goto out;
 	}
-	if ((rc = mon_names(&cli, g, &c, &conf, &group, &topic,
-	    &rules_dir)) != EXIT_OK)
+	if ((ss = session_open("monitor", g, cli.config, cli.sets, cli.nsets,
+	    true, &rc)) == NULL)
 		goto out;
-	if ((m = mon_open(&cli, c, conf, group, topic, rules_dir, who,
-	    &rc)) != NULL) {
-		rc = mon_run(&cli, c, m);
+	if ((m = mon_open(&cli, ss, &rc)) != NULL) {
+		rc = mon_run(&cli, ss->client, m);
 		mon_stats(&cli, m);
 		monitor_free(m);
 	}
-	cmd_client_free(c);
-	conf_free(conf);
+	session_close(ss);
 out:
 	free(cli.sets);
-	free(group);
-	free(topic);
-	free(rules_dir);
-	free(who);
 	return rc;
 }
 
@@ -495,12 +391,10 @@ cmd_alerts(int argc, char **argv, const struct cmd_globals *g)
 	static const char usage[] = "s3watch alerts list [--all] [--json] | "
 	    "ack ID [--note TEXT] | publish ID | test-publish";
 	struct mon_cli cli = { .cmd = "alerts", .resume = true };
-	struct aws_client *c = NULL;
-	struct conf *conf = NULL;
+	struct session *ss = NULL;
 	struct monitor *m = NULL;
 	struct alerts *t;
 	struct alert *a = NULL;
-	char *group = NULL, *topic = NULL, *rules_dir = NULL, *who = mon_who();
 	char *cause = NULL;
 	const char *verb;
 	size_t i;
@@ -517,17 +411,16 @@ cmd_alerts(int argc, char **argv, const struct cmd_globals *g)
 		rc = cmd_error("alerts", EXIT_USAGE, "usage: %s", usage);
 		goto out;
 	}
-	if ((rc = mon_names(&cli, g, &c, &conf, &group, &topic,
-	    &rules_dir)) != EXIT_OK)
+	if ((ss = session_open("alerts", g, cli.config, cli.sets, cli.nsets,
+	    true, &rc)) == NULL)
 		goto out;
 	cli.json = cli.json && strcmp(verb, "list") == 0;
-	if ((m = mon_open(&cli, c, conf, group, topic, rules_dir, who,
-	    &rc)) == NULL)
+	if ((m = mon_open(&cli, ss, &rc)) == NULL)
 		goto done;
 	/* Catch up first (new hits, the team's acks), printing nothing. */
 	cli.silent = true;
 	cli.follow = false;
-	if ((rc = mon_run(&cli, c, m)) != EXIT_OK)
+	if ((rc = mon_run(&cli, ss->client, m)) != EXIT_OK)
 		goto done;
 	t = monitor_alerts(m);
 	if (strcmp(verb, "list") == 0) {
@@ -551,7 +444,7 @@ cmd_alerts(int argc, char **argv, const struct cmd_globals *g)
 	} else
 		monitor_publish(m, a, strcmp(verb, "test-publish") == 0,
 		    mon_done, &cli);
-	loop_run_until(aws_client_loop(c), &cli.done);
+	loop_run_until(aws_client_loop(ss->client), &cli.done);
 	if (cli.error != NULL) {
 		char *safe = text_safe_str(cli.error);
 
@@ -560,20 +453,15 @@ cmd_alerts(int argc, char **argv, const struct cmd_globals *g)
 		    "shared with the team" : "publish failed", safe);
 		free(safe);
 	} else if (strcmp(verb, "ack") == 0)
-		printf("acknowledged %s (%s) as %s\n", a->id, a->rule, who);
+		printf("acknowledged %s (%s) as %s\n", a->id, a->rule, ss->who);
 	else
 		printf("published %s to %s\n", a != NULL ? a->id : "a test "
-		    "alert", topic);
+		    "alert", ss->topic_arn);
 done:
 	monitor_free(m);
-	cmd_client_free(c);
-	conf_free(conf);
+	session_close(ss);
 out:
 	free(cli.sets);
 	free(cli.error);
-	free(group);
-	free(topic);
-	free(rules_dir);
-	free(who);
 	return rc;
 }

@@ -10,6 +10,7 @@
 
 #include "cmd.h"
 #include "conf.h"
+#include "session.h"
 #include "setup.h"
 #include "text.h"
 
@@ -211,33 +212,6 @@ setup_cli_step(const char *cmd, const char *arg, int *n)
 	return EXIT_OK;
 }
 
-/* The configuration: the table's defaults, the file, then --set. */
-static struct conf *
-setup_cli_conf(struct setup_cli *cli, int *rc)
-{
-	struct conf *conf = conf_new();
-	char *path = cli->config != NULL ? xstrdup(cli->config) :
-	    conf_default_path(), *cause = NULL;
-	size_t i;
-
-	*rc = EXIT_OK;
-	if (path != NULL && conf_load(conf, path, &cause) != 0) {
-		*rc = cmd_error(cli->cmd, EXIT_CONFIG, "%s", cause);
-		free(cause);
-	}
-	for (i = 0; *rc == EXIT_OK && i < cli->nsets; i++)
-		if (conf_set(conf, cli->sets[i], &cause) != 0) {
-			*rc = cmd_error(cli->cmd, EXIT_USAGE, "%s", cause);
-			free(cause);
-		}
-	free(path);
-	if (*rc != EXIT_OK) {
-		conf_free(conf);
-		return NULL;
-	}
-	return conf;
-}
-
 static int
 setup_cli_usage(const struct setup_cli *cli, FILE *f)
 {
@@ -345,7 +319,8 @@ setup_cli_main(struct setup_cli *cli, int argc, char **argv,
 		    (line[0] != 'y' && line[0] != 'Y'))
 			goto out;
 	}
-	if ((conf = setup_cli_conf(cli, &rc)) == NULL)
+	if ((conf = session_conf(cli->cmd, cli->config, cli->sets, cli->nsets,
+	    &rc)) == NULL)
 		goto out;
 	if (gl.aws.region == NULL && *conf_str(conf, CONF_REGION) != '\0')
 		gl.aws.region = conf_str(conf, CONF_REGION);
@@ -440,7 +415,8 @@ cmd_config(int argc, char **argv, const struct cmd_globals *g)
 			goto out;
 		}
 	}
-	if ((conf = setup_cli_conf(&cli, &rc)) == NULL)
+	if ((conf = session_conf("config", cli.config, cli.sets, cli.nsets,
+	    &rc)) == NULL)
 		goto out;
 	for (k = 0; k < CONF_COUNT; k++) {
 		printf("%-22s ", conf_key_name(k));

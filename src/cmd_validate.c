@@ -8,6 +8,7 @@
 
 #include "cmd.h"
 #include "conf.h"
+#include "session.h"
 #include "text.h"
 #include "validate.h"
 
@@ -104,9 +105,10 @@ cmd_validate(int argc, char **argv, const struct cmd_globals *g)
 	struct cmd_globals gl = *g;
 	struct aws_client *c;
 	struct validate *v;
-	struct conf *conf = conf_new();
+	struct conf *conf = NULL;
 	const char *config = NULL;
-	char *path, *cause = NULL, *end;
+	char **sets = NULL, *cause = NULL, *end;
+	size_t nsets = 0;
 	int ch, first = 1, last = VALIDATE_NTESTS, wait_s = 900, poll = 5000;
 	int rc = EXIT_OK, i, failed = 0;
 	long n;
@@ -140,12 +142,8 @@ cmd_validate(int argc, char **argv, const struct cmd_globals *g)
 		case 'j': cli.json = true; break;
 		case 'c': config = optarg; break;
 		case 's':
-			if (conf_set(conf, optarg, &cause) != 0) {
-				rc = cmd_error("validate", EXIT_USAGE, "%s",
-				    cause);
-				free(cause);
-				goto out;
-			}
+			sets = xreallocarray(sets, nsets + 1, sizeof *sets);
+			sets[nsets++] = optarg;
 			break;
 		case 'h':
 			printf("usage: %s\n", usage);
@@ -156,14 +154,8 @@ cmd_validate(int argc, char **argv, const struct cmd_globals *g)
 			goto out;
 		}
 	}
-	path = config != NULL ? xstrdup(config) : conf_default_path();
-	if (path != NULL && conf_load(conf, path, &cause) != 0) {
-		rc = cmd_error("validate", EXIT_CONFIG, "%s", cause);
-		free(cause);
-		free(path);
+	if ((conf = session_conf("validate", config, sets, nsets, &rc)) == NULL)
 		goto out;
-	}
-	free(path);
 	if (gl.aws.region == NULL && *conf_str(conf, CONF_REGION) != '\0')
 		gl.aws.region = conf_str(conf, CONF_REGION);
 	if ((c = cmd_client("validate", &gl)) == NULL) {
@@ -188,5 +180,6 @@ cmd_validate(int argc, char **argv, const struct cmd_globals *g)
 	cmd_client_free(c);
 out:
 	conf_free(conf);
+	free(sets);
 	return rc;
 }

@@ -4,6 +4,9 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "evjson.h"
 #include "xalloc.h"
@@ -15,12 +18,28 @@ struct evjson_node {
 	int	sibling;	/* next child of the same parent, or -1 */
 	int	dot;		/* the '.' child, cached: objects descend there */
 	uint8_t	byte;
+	bool	keyed;		/* in the key table */
+};
+
+/* The key table: (node an object's keys start from, whole key) -> the node
+ * the key leads to, so a key costs one hash probe rather than a byte walk
+ * through sibling lists.  Only nodes with something wanted at or below
+ * them (an id or a '.' child) are entered: any other key is skipped. */
+struct evjson_kent {
+	uint64_t	h;
+	int		kstart;		/* -1: empty slot */
+	int		node;
+	uint32_t	off, len;	/* key text in the paths' text */
 };
 
 struct evjson_paths {
 	struct evjson_node	*nodes;
 	size_t			 nnodes, cap;
 	int			 npaths;
+	struct evjson_kent	*kt;
+	size_t			 kmask, nkeys;
+	char			*text;		/* the paths added, '\0' apart */
+	size_t			 tlen, tcap;
 };
 
 struct evjson_reader {
@@ -31,10 +50,13 @@ struct evjson_reader {
 	uint32_t		 narrays;
 };
 
-/* Where a scan failed; turned into a cause once, at the top. */
+/* Where a scan failed; turned into a cause once, at the top.  deep: the
+ * nesting came near EVJSON_MAX_DEPTH (for callers of evjson_read_sniff(),
+ * whose answer is then not to be trusted). */
 struct evjson_err {
 	const char	*at;
 	const char	*what;
+	bool		 deep;
 };
 
 struct evjson_rd {
@@ -45,6 +67,7 @@ struct evjson_rd {
 	void				*arg;
 	struct evjson_err		 err;
 	int				 depth;
+	struct evjson_sniff		*sniff;
 };
 
 static const char *
@@ -59,6 +82,56 @@ const char *
 evjson_skip_ws(const char *p, const char *end)
 {
 	while (p < end && (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t'))
+		p++;
+	return p;
+}
+
+/* Compact JSON has no whitespace: test one byte before looping. */
+static inline const char *
+evjson_ws(const char *p, const char *end)
+{
+	if (p < end && (unsigned char)*p > ' ')
+		return p;
+	return evjson_skip_ws(p, end);
+}
+
+/* The first '"', '\\' or control character at or after p, or end: 16
+ * bytes at a time with SSE2, 8 with SWAR elsewhere (only ever reading
+ * inside [p, end)). */
+static inline const char *
+evjson_str_scan(const char *p, const char *end)
+{
+#ifdef __SSE2__
+	const __m128i quote = _mm_set1_epi8('"'), bslash = _mm_set1_epi8('\\');
+	const __m128i ctl = _mm_set1_epi8(0x1f);
+	__m128i v, m;
+	unsigned mask;
+
+	while (end - p >= 16) {
+		v = _mm_loadu_si128((const __m128i *)(const void *)p);
+		m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote),
+		    _mm_cmpeq_epi8(v, bslash)),
+		    _mm_cmpeq_epi8(_mm_max_epu8(v, ctl), ctl));
+		if ((mask = (unsigned)_mm_movemask_epi8(m)) != 0)
+			return p + __builtin_ctz(mask);
+		p += 16;
+	}
+#else
+	const uint64_t ones = 0x0101010101010101ull, high = ones * 0x80;
+	uint64_t w, x, y;
+
+	while (end - p >= 8) {
+		memcpy(&w, p, 8);
+		x = w ^ (ones * '"');
+		y = w ^ (ones * '\\');
+		/* a zero byte in x or y, or a byte below 0x20 in w */
+		if ((((x - ones) & ~x) | ((y - ones) & ~y) |
+		    ((w - ones * 0x20) & ~w)) & high)
+			break;
+		p += 8;
+	}
+#endif
+	while (p < end && (unsigned char)*p >= 0x20 && *p != '"' && *p != '\\')
 		p++;
 	return p;
 }
@@ -86,9 +159,7 @@ evjson_string_end(const char *p, const char *end, bool *esc,
 
 	*esc = false;
 	for (;;) {
-		while (p < end && (c = (unsigned char)*p) >= 0x20 && c != '"' &&
-		    c != '\\')
-			p++;
+		p = evjson_str_scan(p, end);
 		if (p >= end)
 			return evjson_fail(e, p, "unterminated string");
 		c = (unsigned char)*p;
@@ -248,16 +319,18 @@ evjson_literal_end(const char *p, const char *end, enum evjson_type *t,
 }
 
 /* Validates and skips one value without recursion: a bit per level says
- * object (1) or array (0). */
+ * object (1) or array (0).  base: the nesting around the value, only to
+ * flag e->deep. */
 static const char *
-evjson_skip_value(const char *p, const char *end, struct evjson_err *e)
+evjson_skip_value(const char *p, const char *end, struct evjson_err *e,
+    int base)
 {
 	uint64_t kinds[EVJSON_MAX_DEPTH / 64 + 1];
 	enum evjson_type t;
 	int depth = 0;
 	bool esc, obj;
 
-	p = evjson_skip_ws(p, end);
+	p = evjson_ws(p, end);
 value:
 	if (p >= end)
 		return evjson_fail(e, p, "unexpected end of input");
@@ -266,13 +339,15 @@ value:
 	case '[':
 		if (depth == EVJSON_MAX_DEPTH)
 			return evjson_fail(e, p, "nesting too deep");
+		if (depth + base >= EVJSON_MAX_DEPTH - 2)
+			e->deep = true;
 		obj = *p == '{';
 		if (obj)
 			kinds[depth / 64] |= (uint64_t)1 << (depth % 64);
 		else
 			kinds[depth / 64] &= ~((uint64_t)1 << (depth % 64));
 		depth++;
-		p = evjson_skip_ws(p + 1, end);
+		p = evjson_ws(p + 1, end);
 		if (p < end && *p == (obj ? '}' : ']')) {
 			depth--;
 			p++;
@@ -300,18 +375,18 @@ key:
 		return evjson_fail(e, p, "expected a string key");
 	if ((p = evjson_string_end(p + 1, end, &esc, e)) == NULL)
 		return NULL;
-	p = evjson_skip_ws(p, end);
+	p = evjson_ws(p, end);
 	if (p >= end || *p != ':')
 		return evjson_fail(e, p, "expected ':'");
-	p = evjson_skip_ws(p + 1, end);
+	p = evjson_ws(p + 1, end);
 	goto value;
 next:
 	if (depth == 0)
 		return p;
-	p = evjson_skip_ws(p, end);
+	p = evjson_ws(p, end);
 	obj = (kinds[(depth - 1) / 64] >> ((depth - 1) % 64)) & 1;
 	if (p < end && *p == ',') {
-		p = evjson_skip_ws(p + 1, end);
+		p = evjson_ws(p + 1, end);
 		if (obj)
 			goto key;
 		goto value;
@@ -328,10 +403,10 @@ next:
 const char *
 evjson_skip(const char *p, const char *end, char **cause)
 {
-	struct evjson_err e = { NULL, NULL };
+	struct evjson_err e = { NULL, NULL, false };
 	const char *q;
 
-	if ((q = evjson_skip_value(p, end, &e)) == NULL)
+	if ((q = evjson_skip_value(p, end, &e, 0)) == NULL)
 		*cause = xasprintf("offset %zu: %s", (size_t)(e.at - p), e.what);
 	return q;
 }
@@ -340,11 +415,16 @@ struct evjson_paths *
 evjson_paths_new(void)
 {
 	struct evjson_paths *t = xcalloc(1, sizeof *t);
+	size_t i;
 
 	t->cap = 64;
 	t->nodes = xcalloc(t->cap, sizeof *t->nodes);
-	t->nodes[0] = (struct evjson_node){ -1, -1, -1, -1, 0 };
+	t->nodes[0] = (struct evjson_node){ -1, -1, -1, -1, 0, false };
 	t->nnodes = 1;
+	t->kmask = 63;
+	t->kt = xcalloc(t->kmask + 1, sizeof *t->kt);
+	for (i = 0; i <= t->kmask; i++)
+		t->kt[i].kstart = -1;
 	return t;
 }
 
@@ -354,6 +434,8 @@ evjson_paths_free(struct evjson_paths *t)
 	if (t == NULL)
 		return;
 	free(t->nodes);
+	free(t->kt);
+	free(t->text);
 	free(t);
 }
 
@@ -368,12 +450,120 @@ evjson_node_child(const struct evjson_paths *t, int n, uint8_t b)
 	return -1;
 }
 
+/* Keys are short: a multiply-xorshift over 8-byte words, seeded with the
+ * node the key starts from. */
+static uint64_t
+evjson_key_hash(int kstart, const char *s, size_t n)
+{
+	const uint64_t k = 0x9e3779b97f4a7c15ull;
+	uint64_t h = ((uint64_t)(unsigned)kstart + 1) * k ^ (uint64_t)n, w;
+
+	while (n >= 8) {
+		memcpy(&w, s, 8);
+		h = (h ^ w) * k;
+		h ^= h >> 29;
+		s += 8;
+		n -= 8;
+	}
+	if (n > 0) {
+		w = 0;
+		while (n > 0)
+			w = w << 8 | (uint8_t)s[--n];
+		h = (h ^ w) * k;
+		h ^= h >> 29;
+	}
+	return h * k ^ h >> 32;
+}
+
+static void
+evjson_kt_put(struct evjson_kent *kt, size_t mask, const struct evjson_kent *e)
+{
+	size_t i;
+
+	for (i = e->h & mask; kt[i].kstart >= 0; i = (i + 1) & mask)
+		;
+	kt[i] = *e;
+}
+
+/* Enters node n (reached by path[0, depth)) under every node its key may
+ * start from: the root, and each '.' node above it (or n itself). */
+static void
+evjson_kt_add(struct evjson_paths *t, const char *path, size_t depth, int n,
+    uint32_t off)
+{
+	struct evjson_kent e, *old;
+	size_t i, j;
+	int a = 0;
+
+	t->nodes[n].keyed = true;
+	for (j = 0;; j++) {
+		/* a: the node keys start from; the key is path[j, depth) */
+		if (t->nkeys + 1 > (t->kmask + 1) / 2) {
+			old = t->kt;
+			t->kt = xcalloc(2 * (t->kmask + 1), sizeof *t->kt);
+			for (i = 0; i <= 2 * t->kmask + 1; i++)
+				t->kt[i].kstart = -1;
+			for (i = 0; i <= t->kmask; i++)
+				if (old[i].kstart >= 0)
+					evjson_kt_put(t->kt, 2 * t->kmask + 1,
+					    &old[i]);
+			t->kmask = 2 * t->kmask + 1;
+			free(old);
+		}
+		e.kstart = a;
+		e.node = n;
+		e.off = off + (uint32_t)j;
+		e.len = (uint32_t)(depth - j);
+		e.h = evjson_key_hash(a, path + j, depth - j);
+		evjson_kt_put(t->kt, t->kmask, &e);
+		t->nkeys++;
+		/* on to the next '.' node above n */
+		while (j < depth && path[j] != '.')
+			a = evjson_node_child(t, a, (uint8_t)path[j++]);
+		if (j >= depth)
+			break;
+		a = evjson_node_child(t, a, '.');
+	}
+}
+
+/* The node a key (its raw bytes, no escapes) leads to from kstart; -1 if
+ * nothing is wanted there. */
+static inline int
+evjson_kt_find(const struct evjson_paths *t, int kstart, const char *key,
+    size_t len)
+{
+	uint64_t h = evjson_key_hash(kstart, key, len);
+	const struct evjson_kent *e;
+	size_t i;
+
+	for (i = h & t->kmask;; i = (i + 1) & t->kmask) {
+		e = &t->kt[i];
+		if (e->kstart < 0)
+			return -1;
+		if (e->h == h && e->kstart == kstart && e->len == len &&
+		    memcmp(t->text + e->off, key, len) == 0)
+			return e->node;
+	}
+}
+
 int
 evjson_paths_add(struct evjson_paths *t, const char *path)
 {
 	const uint8_t *s;
+	size_t plen = strlen(path), i;
+	uint32_t off;
+	bool keyed = false;
 	int n = 0, c;
 
+	/* keep the text: the key table points into it */
+	if (t->tlen + plen + 1 > t->tcap) {
+		t->tcap = t->tlen + plen + 1 > 2 * t->tcap ?
+		    t->tlen + plen + 1 : 2 * t->tcap;
+		t->text = xrealloc(t->text, t->tcap);
+	}
+	off = (uint32_t)t->tlen;
+	memcpy(t->text + off, path, plen + 1);
+	t->tlen += plen + 1;
 	for (s = (const uint8_t *)path; *s != '\0'; s++) {
 		if ((c = evjson_node_child(t, n, *s)) < 0) {
 			if (t->nnodes == t->cap) {
@@ -383,7 +573,7 @@ evjson_paths_add(struct evjson_paths *t, const char *path)
 			}
 			c = (int)t->nnodes++;
 			t->nodes[c] = (struct evjson_node){ -1, -1,
-			    t->nodes[n].child, -1, *s };
+			    t->nodes[n].child, -1, *s, false };
 			t->nodes[n].child = c;
 			if (*s == '.')
 				t->nodes[n].dot = c;
@@ -392,6 +582,19 @@ evjson_paths_add(struct evjson_paths *t, const char *path)
 	}
 	if (t->nodes[n].id < 0)
 		t->nodes[n].id = t->npaths++;
+	/* Nodes now wanted (the end, and those given a '.' child) go into
+	 * the key table. */
+	for (i = 0, n = 0; i <= plen; i++) {
+		if (!t->nodes[n].keyed && (t->nodes[n].id >= 0 ||
+		    t->nodes[n].dot >= 0)) {
+			evjson_kt_add(t, path, i, n, off);
+			keyed = true;
+		}
+		if (i < plen)
+			n = evjson_node_child(t, n, (uint8_t)path[i]);
+	}
+	if (!keyed)
+		t->tlen = off;
 	return t->nodes[n].id;
 }
 
@@ -469,43 +672,73 @@ evjson_string(struct evjson_rd *rd, const char *p, const char **text,
 	return q;
 }
 
+/* A key of the document's top-level object, for evjson_read_sniff(): its
+ * raw text, as it stands in the input. */
+static void
+evjson_sniff_key(struct evjson_sniff *sn, const char *key, size_t len,
+    bool esc)
+{
+	size_t i;
+
+	if (esc)
+		return;
+	for (i = 0; i < sn->nkeys; i++)
+		if (strlen(sn->keys[i]) == len &&
+		    memcmp(sn->keys[i], key, len) == 0)
+			sn->seen |= (uint32_t)1 << i;
+}
+
 static const char *evjson_walk(struct evjson_rd *, const char *, int, bool);
 
 static const char *
 evjson_walk_object(struct evjson_rd *rd, const char *p, int node, bool top)
 {
-	const struct evjson_node *nodes = rd->paths->nodes;
+	const struct evjson_paths *paths = rd->paths;
+	struct evjson_reader *r = rd->r;
 	const char *end = rd->end, *key;
-	size_t klen, i;
+	size_t klen;
 	int kstart, kn;
+	bool esc, sniff;
 
-	kstart = top ? node : nodes[node].dot;
-	if (kstart < 0)
-		return evjson_skip_value(p, end, &rd->err);
-	p = evjson_skip_ws(p + 1, end);
+	kstart = top ? node : paths->nodes[node].dot;
+	sniff = rd->sniff != NULL && rd->depth == 1;
+	if (kstart < 0 && !sniff)
+		return evjson_skip_value(p, end, &rd->err, rd->depth - 1);
+	p = evjson_ws(p + 1, end);
 	if (p < end && *p == '}')
 		return p + 1;
 	for (;;) {
 		if (p >= end || *p != '"')
 			return evjson_fail(&rd->err, p, "expected a string key");
-		if ((p = evjson_string(rd, p, &key, &klen)) == NULL)
+		key = p + 1;
+		if ((p = evjson_string_end(key, end, &esc, &rd->err)) == NULL)
 			return NULL;
-		kn = kstart;
-		for (i = 0; i < klen && kn >= 0; i++)
-			kn = evjson_node_child(rd->paths, kn, (uint8_t)key[i]);
-		p = evjson_skip_ws(p, end);
+		klen = (size_t)(p - 1 - key);
+		if (sniff)
+			evjson_sniff_key(rd->sniff, key, klen, esc);
+		if (kstart < 0)
+			kn = -1;
+		else if (!esc)
+			kn = evjson_kt_find(paths, kstart, key, klen);
+		else {
+			/* the scratch past what is used is free */
+			klen = evjson_unescape(key, p - 1, r->buf + r->used);
+			kn = evjson_kt_find(paths, kstart, r->buf + r->used,
+			    klen);
+		}
+		p = evjson_ws(p, end);
 		if (p >= end || *p != ':')
 			return evjson_fail(&rd->err, p, "expected ':'");
-		p = evjson_skip_ws(p + 1, end);
+		p = evjson_ws(p + 1, end);
 		if (kn < 0)
-			p = evjson_skip_value(p, end, &rd->err);
+			p = evjson_skip_value(p, end, &rd->err, rd->depth);
 		else
 			p = evjson_walk(rd, p, kn, false);
 		if (p == NULL)
 			return NULL;
-		p = evjson_skip_ws(p, end);
+		p = evjson_ws(p, end);
 		if (p < end && *p == ',') {
-			p = evjson_skip_ws(p + 1, end);
+			p = evjson_ws(p + 1, end);
 			continue;
 		}
 		if (p < end && *p == '}')
@@ -524,7 +757,7 @@ evjson_walk_array(struct evjson_rd *rd, const char *p, int node, bool top)
 	el = &r->elems[r->nelems++];
 	el->array = r->narrays++;
 	el->index = 0;
-	p = evjson_skip_ws(p + 1, end);
+	p = evjson_ws(p + 1, end);
 	if (p < end && *p == ']') {
 		r->nelems--;
 		return p + 1;
@@ -532,9 +765,9 @@ evjson_walk_array(struct evjson_rd *rd, const char *p, int node, bool top)
 	for (;;) {
 		if ((p = evjson_walk(rd, p, node, top)) == NULL)
 			return NULL;
-		p = evjson_skip_ws(p, end);
+		p = evjson_ws(p, end);
 		if (p < end && *p == ',') {
-			p = evjson_skip_ws(p + 1, end);
+			p = evjson_ws(p + 1, end);
 			el->index++;
 			continue;
 		}
@@ -559,11 +792,14 @@ evjson_walk(struct evjson_rd *rd, const char *p, int node, bool top)
 	if (p >= end)
 		return evjson_fail(&rd->err, p, "unexpected end of input");
 	/* Nothing wanted here or below: the fast scan. */
-	if (n->id < 0 && n->dot < 0 && !top)
-		return evjson_skip_value(p, end, &rd->err);
+	if (n->id < 0 && n->dot < 0 && !top && (rd->sniff == NULL ||
+	    rd->depth > 0 || *p != '{'))
+		return evjson_skip_value(p, end, &rd->err, rd->depth);
 	if (*p == '{' || *p == '[') {
 		if (rd->depth >= EVJSON_MAX_DEPTH)
 			return evjson_fail(&rd->err, p, "nesting too deep");
+		if (rd->depth >= EVJSON_MAX_DEPTH - 2)
+			rd->err.deep = true;
 		rd->depth++;
 		q = *p == '{' ? evjson_walk_object(rd, p, node, top) :
 		    evjson_walk_array(rd, p, node, top);
@@ -571,7 +807,7 @@ evjson_walk(struct evjson_rd *rd, const char *p, int node, bool top)
 		return q;
 	}
 	if (n->id < 0)
-		return evjson_skip_value(p, end, &rd->err);
+		return evjson_skip_value(p, end, &rd->err, rd->depth);
 	switch (*p) {
 	case '"':
 		if ((q = evjson_string(rd, p, &text, &len)) == NULL)
@@ -597,6 +833,15 @@ evjson_read(struct evjson_reader *r, const struct evjson_paths *paths,
     int root, const char *json, size_t len, evjson_leaf_fn fn, void *arg,
     char **cause)
 {
+	return evjson_read_sniff(r, paths, root, json, len, fn, arg, NULL,
+	    cause);
+}
+
+int
+evjson_read_sniff(struct evjson_reader *r, const struct evjson_paths *paths,
+    int root, const char *json, size_t len, evjson_leaf_fn fn, void *arg,
+    struct evjson_sniff *sniff, char **cause)
+{
 	struct evjson_rd rd;
 	const char *p, *end = json + len;
 
@@ -615,16 +860,25 @@ evjson_read(struct evjson_reader *r, const struct evjson_paths *paths,
 	rd.arg = arg;
 	rd.err.at = json;
 	rd.err.what = "bad JSON";
+	rd.err.deep = false;
 	rd.depth = 0;
+	rd.sniff = sniff;
+	if (sniff != NULL) {
+		sniff->seen = 0;
+		sniff->deep = false;
+	}
 	p = evjson_skip_ws(json, end);
 	if (p >= end) {
 		*cause = xasprintf("offset %zu: empty input", (size_t)(p - json));
 		return -1;
 	}
-	if (root < 0)
-		p = evjson_skip_value(p, end, &rd.err);
-	else
+	if (root < 0) {
+		rd.sniff = NULL;
+		p = evjson_skip_value(p, end, &rd.err, 0);
+	} else
 		p = evjson_walk(&rd, p, root, root == 0);
+	if (sniff != NULL)
+		sniff->deep = rd.err.deep;
 	if (p != NULL && (p = evjson_skip_ws(p, end)) < end) {
 		rd.err.at = p;
 		rd.err.what = "trailing data after JSON value";

@@ -92,4 +92,22 @@ int	evjson_read(struct evjson_reader *, const struct evjson_paths *,
 	    int root, const char *json, size_t len, evjson_leaf_fn, void *arg,
 	    char **cause);
 
+/* Which of up to 32 keys the document's top-level object has, noted in the
+ * same pass (to tell a CloudTrail record from an EventBridge event without
+ * a second read).  A key counts when its raw text, escapes and all, equals
+ * keys[i]; only the keys met before reading stopped (the end, or an error)
+ * count.  deep: the nesting came near EVJSON_MAX_DEPTH, where a separate
+ * evjson_skip() of a member might have stopped earlier. */
+struct evjson_sniff {
+	const char *const	*keys;
+	size_t			 nkeys;
+	uint32_t		 seen;	/* bit i: keys[i] met */
+	bool			 deep;
+};
+
+/* evjson_read(), also filling *sniff (NULL: none).  root must be >= 0. */
+int	evjson_read_sniff(struct evjson_reader *, const struct evjson_paths *,
+	    int root, const char *json, size_t len, evjson_leaf_fn, void *arg,
+	    struct evjson_sniff *sniff, char **cause);
+
 #endif

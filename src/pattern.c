@@ -835,6 +835,8 @@ struct prule_field {
 struct prule {
 	struct prule_field	*f;
 	size_t			 n;
+	int			 key;	/* index field (see pattern_index), or -1 */
+	uint32_t		 gid;	/* number over the set */
 };
 
 struct pattern {
@@ -863,6 +865,21 @@ static const char *const pattern_rec_names[PR_NREC] = {
 	"detail.recipientAccountId", "detail.eventTime", "detail.awsRegion",
 };
 
+/* The index: most patterns require a field (detail.eventName, say) to
+ * hold one of a few exact strings.  Each $or rule of a pattern is filed
+ * under such values of its most selective field (the one with the most
+ * distinct values over the set), and an event tests only the rules filed
+ * under the values it has, plus those that have no such field. */
+struct pidx_ent {
+	uint64_t	 h;
+	int		 field;		/* -1: empty slot */
+	const char	*s;		/* borrowed from the pattern */
+	size_t		 len;
+	uint32_t	*gids;
+	size_t		 n, cap;
+	size_t		 distinct;	/* while building */
+};
+
 struct pattern_set {
 	struct evjson_paths	*paths;		/* field ids are path ids */
 	bool			*numeric;	/* per field */
@@ -872,6 +889,14 @@ struct pattern_set {
 	int			 env[PW_NENV];	/* field ids, or -1 */
 	int			 rec[PR_NREC];
 	int			 detail_node;
+	/* the index, built for the first `indexed` patterns */
+	size_t			 indexed;
+	uint64_t		 iversion;	/* bumped by each build */
+	struct pidx_ent		*itab;
+	size_t			 imask;
+	int			*ifields;	/* fields rules are filed under */
+	size_t			 nifields;
+	size_t			 ngids;
 };
 
 static void
@@ -1588,6 +1613,187 @@ pattern_field(struct pattern_set *set, const char *path)
 	return id;
 }
 
+/* ---- the index (see struct pidx_ent) ------------------------------------ */
+
+static uint64_t
+pattern_hash(int field, const char *s, size_t n)
+{
+	const uint64_t k = 0x9e3779b97f4a7c15ull;
+	uint64_t h = ((uint64_t)(unsigned)field + 1) * k ^ (uint64_t)n, w;
+
+	while (n >= 8) {
+		memcpy(&w, s, 8);
+		h = (h ^ w) * k;
+		h ^= h >> 29;
+		s += 8;
+		n -= 8;
+	}
+	if (n > 0) {
+		w = 0;
+		while (n > 0)
+			w = w << 8 | (uint8_t)s[--n];
+		h = (h ^ w) * k;
+		h ^= h >> 29;
+	}
+	return h * k ^ h >> 32;
+}
+
+static void
+pattern_index_free(struct pattern_set *set)
+{
+	size_t i;
+
+	if (set->itab != NULL)
+		for (i = 0; i <= set->imask; i++)
+			free(set->itab[i].gids);
+	free(set->itab);
+	free(set->ifields);
+	set->itab = NULL;
+	set->ifields = NULL;
+	set->nifields = 0;
+}
+
+static struct pidx_ent *
+pattern_index_find(const struct pattern_set *set, int field, const char *s,
+    size_t len, uint64_t h)
+{
+	struct pidx_ent *e;
+	size_t i;
+
+	for (i = h & set->imask;; i = (i + 1) & set->imask) {
+		e = &set->itab[i];
+		if (e->field < 0)
+			return NULL;
+		if (e->h == h && e->field == field && e->len == len &&
+		    memcmp(e->s, s, len) == 0)
+			return e;
+	}
+}
+
+static struct pidx_ent *
+pattern_index_put(struct pattern_set *set, int field, const char *s,
+    size_t len)
+{
+	uint64_t h = pattern_hash(field, s, len);
+	struct pidx_ent *e;
+	size_t i;
+
+	if ((e = pattern_index_find(set, field, s, len, h)) != NULL)
+		return e;
+	for (i = h & set->imask; set->itab[i].field >= 0;
+	    i = (i + 1) & set->imask)
+		;
+	e = &set->itab[i];
+	e->h = h;
+	e->field = field;
+	e->s = s;
+	e->len = len;
+	return e;
+}
+
+/* Can the rule's field f file it: must it hold one of some strings? */
+static bool
+pattern_keyable(const struct pattern *p, const struct prule_field *f)
+{
+	const struct pm_list *l = &p->lists[f->list];
+	size_t i;
+
+	if (l->absent || l->n == 0)
+		return false;
+	for (i = 0; i < l->n; i++)
+		if (l->m[i].kind != PM_EXACT ||
+		    l->m[i].vtype != PATTERN_V_STRING)
+			return false;
+	return true;
+}
+
+static void
+pattern_index_build(struct pattern_set *set)
+{
+	const struct pattern *p;
+	const struct pm_list *l;
+	struct prule *r;
+	struct pidx_ent *e;
+	size_t i, j, k, m, nvals = 0, *distinct;
+	int best;
+
+	pattern_index_free(set);
+	set->ngids = 0;
+	for (i = 0; i < set->npats; i++) {
+		p = set->pats[i];
+		for (j = 0; j < p->nrules; j++)
+			for (k = 0; k < p->rules[j].n; k++)
+				if (pattern_keyable(p, &p->rules[j].f[k]))
+					nvals += p->lists[p->rules[j].f[k].list].n;
+	}
+	for (set->imask = 15; set->imask + 1 < 2 * nvals + 2;
+	    set->imask = 2 * set->imask + 1)
+		;
+	set->itab = xcalloc(set->imask + 1, sizeof *set->itab);
+	for (i = 0; i <= set->imask; i++)
+		set->itab[i].field = -1;
+	/* distinct values per field */
+	distinct = xcalloc(set->nfields + 1, sizeof *distinct);
+	for (i = 0; i < set->npats; i++) {
+		p = set->pats[i];
+		for (j = 0; j < p->nrules; j++)
+			for (k = 0; k < p->rules[j].n; k++) {
+				if (!pattern_keyable(p, &p->rules[j].f[k]))
+					continue;
+				l = &p->lists[p->rules[j].f[k].list];
+				for (m = 0; m < l->n; m++) {
+					e = pattern_index_put(set,
+					    p->rules[j].f[k].field, l->m[m].s,
+					    l->m[m].len);
+					if (e->distinct++ == 0)
+						distinct[e->field]++;
+				}
+			}
+	}
+	/* file each rule under its most selective field */
+	for (i = 0; i < set->npats; i++) {
+		p = set->pats[i];
+		for (j = 0; j < p->nrules; j++) {
+			r = &p->rules[j];
+			r->gid = (uint32_t)set->ngids++;
+			best = -1;
+			for (k = 0; k < r->n; k++)
+				if (pattern_keyable(p, &r->f[k]) && (best < 0 ||
+				    distinct[r->f[k].field] >
+				    distinct[r->f[best].field]))
+					best = (int)k;
+			r->key = best < 0 ? -1 : r->f[best].field;
+			if (best < 0)
+				continue;
+			l = &p->lists[r->f[best].list];
+			for (m = 0; m < l->n; m++) {
+				e = pattern_index_put(set, r->key, l->m[m].s,
+				    l->m[m].len);
+				/* a value listed twice files the rule once */
+				if (e->n > 0 && e->gids[e->n - 1] == r->gid)
+					continue;
+				if (e->n == e->cap) {
+					e->cap = e->cap ? 2 * e->cap : 4;
+					e->gids = xreallocarray(e->gids, e->cap,
+					    sizeof *e->gids);
+				}
+				e->gids[e->n++] = r->gid;
+			}
+			for (k = 0; k < set->nifields; k++)
+				if (set->ifields[k] == r->key)
+					break;
+			if (k == set->nifields) {
+				set->ifields = xreallocarray(set->ifields,
+				    set->nifields + 1, sizeof *set->ifields);
+				set->ifields[set->nifields++] = r->key;
+			}
+		}
+	}
+	free(distinct);
+	set->indexed = set->npats;
+	set->iversion++;
+}
+
 struct pattern_set *
 pattern_set_new(void)
 {
@@ -1614,6 +1820,7 @@ pattern_set_free(struct pattern_set *set)
 		pattern_free(set->pats[i]);
 	free(set->pats);
 	free(set->numeric);
+	pattern_index_free(set);
 	evjson_paths_free(set->paths);
 	free(set);
 }
@@ -1753,6 +1960,12 @@ struct pattern_event {
 	size_t			 nfields;
 	char			*strbuf;	/* synthesised envelope text */
 	size_t			 strcap;
+	enum pattern_wrap	 last_auto;	/* what AUTO found last */
+	/* rules worth testing (bit per gid), for the index as of version */
+	uint64_t		*cand;
+	size_t			 candwords;
+	uint64_t		 cand_version;
+	size_t			 cand_npats;
 };
 
 struct pattern_event *
@@ -1762,6 +1975,7 @@ pattern_event_new(struct pattern_set *set)
 
 	ev->set = set;
 	ev->reader = evjson_reader_new();
+	ev->last_auto = PATTERN_WRAP_CLOUDTRAIL;
 	return ev;
 }
 
@@ -1778,6 +1992,7 @@ pattern_event_free(struct pattern_event *ev)
 	free(ev->start);
 	free(ev->count);
 	free(ev->strbuf);
+	free(ev->cand);
 	free(ev);
 }
 
@@ -1954,6 +2169,80 @@ pattern_sniff(const char *json, size_t len)
 	return source ? PATTERN_WRAP_CLOUDTRAIL : PATTERN_WRAP_NONE;
 }
 
+/* Marks the rules filed under the values the loaded event has. */
+static void
+pattern_candidates(struct pattern_event *ev)
+{
+	struct pattern_set *set = ev->set;
+	const struct pattern_value *v;
+	const struct pidx_ent *e;
+	size_t i, j, k, n, words;
+	int f;
+
+	if (set->indexed != set->npats)
+		pattern_index_build(set);
+	words = (set->ngids + 63) / 64;
+	if (ev->candwords < words) {
+		free(ev->cand);
+		ev->cand = xcalloc(words, sizeof *ev->cand);
+		ev->candwords = words;
+	}
+	memset(ev->cand, 0, words * sizeof *ev->cand);
+	ev->cand_version = set->iversion;
+	ev->cand_npats = set->indexed;
+	for (i = 0; i < set->nifields; i++) {
+		f = set->ifields[i];
+		if ((size_t)f >= ev->nfields || (n = ev->count[f]) == 0)
+			continue;
+		v = &ev->vals[ev->start[f]];
+		for (j = 0; j < n; j++) {
+			if (v[j].type != PATTERN_V_STRING ||
+			    (e = pattern_index_find(set, f, v[j].text, v[j].len,
+			    pattern_hash(f, v[j].text, v[j].len))) == NULL)
+				continue;
+			for (k = 0; k < e->n; k++)
+				ev->cand[e->gids[k] / 64] |=
+				    (uint64_t)1 << (e->gids[k] % 64);
+		}
+	}
+}
+
+/* AUTO in one pass: read as the kind the last event was, noting the
+ * top-level keys pattern_sniff() looks for; read again only when the
+ * guess was wrong, so the result is exactly that of sniffing first. */
+static int
+pattern_read_auto(struct pattern_event *ev, const char *json, size_t len,
+    enum pattern_wrap *wrap, char **cause)
+{
+	static const char *const keys[] = { "eventSource", "detail-type" };
+	const struct pattern_set *set = ev->set;
+	struct evjson_sniff sn = { keys, 2, 0, false };
+	enum pattern_wrap guess = ev->last_auto, w;
+	int rc;
+
+	rc = evjson_read_sniff(ev->reader, set->paths, guess ==
+	    PATTERN_WRAP_CLOUDTRAIL ? set->detail_node : 0, json, len,
+	    pattern_leaf, ev, &sn, cause);
+	if (sn.deep)
+		w = pattern_sniff(json, len);
+	else
+		w = (sn.seen & 1) && !(sn.seen & 2) ? PATTERN_WRAP_CLOUDTRAIL :
+		    PATTERN_WRAP_NONE;
+	*wrap = ev->last_auto = w;
+	if (w != guess) {
+		if (rc != 0)
+			free(*cause);
+		ev->nraw = 0;
+		ev->nelems = 0;
+		rc = evjson_read(ev->reader, set->paths, w ==
+		    PATTERN_WRAP_CLOUDTRAIL ? set->detail_node : 0, json, len,
+		    pattern_leaf, ev, cause);
+	}
+	if (rc != 0)
+		ev->nraw = 0;
+	return rc;
+}
+
 int
 pattern_event_load(struct pattern_event *ev, const char *json, size_t len,
     enum pattern_wrap wrap, char **cause)
@@ -1964,7 +2253,6 @@ pattern_event_load(struct pattern_event *ev, const char *json, size_t len,
 	struct pattern_meta *m;
 	size_t i, nf = set->nfields;
 	uint32_t at;
-	int root = 0;
 
 	ev->nraw = 0;
 	ev->nelems = 0;
@@ -1986,12 +2274,12 @@ pattern_event_load(struct pattern_event *ev, const char *json, size_t len,
 		    (size_t)(p - json));
 		return -1;
 	}
-	if (wrap == PATTERN_WRAP_AUTO)
-		wrap = pattern_sniff(json, len);
-	if (wrap == PATTERN_WRAP_CLOUDTRAIL)
-		root = set->detail_node;
-	if (evjson_read(ev->reader, set->paths, root, json, len, pattern_leaf,
-	    ev, cause) != 0) {
+	if (wrap == PATTERN_WRAP_AUTO) {
+		if (pattern_read_auto(ev, json, len, &wrap, cause) != 0)
+			return -1;
+	} else if (evjson_read(ev->reader, set->paths, wrap ==
+	    PATTERN_WRAP_CLOUDTRAIL ? set->detail_node : 0, json, len,
+	    pattern_leaf, ev, cause) != 0) {
 		ev->nraw = 0;
 		return -1;
 	}
@@ -2026,6 +2314,7 @@ pattern_event_load(struct pattern_event *ev, const char *json, size_t len,
 		if (m->num_ok)
 			m->num += 0.0;	/* -0 is 0, as BigDecimal has it */
 	}
+	pattern_candidates(ev);
 	return 0;
 }
 
@@ -2276,14 +2565,21 @@ pattern_event_match(const struct pattern_event *ev, int idx)
 {
 	const struct pattern *p;
 	size_t i;
+	bool indexed;
 
 	if (idx < 0 || (size_t)idx >= ev->set->npats)
 		return false;
 	p = ev->set->pats[idx];
+	/* the index at load still holds for this pattern */
+	indexed = ev->cand_version == ev->set->iversion &&
+	    (size_t)idx < ev->cand_npats;
 	/* a pattern added after the load reads fields this event lacks */
 	for (i = 0; i < p->nrules; i++) {
 		size_t k;
 
+		if (indexed && p->rules[i].key >= 0 &&
+		    !(ev->cand[p->rules[i].gid / 64] >> (p->rules[i].gid % 64) & 1))
+			continue;
 		for (k = 0; k < p->rules[i].n; k++)
 			if ((size_t)p->rules[i].f[k].field >= ev->nfields)
 				break;

@@ -547,14 +547,8 @@ setup_alerts_undo(struct setup_job *j)
 		    "s3watch wrote on the topic %s", N(j)->topic);
 	if (setup_forget(j, "topic-policy", N(j)->topic) != 0)
 		return SJ_FAIL;
-	if (setup_owned(j, "topic", N(j)->topic)) {
-		/* Deleting the topic also deletes its subscriptions. */
-		SJ_WRITE(j, sns_delete_topic(N(j)->topic_arn, &j->cause),
-		    N(j)->topic);
-		if (!sj_ok(j) && !sj_code(j, "NotFound"))
-			return setup_fail(j, NULL);
-		if (setup_forget(j, "topic", N(j)->topic) != 0)
-			return SJ_FAIL;
-	}
+	/* Deleting the topic also deletes its subscriptions. */
+	SJ_DELETE(j, "topic", N(j)->topic, sns_delete_topic(N(j)->topic_arn,
+	    &j->cause), "NotFound");
 	SJ_END(j);
 }

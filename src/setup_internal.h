@@ -135,6 +135,19 @@ enum {
 	case __LINE__:;							\
 } while (0)
 
+/* Teardown of one ledger entry: if the ledger holds kind/name, send req
+ * (a delete), count the error code gone as already deleted, and forget
+ * the entry.  req is only built when it is sent. */
+#define SJ_DELETE(j, kind, name, req, gone) do {			\
+	if (setup_owned((j), (kind), (name))) {				\
+		SJ_WRITE((j), (req), (name));				\
+		if (!sj_ok(j) && !sj_code((j), (gone)))			\
+			return setup_fail((j), NULL);			\
+		if (setup_forget((j), (kind), (name)) != 0)		\
+			return SJ_FAIL;					\
+	}								\
+} while (0)
+
 /* The run's names. */
 #define N(j)	setup_names_of((j)->s)
 

@@ -702,15 +702,9 @@ setup_lambda_undo(struct setup_job *j)
 	SJ_BEGIN(j);
 	f = setup_facts_new(j, sizeof *f, lambda_facts_free);
 	f->rule = xasprintf("%s%s", N(j)->rule_prefix, LAMBDA_RULE_SUFFIX);
-	if (setup_owned(j, "lambda-permission", N(j)->lambda_function)) {
-		SJ_WRITE(j, lambda_remove_permission(N(j)->lambda_function,
-		    LAMBDA_SID, &j->cause), N(j)->lambda_function);
-		if (!sj_ok(j) && !sj_code(j, "ResourceNotFoundException"))
-			return setup_fail(j, NULL);
-		if (setup_forget(j, "lambda-permission",
-		    N(j)->lambda_function) != 0)
-			return SJ_FAIL;
-	}
+	SJ_DELETE(j, "lambda-permission", N(j)->lambda_function,
+	    lambda_remove_permission(N(j)->lambda_function, LAMBDA_SID,
+	    &j->cause), "ResourceNotFoundException");
 	if (setup_owned(j, "rule", f->rule)) {
 		SJ_WRITE(j, events_remove_targets(f->rule, ids, 1, false,
 		    &j->cause), f->rule);
@@ -723,29 +717,11 @@ setup_lambda_undo(struct setup_job *j)
 		if (setup_forget(j, "rule", f->rule) != 0)
 			return SJ_FAIL;
 	}
-	if (setup_owned(j, "function", N(j)->lambda_function)) {
-		SJ_WRITE(j, lambda_delete_function(N(j)->lambda_function,
-		    &j->cause), N(j)->lambda_function);
-		if (!sj_ok(j) && !sj_code(j, "ResourceNotFoundException"))
-			return setup_fail(j, NULL);
-		if (setup_forget(j, "function", N(j)->lambda_function) != 0)
-			return SJ_FAIL;
-	}
-	if (setup_owned(j, "role-policy", N(j)->lambda_role)) {
-		SJ_WRITE(j, iam_delete_role_policy(N(j)->lambda_role,
-		    LAMBDA_ROLE_POLICY, &j->cause), N(j)->lambda_role);
-		if (!sj_ok(j) && !sj_code(j, "NoSuchEntity"))
-			return setup_fail(j, NULL);
-		if (setup_forget(j, "role-policy", N(j)->lambda_role) != 0)
-			return SJ_FAIL;
-	}
-	if (setup_owned(j, "role", N(j)->lambda_role)) {
-		SJ_WRITE(j, iam_delete_role(N(j)->lambda_role, &j->cause),
-		    N(j)->lambda_role);
-		if (!sj_ok(j) && !sj_code(j, "NoSuchEntity"))
-			return setup_fail(j, NULL);
-		if (setup_forget(j, "role", N(j)->lambda_role) != 0)
-			return SJ_FAIL;
-	}
+	SJ_DELETE(j, "function", N(j)->lambda_function, lambda_delete_function(
+	    N(j)->lambda_function, &j->cause), "ResourceNotFoundException");
+	SJ_DELETE(j, "role-policy", N(j)->lambda_role, iam_delete_role_policy(
+	    N(j)->lambda_role, LAMBDA_ROLE_POLICY, &j->cause), "NoSuchEntity");
+	SJ_DELETE(j, "role", N(j)->lambda_role, iam_delete_role(
+	    N(j)->lambda_role, &j->cause), "NoSuchEntity");
 	SJ_END(j);
 }

@@ -469,30 +469,12 @@ int
 setup_log_group_undo(struct setup_job *j)
 {
 	SJ_BEGIN(j);
-	if (setup_owned(j, "role-policy", N(j)->trail_role)) {
-		SJ_WRITE(j, iam_delete_role_policy(N(j)->trail_role,
-		    TRAIL_ROLE_POLICY, &j->cause), N(j)->trail_role);
-		if (!sj_ok(j) && !sj_code(j, "NoSuchEntity"))
-			return setup_fail(j, NULL);
-		if (setup_forget(j, "role-policy", N(j)->trail_role) != 0)
-			return SJ_FAIL;
-	}
-	if (setup_owned(j, "role", N(j)->trail_role)) {
-		SJ_WRITE(j, iam_delete_role(N(j)->trail_role, &j->cause),
-		    N(j)->trail_role);
-		if (!sj_ok(j) && !sj_code(j, "NoSuchEntity"))
-			return setup_fail(j, NULL);
-		if (setup_forget(j, "role", N(j)->trail_role) != 0)
-			return SJ_FAIL;
-	}
-	if (setup_owned(j, "log-group", N(j)->log_group)) {
-		SJ_WRITE(j, logs_delete_log_group(N(j)->log_group, &j->cause),
-		    N(j)->log_group);
-		if (!sj_ok(j) && !sj_code(j, "ResourceNotFoundException"))
-			return setup_fail(j, NULL);
-		if (setup_forget(j, "log-group", N(j)->log_group) != 0)
-			return SJ_FAIL;
-	}
+	SJ_DELETE(j, "role-policy", N(j)->trail_role, iam_delete_role_policy(
+	    N(j)->trail_role, TRAIL_ROLE_POLICY, &j->cause), "NoSuchEntity");
+	SJ_DELETE(j, "role", N(j)->trail_role, iam_delete_role(N(j)->trail_role,
+	    &j->cause), "NoSuchEntity");
+	SJ_DELETE(j, "log-group", N(j)->log_group, logs_delete_log_group(
+	    N(j)->log_group, &j->cause), "ResourceNotFoundException");
 	SJ_END(j);
 }
 

@@ -7,7 +7,7 @@ set -eu
 pkgs="build-essential autoconf automake pkg-config libncurses-dev
 libcurl4-openssl-dev libssl-dev libjson-c-dev libconfig-dev libexpat1-dev
 libinih-dev libcmocka-dev libzip-dev zlib1g-dev awscli python3 curl jq
-tmux time"
+tmux time valgrind clang"
 
 missing=""
 for p in $pkgs; do

@@ -1,25 +1,55 @@
 #!/bin/bash
-# The demo: build s3watch, start the local sandbox (moto behind the fault
-# proxy) and open s3watch against it. Stopping the demo stops what it
-# started.
+# The demo: build s3watch, start the local sandbox (moto behind the proxy,
+# which delivers CloudTrail events and injects faults), start a traffic
+# generator with suspicious patterns mixed in, and open the console on it.
+# Walk through the ten steps in the wizard, then watch the monitor.
+# Stopping the demo (q, or Ctrl-C) stops everything it started.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 
-if [ ! -x ./s3watch ] || [ ! -f Makefile ]; then
+if [ ! -f Makefile ]; then
 	[ -x ./configure ] || ./autogen.sh
-	[ -f Makefile ] || ./configure
+	./configure
 fi
 make -j2 s3watch >/dev/null
 
 dir=$(mktemp -d "${TMPDIR:-/tmp}/s3watch-demo.XXXXXX")
-trap 'tests/sandbox/sandbox stop "$dir"; rm -rf "$dir"' EXIT INT TERM
+traffic=
+cleanup() {
+	[ -n "$traffic" ] && kill "$traffic" 2>/dev/null
+	tests/sandbox/sandbox stop "$dir"
+	rm -rf "$dir"
+}
+trap cleanup EXIT INT TERM
 tests/sandbox/sandbox start "$dir" >/dev/null
 # shellcheck disable=SC1091
 . "$dir/env"
 
-echo "s3watch demo: sandbox running (moto at $S3WATCH_SANDBOX_MOTO_URL," \
-    "fault proxy at $AWS_ENDPOINT_URL)"
-echo
-# The console arrives with issue [5/7]; until then show who we are there.
-./s3watch whoami "$@"
+# A demo profile: fixed names, and plain HTTP allowed (the sandbox has no TLS).
+cat > "$dir/s3watch.conf" <<'CONF'
+suffix = "demo";
+require_tls = false;
+alert_email = "oncall@example.com";
+retention_days = 7;
+CONF
+export S3WATCH_CONFIG=$dir/s3watch.conf
+export S3WATCH_STATE_DIR=$dir/state
+export S3WATCH_RULES_DIR=$top/conf/rules.d
+curl -sS --noproxy '*' -X POST -d '{"delay_ms":3000}' \
+	"$S3WATCH_SANDBOX_PROXY_URL/_sandbox/cloudtrail" >/dev/null
+
+# Live traffic on the monitored bucket; it lands in the log group once
+# step 6 links the trail to it.
+"$S3WATCH_PYTHON" tests/sandbox/traffic.py --bucket secure-docs-demo \
+	--rate 4 --duration 86400 --scenario mixed --quiet \
+	> "$dir/traffic.json" 2> "$dir/traffic.err" &
+traffic=$!
+
+if [ -t 0 ] && [ -t 1 ]; then
+	./s3watch console "$@"
+else
+	# No terminal: show what the console would start from.
+	echo "s3watch demo: sandbox at $AWS_ENDPOINT_URL (no terminal: plan only)"
+	./s3watch setup --plan "$@"
+fi

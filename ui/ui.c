@@ -65,6 +65,7 @@ static struct {
 static volatile sig_atomic_t	 ui_winch;
 static bool			 ui_curses_on;
 static struct loop_timer	*ui_tick_timer;
+static struct loop_timer	*ui_exit_timer;
 
 static void	ui_frame(struct ui *);
 
@@ -101,8 +102,10 @@ ui_resize(struct ui *ui)
 static void
 ui_start_curses(void)
 {
-	struct sigaction sa;
+	struct sigaction sa, before;
 
+	/* Whether the loop already turns SIGWINCH into a wakeup of its own. */
+	sigaction(SIGWINCH, NULL, &before);
 	if (getenv("ESCDELAY") == NULL)
 		set_escdelay(25);
 	initscr();
@@ -115,10 +118,9 @@ ui_start_curses(void)
 	nodelay(stdscr, TRUE);
 	curs_set(0);
 	leaveok(stdscr, TRUE);
-	/* The loop's poll wakes on any signal; a flag is enough.  Keep a
-	 * handler the loop may already have set. */
-	sigaction(SIGWINCH, NULL, &sa);
-	if (sa.sa_handler == SIG_DFL || sa.sa_handler == SIG_IGN) {
+	/* ncurses' own handler only reports KEY_RESIZE at the next key; the
+	 * loop's poll wakes on any signal, so a flag of ours is enough. */
+	if (before.sa_handler == SIG_DFL || before.sa_handler == SIG_IGN) {
 		memset(&sa, 0, sizeof sa);
 		sa.sa_handler = ui_on_winch;
 		sigemptyset(&sa.sa_mask);
@@ -255,10 +257,13 @@ ui_draw_bottom(struct ui *ui)
 			continue;
 		if (d->scope == ACT_S_GLOBAL && v->scope != ACT_S_GLOBAL)
 			continue;
-		x += draw_text(y, x + 1, COLS - x - 1, theme_attr(TR_KEY) |
-		    theme_attr(TR_STATUS), action_key_name(d->keys[0])) + 1;
+		x++;
+		x += draw_text(y, x, COLS - x, theme_attr(TR_KEY) |
+		    theme_attr(TR_STATUS), action_key_name(d->keys[0]));
+		x++;
 		x += draw_text(y, x, COLS - x, theme_attr(TR_STATUS),
 		    d->name);
+		x++;
 	}
 	/* The global ones last, when they fit. */
 	if (x + 16 < COLS) {
@@ -767,6 +772,7 @@ ui_on_exit_after(void *arg)
 {
 	struct ui *ui = arg;
 
+	ui_exit_timer = NULL;
 	ui->quit = true;
 }
 
@@ -857,12 +863,12 @@ ui_main(int argc, char **argv, const struct cmd_globals *g)
 	loop_watch_fd(ui->loop, STDIN_FILENO, ui_on_tty, ui);
 	ui_tick_timer = loop_timer_add(ui->loop, UI_TICK_MS, ui_on_tick, ui);
 	if (o.exit_after > 0)
-		loop_timer_add(ui->loop, (uint64_t)o.exit_after * 1000,
-		    ui_on_exit_after, ui);
+		ui_exit_timer = loop_timer_add(ui->loop,
+		    (uint64_t)o.exit_after * 1000, ui_on_exit_after, ui);
 	/* The status run shows the posture and resolves the names the
 	 * monitor needs; it is read-only. */
 	if (ui->setup != NULL)
-		setup_start(ui->setup, SETUP_STATUS, 1, SETUP_NSTEPS);
+		view_setup_run(ui, SETUP_STATUS, 1, SETUP_NSTEPS);
 	ui_frame(ui);
 
 	while (!ui->quit) {
@@ -888,6 +894,8 @@ ui_main(int argc, char **argv, const struct cmd_globals *g)
 		loop_timer_cancel(ui->loop, ui_tick_timer);
 	if (ui->frame_timer != NULL)
 		loop_timer_cancel(ui->loop, ui->frame_timer);
+	if (ui_exit_timer != NULL)
+		loop_timer_cancel(ui->loop, ui_exit_timer);
 	for (i = 0; i < VIEW_COUNT; i++)
 		ui_views[i]->free(ui);
 	/* Something still in flight after the wait: leave it to exit(). */

@@ -93,6 +93,9 @@ void	ui_ask_yesno(struct ui *, const char *question, ui_yesno_fn,
 	    void *arg);
 void	ui_ask_text(struct ui *, const char *label, ui_text_fn, void *arg);
 
+/* Starts a setup run the wizard shows (no confirmation). */
+void	view_setup_run(struct ui *, enum setup_op, int first, int last);
+
 /* Model events, from ui.c's callbacks to the views that keep them. */
 void	view_setup_event(struct ui *, const struct setup_event *);
 void	view_monitor_event(struct ui *, enum monitor_event,

@@ -1,2 +1,118 @@
-/* being written */
-typedef int ui_view_help_placeholder;
+/* Help, generated from the action table: every key of every view, so it
+ * can never disagree with what the keys do. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "theme.h"
+#include "view.h"
+
+struct vh {
+	int	top;
+	int	lines;		/* last frame's total */
+	int	rows;
+};
+
+static struct vh *
+vh_of(struct ui *ui)
+{
+	return ui->priv[VIEW_HELP];
+}
+
+static void
+vh_draw(struct ui *ui, const struct rect *r)
+{
+	struct vh *vh = vh_of(ui);
+	int line = 0, y, s, wk = 18, wn = 15;
+	size_t i;
+
+	vh->rows = r->h;
+	if (vh->top > vh->lines - r->h)
+		vh->top = vh->lines - r->h > 0 ? vh->lines - r->h : 0;
+#define VH_ROW() (y = r->y + line++ - vh->top, y >= r->y && y < r->y + r->h)
+	if (VH_ROW())
+		draw_fmt(y, r->x + 1, r->w - 2, A_BOLD, "s3watch %s: keys "
+		    "(%s, %s)", PACKAGE_VERSION, theme_mode_name(),
+		    theme_utf8() ? "UTF-8" : "ASCII");
+	for (s = 0; s < ACT_S_COUNT; s++) {
+		line++;		/* a blank line */
+		if (VH_ROW())
+			draw_text(y, r->x + 1, r->w - 2, theme_attr(TR_HEADER),
+			    action_scope_name((enum action_scope)s));
+		for (i = 0; i < action_count; i++) {
+			const struct action_def *d = &action_table[i];
+
+			if ((int)d->scope != s || !VH_ROW())
+				continue;
+			draw_text(y, r->x + 3, wk, theme_attr(TR_KEY),
+			    action_keys(d->action));
+			draw_text(y, r->x + 3 + wk, wn, theme_attr(TR_DIM),
+			    d->name);
+			draw_text(y, r->x + 3 + wk + wn, r->w - 4 - wk - wn,
+			    A_NORMAL, d->help);
+		}
+	}
+	line++;
+	if (VH_ROW())
+		draw_text(y, r->x + 1, r->w - 2, theme_attr(TR_DIM),
+		    "NO_COLOR or --no-color turns colour off; Ctrl-C asks to "
+		    "quit.");
+#undef VH_ROW
+	vh->lines = line;
+}
+
+static bool
+vh_action(struct ui *ui, enum action a)
+{
+	struct vh *vh = vh_of(ui);
+	int page = vh->rows > 1 ? vh->rows - 1 : 1;
+
+	switch (a) {
+	case ACT_UP:
+		vh->top = vh->top > 0 ? vh->top - 1 : 0;
+		break;
+	case ACT_DOWN:
+		vh->top++;
+		break;
+	case ACT_PAGE_UP:
+		vh->top = vh->top > page ? vh->top - page : 0;
+		break;
+	case ACT_PAGE_DOWN:
+		vh->top += page;
+		break;
+	case ACT_TOP:
+		vh->top = 0;
+		break;
+	case ACT_BOTTOM:
+		vh->top = vh->lines;
+		break;
+	default:
+		return false;
+	}
+	ui_dirty(ui);
+	return true;
+}
+
+static void
+vh_init(struct ui *ui)
+{
+	ui->priv[VIEW_HELP] = xcalloc(1, sizeof(struct vh));
+}
+
+static void
+vh_free(struct ui *ui)
+{
+	free(ui->priv[VIEW_HELP]);
+	ui->priv[VIEW_HELP] = NULL;
+}
+
+const struct view_ops view_help_ops = {
+	.name = "help",
+	.title = "Help",
+	.scope = ACT_S_LIST,
+	.init = vh_init,
+	.free = vh_free,
+	.draw = vh_draw,
+	.action = vh_action,
+};

@@ -1,0 +1,133 @@
+/* Shared start-up of commands and the console. */
+#include "config.h"
+
+#include <pwd.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "conf.h"
+#include "rules.h"
+#include "session.h"
+#include "setup.h"
+#include "tail.h"
+
+struct conf *
+session_conf(const char *cmd, const char *config, char *const *sets,
+    size_t nsets, int *rc)
+{
+	struct conf *conf = conf_new();
+	char *path, *cause = NULL;
+	size_t i;
+
+	*rc = EXIT_OK;
+	path = config != NULL ? xstrdup(config) : conf_default_path();
+	if (path != NULL && conf_load(conf, path, &cause) != 0)
+		*rc = cmd_error(cmd, EXIT_CONFIG, "%s", cause);
+	free(path);
+	for (i = 0; *rc == EXIT_OK && i < nsets; i++)
+		if (conf_set(conf, sets[i], &cause) != 0)
+			*rc = cmd_error(cmd, EXIT_USAGE, "%s", cause);
+	free(cause);
+	if (*rc != EXIT_OK) {
+		conf_free(conf);
+		return NULL;
+	}
+	return conf;
+}
+
+struct session *
+session_open(const char *cmd, const struct cmd_globals *g, const char *config,
+    char *const *sets, size_t nsets, bool identify, int *rc)
+{
+	struct cmd_globals gl = *g;
+	struct session *s;
+	struct setup *st;
+	char *cause = NULL;
+	const char *v;
+
+	s = xcalloc(1, sizeof *s);
+	if ((s->conf = session_conf(cmd, config, sets, nsets, rc)) == NULL)
+		goto fail;
+	if (gl.aws.region == NULL && *conf_str(s->conf, CONF_REGION) != '\0')
+		gl.aws.region = conf_str(s->conf, CONF_REGION);
+	if ((s->client = cmd_client(cmd, &gl)) == NULL) {
+		*rc = EXIT_CONFIG;
+		goto fail;
+	}
+	s->who = session_who();
+	v = conf_str(s->conf, CONF_RULES_DIR);
+	s->rules_dir = *v != '\0' ? xstrdup(v) : rules_default_dir();
+	if (!identify)
+		return s;
+	if ((st = setup_new(s->client, s->conf, NULL, NULL, NULL,
+	    &cause)) == NULL || setup_identify(st, &cause) != 0) {
+		*rc = cmd_error(cmd, EXIT_CONFIG, "%s", cause);
+		free(cause);
+		setup_free(st);
+		goto fail;
+	}
+	s->group = xstrdup(setup_name(st, "log_group"));
+	s->topic_arn = xstrdup(setup_name(st, "topic_arn"));
+	setup_free(st);
+	return s;
+fail:
+	session_close(s);
+	return NULL;
+}
+
+void
+session_close(struct session *s)
+{
+	if (s == NULL)
+		return;
+	if (s->client != NULL)
+		cmd_client_free(s->client);
+	conf_free(s->conf);
+	free(s->group);
+	free(s->topic_arn);
+	free(s->rules_dir);
+	free(s->who);
+	free(s);
+}
+
+char *
+session_who(void)
+{
+	struct passwd *pw = getpwuid(getuid());
+	char host[256];
+
+	if (gethostname(host, sizeof host) != 0)
+		strcpy(host, "localhost");
+	host[sizeof host - 1] = '\0';
+	return xasprintf("%s@%s", pw != NULL ? pw->pw_name : "unknown", host);
+}
+
+int
+session_since(const char *s, int64_t *out)
+{
+	struct tm tm;
+	char *end;
+	long long n;
+	int64_t unit;
+
+	n = strtoll(s, &end, 10);
+	if (end != s && n >= 0 && end[0] != '\0' && end[1] == '\0') {
+		switch (*end) {
+		case 's': unit = 1000; break;
+		case 'm': unit = 60 * 1000; break;
+		case 'h': unit = 3600 * 1000; break;
+		case 'd': unit = 86400 * 1000; break;
+		default: return -1;
+		}
+		*out = tail_clock_ms() - n * unit;
+		return 0;
+	}
+	memset(&tm, 0, sizeof tm);
+	end = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm);
+	if (end == NULL || (*end != '\0' && strcmp(end, "Z") != 0))
+		return -1;
+	*out = (int64_t)timegm(&tm) * 1000;
+	return 0;
+}

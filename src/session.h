@@ -1,0 +1,44 @@
+/* What the commands and the console need before they talk to the account:
+ * the configuration (the table's defaults, the file, --set), a client, and
+ * the names the setup resolves (log group, topic, rules directory), plus
+ * small shared parsers.  Errors are printed as "s3watch CMD: reason" and
+ * turned into an exit status.
+ *
+ * Ownership: a session owns its conf, client and strings. */
+#ifndef S3W_SESSION_H
+#define S3W_SESSION_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cmd.h"
+
+struct conf;
+
+struct session {
+	struct conf		*conf;
+	struct aws_client	*client;
+	char			*group;		/* the trail's log group */
+	char			*topic_arn;
+	char			*rules_dir;
+	char			*who;		/* user@host, for acks */
+};
+
+/* The configuration: config (or conf_default_path()), then each "K=V" of
+ * sets.  NULL after printing why, with *rc the exit status. */
+struct conf	*session_conf(const char *cmd, const char *config,
+		    char *const *sets, size_t nsets, int *rc);
+/* The configuration, a client (the conf's region unless --region), and,
+ * when identify is set, the account's names (one GetCallerIdentity). */
+struct session	*session_open(const char *cmd, const struct cmd_globals *,
+		    const char *config, char *const *sets, size_t nsets,
+		    bool identify, int *rc);
+void		 session_close(struct session *);
+
+/* user@host. */
+char		*session_who(void);
+/* "90s", "15m", "1h", "7d" back from now, or an ISO time: epoch ms. */
+int		 session_since(const char *, int64_t *ms);
+
+#endif
