@@ -40,6 +40,10 @@ struct mon_cli {
 	/* results */
 	bool		 done;
 	char		*error;
+	/* follow: a health line on stderr now and then */
+	struct monitor	*m;
+	uint64_t	 health_ms;
+	uint64_t	 health_events;
 };
 
 static void
@@ -120,6 +124,39 @@ mon_print_record_text(const struct monitor_record *r)
 		free(f[i]);
 }
 
+/* Following, the operator wants to know the pipeline is alive: every
+ * MON_HEALTH_MS, events/s, delivery lag, throttling and the last error. */
+#define MON_HEALTH_MS	30000
+
+static void
+mon_health(struct mon_cli *cli)
+{
+	const struct tail_health *h;
+	uint64_t now = loop_now_ms();
+	char *err;
+
+	if (!cli->follow || cli->m == NULL || cli->silent)
+		return;
+	if (cli->health_ms == 0) {
+		cli->health_ms = now;
+		return;
+	}
+	if (now - cli->health_ms < MON_HEALTH_MS)
+		return;
+	h = monitor_health(cli->m);
+	err = text_safe_str(h->last_error);
+	fprintf(stderr, "s3watch monitor: health: %.1f events/s, delivery lag "
+	    "%.1f s, %llu throttled, poll every %.1f s%s%s\n",
+	    (double)(h->events - cli->health_events) * 1000.0 /
+	    (double)(now - cli->health_ms), (double)h->lag_ms / 1000.0,
+	    (unsigned long long)h->throttled, h->interval_ms / 1000.0,
+	    h->last_error != NULL ? ", last error: " : "",
+	    h->last_error != NULL ? err : "");
+	free(err);
+	cli->health_ms = now;
+	cli->health_events = h->events;
+}
+
 static void
 mon_on_event(enum monitor_event kind, const struct monitor_record *r,
     const struct alert *a, const char *text, void *arg)
@@ -143,9 +180,11 @@ mon_on_event(enum monitor_event kind, const struct monitor_record *r,
 		fprintf(stderr, "s3watch %s: %s\n", cli->cmd, safe);
 		free(safe);
 		break;
+	case MONITOR_HEALTH:
+		mon_health(cli);
+		break;
 	case MONITOR_ALERT:
 	case MONITOR_ACK:
-	case MONITOR_HEALTH:
 		(void)a;
 		break;
 	}
@@ -205,6 +244,7 @@ mon_run(struct mon_cli *cli, struct aws_client *c, struct monitor *m)
 	int rc = EXIT_OK, sig;
 
 	loop_catch_signals(l);
+	cli->m = m;
 	monitor_start(m);
 	while (!monitor_done(m)) {
 		loop_run_once(l, 1000);

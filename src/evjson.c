@@ -68,6 +68,7 @@ struct evjson_rd {
 	struct evjson_err		 err;
 	int				 depth;
 	struct evjson_sniff		*sniff;
+	uint64_t			 sniff_lens;	/* bit n: a key is n long */
 };
 
 static const char *
@@ -526,6 +527,29 @@ evjson_kt_add(struct evjson_paths *t, const char *path, size_t depth, int n,
 	}
 }
 
+/* Short keys: a call to memcmp() costs more than the compare. */
+static inline bool
+evjson_same(const char *a, const char *b, size_t n)
+{
+	uint64_t x, y;
+
+	while (n >= 8) {
+		memcpy(&x, a, 8);
+		memcpy(&y, b, 8);
+		if (x != y)
+			return false;
+		a += 8;
+		b += 8;
+		n -= 8;
+	}
+	while (n > 0) {
+		if (*a++ != *b++)
+			return false;
+		n--;
+	}
+	return true;
+}
+
 /* The node a key (its raw bytes, no escapes) leads to from kstart; -1 if
  * nothing is wanted there. */
 static inline int
@@ -541,7 +565,7 @@ evjson_kt_find(const struct evjson_paths *t, int kstart, const char *key,
 		if (e->kstart < 0)
 			return -1;
 		if (e->h == h && e->kstart == kstart && e->len == len &&
-		    memcmp(t->text + e->off, key, len) == 0)
+		    evjson_same(t->text + e->off, key, len))
 			return e->node;
 	}
 }
@@ -675,12 +699,13 @@ evjson_string(struct evjson_rd *rd, const char *p, const char **text,
 /* A key of the document's top-level object, for evjson_read_sniff(): its
  * raw text, as it stands in the input. */
 static void
-evjson_sniff_key(struct evjson_sniff *sn, const char *key, size_t len,
+evjson_sniff_key(struct evjson_rd *rd, const char *key, size_t len,
     bool esc)
 {
+	struct evjson_sniff *sn = rd->sniff;
 	size_t i;
 
-	if (esc)
+	if (esc || (len < 64 && !(rd->sniff_lens >> len & 1)))
 		return;
 	for (i = 0; i < sn->nkeys; i++)
 		if (strlen(sn->keys[i]) == len &&
@@ -715,7 +740,7 @@ evjson_walk_object(struct evjson_rd *rd, const char *p, int node, bool top)
 			return NULL;
 		klen = (size_t)(p - 1 - key);
 		if (sniff)
-			evjson_sniff_key(rd->sniff, key, klen, esc);
+			evjson_sniff_key(rd, key, klen, esc);
 		if (kstart < 0)
 			kn = -1;
 		else if (!esc)
@@ -844,6 +869,7 @@ evjson_read_sniff(struct evjson_reader *r, const struct evjson_paths *paths,
 {
 	struct evjson_rd rd;
 	const char *p, *end = json + len;
+	size_t i, n;
 
 	if (r->cap < len) {
 		free(r->buf);
@@ -863,9 +889,13 @@ evjson_read_sniff(struct evjson_reader *r, const struct evjson_paths *paths,
 	rd.err.deep = false;
 	rd.depth = 0;
 	rd.sniff = sniff;
+	rd.sniff_lens = 0;
 	if (sniff != NULL) {
 		sniff->seen = 0;
 		sniff->deep = false;
+		for (i = 0; i < sniff->nkeys; i++)
+			if ((n = strlen(sniff->keys[i])) < 64)
+				rd.sniff_lens |= (uint64_t)1 << n;
 	}
 	p = evjson_skip_ws(json, end);
 	if (p >= end) {

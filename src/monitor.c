@@ -7,6 +7,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <openssl/evp.h>
+
 #include "aws.h"
 #include "idset.h"
 #include "journal.h"
@@ -17,7 +19,7 @@
 #include "statefile.h"
 #include "svc.h"
 
-#define MONITOR_SAVE_MS		5000
+#define MONITOR_SAVE_MS		10000
 #define MONITOR_CHECKPOINT_MAX	(64 * 1024 * 1024)
 
 /* The record fields, read with the pattern engine's fast reader. */
@@ -126,36 +128,58 @@ monitor_journal_write(struct monitor *m, struct json_object *rec)
 	}
 }
 
+/* The dedupe sets go into the checkpoint as base64 of their 64-bit
+ * hashes, oldest first: a few MB at most, written in one go. */
 static void
 monitor_add_hashes(struct json_object *o, const char *key, struct idset *s)
 {
-	struct json_object *a = json_object_new_array();
-	uint64_t *v = xcalloc(idset_count(s) + 1, sizeof *v);
-	char hex[17];
-	size_t i;
+	size_t n = idset_count(s), len = n * 8;
+	uint64_t *v = xcalloc(n + 1, sizeof *v);
+	unsigned char *raw = xmalloc(len + 1), *b64;
+	size_t i, k;
 
 	idset_export(s, v);
-	for (i = 0; i < idset_count(s); i++) {
-		snprintf(hex, sizeof hex, "%016llx", (unsigned long long)v[i]);
-		json_object_array_add(a, json_object_new_string(hex));
-	}
+	for (i = 0; i < n; i++)
+		for (k = 0; k < 8; k++)
+			raw[i * 8 + k] = (unsigned char)(v[i] >> (56 - 8 * k));
+	b64 = xmalloc(4 * ((len + 2) / 3) + 1);
+	EVP_EncodeBlock(b64, raw, (int)len);
+	json_object_object_add(o, key, json_object_new_string((char *)b64));
+	free(b64);
+	free(raw);
 	free(v);
-	json_object_object_add(o, key, a);
 }
 
 static void
 monitor_read_hashes(struct json_object *o, const char *key, struct idset *s)
 {
 	struct json_object *a;
-	size_t i, n;
+	const char *text;
+	unsigned char *raw;
+	size_t len, i, k;
+	uint64_t h;
+	int n;
 
 	if (!json_object_object_get_ex(o, key, &a) ||
-	    !json_object_is_type(a, json_type_array))
+	    !json_object_is_type(a, json_type_string))
 		return;
-	n = json_object_array_length(a);
-	for (i = 0; i < n; i++)
-		idset_add_hash(s, strtoull(json_object_get_string(
-		    json_object_array_get_idx(a, i)), NULL, 16));
+	text = json_object_get_string(a);
+	len = strlen(text);
+	if (len % 4 != 0)
+		return;
+	raw = xmalloc(len / 4 * 3 + 1);
+	if ((n = EVP_DecodeBlock(raw, (const unsigned char *)text,
+	    (int)len)) >= 0) {
+		/* DecodeBlock counts the padding as data. */
+		n -= (len > 0 && text[len - 1] == '=') +
+		    (len > 1 && text[len - 2] == '=');
+		for (i = 0; i + 8 <= (size_t)n; i += 8) {
+			for (h = 0, k = 0; k < 8; k++)
+				h = (h << 8) | raw[i + k];
+			idset_add_hash(s, h);
+		}
+	}
+	free(raw);
 }
 
 int
@@ -169,7 +193,7 @@ monitor_save(struct monitor *m, char **cause)
 	if (m->state_dir == NULL)
 		return 0;
 	o = json_object_new_object();
-	json_object_object_add(o, "version", json_object_new_int(1));
+	json_object_object_add(o, "version", json_object_new_int(2));
 	json_object_object_add(o, "group", json_object_new_string(m->group));
 	json_object_object_add(o, "newest_ms", json_object_new_int64(
 	    tail_health(m->tail)->newest_ms));

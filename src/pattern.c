@@ -867,9 +867,10 @@ static const char *const pattern_rec_names[PR_NREC] = {
 
 /* The index: most patterns require a field (detail.eventName, say) to
  * hold one of a few exact strings.  Each $or rule of a pattern is filed
- * under such values of its most selective field (the one with the most
- * distinct values over the set), and an event tests only the rules filed
- * under the values it has, plus those that have no such field. */
+ * under such values of its most selective field, and an event tests only
+ * the rules filed under the values it has, plus those that have no such
+ * field.  Selective: the values the fewest rules of the set ask for
+ * (s3.amazonaws.com is in nearly every pattern, "AccessDenied" in two). */
 struct pidx_ent {
 	uint64_t	 h;
 	int		 field;		/* -1: empty slot */
@@ -877,7 +878,7 @@ struct pidx_ent {
 	size_t		 len;
 	uint32_t	*gids;
 	size_t		 n, cap;
-	size_t		 distinct;	/* while building */
+	size_t		 uses;		/* rules asking for it */
 };
 
 struct pattern_set {
@@ -1714,7 +1715,7 @@ pattern_index_build(struct pattern_set *set)
 	const struct pm_list *l;
 	struct prule *r;
 	struct pidx_ent *e;
-	size_t i, j, k, m, nvals = 0, *distinct;
+	size_t i, j, k, m, nvals = 0, cost, bestcost;
 	int best;
 
 	pattern_index_free(set);
@@ -1732,8 +1733,6 @@ pattern_index_build(struct pattern_set *set)
 	set->itab = xcalloc(set->imask + 1, sizeof *set->itab);
 	for (i = 0; i <= set->imask; i++)
 		set->itab[i].field = -1;
-	/* distinct values per field */
-	distinct = xcalloc(set->nfields + 1, sizeof *distinct);
 	for (i = 0; i < set->npats; i++) {
 		p = set->pats[i];
 		for (j = 0; j < p->nrules; j++)
@@ -1741,13 +1740,10 @@ pattern_index_build(struct pattern_set *set)
 				if (!pattern_keyable(p, &p->rules[j].f[k]))
 					continue;
 				l = &p->lists[p->rules[j].f[k].list];
-				for (m = 0; m < l->n; m++) {
-					e = pattern_index_put(set,
+				for (m = 0; m < l->n; m++)
+					pattern_index_put(set,
 					    p->rules[j].f[k].field, l->m[m].s,
-					    l->m[m].len);
-					if (e->distinct++ == 0)
-						distinct[e->field]++;
-				}
+					    l->m[m].len)->uses++;
 			}
 	}
 	/* file each rule under its most selective field */
@@ -1757,11 +1753,20 @@ pattern_index_build(struct pattern_set *set)
 			r = &p->rules[j];
 			r->gid = (uint32_t)set->ngids++;
 			best = -1;
-			for (k = 0; k < r->n; k++)
-				if (pattern_keyable(p, &r->f[k]) && (best < 0 ||
-				    distinct[r->f[k].field] >
-				    distinct[r->f[best].field]))
+			bestcost = SIZE_MAX;
+			for (k = 0; k < r->n; k++) {
+				if (!pattern_keyable(p, &r->f[k]))
+					continue;
+				l = &p->lists[r->f[k].list];
+				for (cost = 0, m = 0; m < l->n; m++)
+					cost += pattern_index_put(set,
+					    r->f[k].field, l->m[m].s,
+					    l->m[m].len)->uses;
+				if (cost < bestcost) {
 					best = (int)k;
+					bestcost = cost;
+				}
+			}
 			r->key = best < 0 ? -1 : r->f[best].field;
 			if (best < 0)
 				continue;
@@ -1789,7 +1794,6 @@ pattern_index_build(struct pattern_set *set)
 			}
 		}
 	}
-	free(distinct);
 	set->indexed = set->npats;
 	set->iversion++;
 }

@@ -1040,7 +1040,7 @@ static void
 report_md_esc(struct buf *b, const char *s)
 {
 	for (; *s != '\0'; s++) {
-		if (strchr("\\`*_{}[]()<>#|~&!", *s) != NULL)
+		if (strchr("\\`*_[]<>#|~&", *s) != NULL)
 			buf_addc(b, '\\');
 		buf_addc(b, *s);
 	}

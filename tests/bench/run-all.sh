@@ -105,27 +105,27 @@ echo "s3watch benchmarks  $started  ($([ "$quick" = 1 ] && echo "BENCH_QUICK=1: 
 echo "machine: $cpu, $cores cores, $kernel; binary: $S3WATCH ($("$S3WATCH" --version 2>/dev/null | head -1))"
 echo "cpu = user+sys CPU seconds of the measured process only; the machine may be shared, so wall time is not compared"
 echo "------------------------------------------------------------------------------------------------"
-printf '%-34s %-20s %-22s %-7s %s\n' "measure" "s3watch" "peer" "ratio" "goal"
-printf '%-34s %-20s %-22s %-7s %s\n' "replay, $replay_events events, 1 core" \
+printf '%-36s %-20s %-22s %-7s %s\n' "measure" "s3watch" "peer" "ratio" "goal"
+printf '%-36s %-20s %-22s %-7s %s\n' "replay, $replay_events events, 1 core" \
     "$rs_evs ev/s" "jq $rj_evs ev/s" "${replay_ratio}x" ">=10x jq, >250k ev/s: $replay_goal"
-printf '%-34s %-20s %-22s %-7s %s\n' "  (cpu s; rules)" "${rs_cpu:-n/a} s; ${rules:-?} rules" \
+printf '%-36s %-20s %-22s %-7s %s\n' "  (cpu s; rules)" "${rs_cpu:-n/a} s; ${rules:-?} rules" \
     "${rj_cpu:-n/a} s; 3 seed rules" "" ""
-printf '%-34s %-20s %-22s %-7s %s\n' "tail $n events: cpu" "$s3cpu s" "aws logs tail $awscpu s" \
+printf '%-36s %-20s %-22s %-7s %s\n' "tail $n events: cpu" "$s3cpu s" "aws logs tail $awscpu s" \
     "${cpu_ratio}x" ">=20x less: $cpu_goal$tail_note"
-printf '%-34s %-20s %-22s %-7s %s\n' "tail $n events: peak RSS" "$(mib "$s3rss")" "$(mib "$awsrss")" \
+printf '%-36s %-20s %-22s %-7s %s\n' "tail $n events: peak RSS" "$(mib "$s3rss")" "$(mib "$awsrss")" \
     "${rss_ratio}x" ">=10x less: $rss_goal"
-printf '%-34s %-20s %-22s %-7s %s\n' "  (wall s, moto-bound)" "$(r tail_s3_wall) s" "$(r tail_aws_wall) s" "" ""
+printf '%-36s %-20s %-22s %-7s %s\n' "  (wall s, moto-bound)" "$(r tail_s3_wall) s" "$(r tail_aws_wall) s" "" ""
 if [ "${ui_status%%:*}" = ok ]; then
-    printf '%-34s %-20s %-22s %-7s %s\n' "console cpu at $ui_rate events/s" "$ui_busy cpu s/s" "-" "" \
+    printf '%-36s %-20s %-22s %-7s %s\n' "console cpu at $ui_rate events/s" "$ui_busy cpu s/s" "-" "" \
         "fed $ui_fed events in $ui_fed_s s"
-    printf '%-34s %-20s\n' "console cpu idle" "$ui_idle cpu s/s"
-    printf '%-34s %-20s\n' "console startup to first frame" "$ui_start s"
-    printf '%-34s %-20s\n' "console peak RSS" "$(mib "$(r ui_rss_kib)")"
+    printf '%-36s %-20s\n' "console cpu idle" "$ui_idle cpu s/s"
+    printf '%-36s %-20s\n' "console startup to first frame" "$ui_start s"
+    printf '%-36s %-20s\n' "console peak RSS" "$(mib "$(r ui_rss_kib)")"
 else
-    printf '%-34s %s\n' "console (cpu busy/idle, startup)" "$ui_status"
+    printf '%-36s %s\n' "console (cpu busy/idle, startup)" "$ui_status"
 fi
-printf '%-34s %s\n' "monitor --follow RSS, $(r flat_target) events" "$(flat "$follow_rss")$follow_note"
-printf '%-34s %s\n' "replay RSS, $(r flat_target) events" "$(flat "$replay_rss")"
+printf '%-36s %s\n' "monitor --follow RSS, $(r flat_target) events" "$(flat "$follow_rss")$follow_note"
+printf '%-36s %s\n' "replay RSS, $(r flat_target) events" "$(flat "$replay_rss")"
 echo "------------------------------------------------------------------------------------------------"
 echo "exit: bench-replay ${rc_bench_replay:-?}, bench-tail ${rc_bench_tail:-?}, bench-ui ${rc_bench_ui:-?}"
 [ "${rc_bench_replay:-1}" = 0 ] && [ "${rc_bench_tail:-1}" = 0 ] && [ "${rc_bench_ui:-1}" = 0 ]
