@@ -10,6 +10,7 @@
 #include "cmd.h"
 #include "log.h"
 #include "loop.h"
+#include "text.h"
 
 int (*cmd_console_run)(int, char **, const struct cmd_globals *);
 
@@ -88,13 +89,18 @@ int
 cmd_error(const char *cmd, int status, const char *fmt, ...)
 {
 	va_list ap;
-	char *msg;
+	char *msg, *safe;
 
 	va_start(ap, fmt);
 	msg = xvasprintf(fmt, ap);
 	va_end(ap);
 	log_mask(msg);
-	fprintf(stderr, "s3watch%s%s: %s\n", cmd ? " " : "", cmd ? cmd : "", msg);
+	/* Messages quote input (arguments, files, AWS answers): no escape
+	 * sequence of theirs reaches the terminal. */
+	safe = text_safe_lines(msg);
+	fprintf(stderr, "s3watch%s%s: %s\n", cmd ? " " : "", cmd ? cmd : "",
+	    safe);
+	free(safe);
 	free(msg);
 	return status;
 }

@@ -190,6 +190,18 @@ mon_on_event(enum monitor_event kind, const struct monitor_record *r,
 	}
 }
 
+static int
+mon_check_since(const struct mon_cli *cli)
+{
+	int64_t ms;
+
+	if (cli->since != NULL && session_since(cli->since, &ms) != 0)
+		return cmd_error(cli->cmd, EXIT_USAGE, "--since '%s': give a "
+		    "duration such as 90s, 15m, 1h or 7d, or a time such as "
+		    "2026-11-24T10:00:00Z", cli->since);
+	return EXIT_OK;
+}
+
 static struct monitor *
 mon_open(struct mon_cli *cli, struct session *ss, int *rc)
 {
@@ -371,6 +383,9 @@ cmd_monitor(int argc, char **argv, const struct cmd_globals *g)
 		rc = cmd_error("monitor", EXIT_USAGE, "usage: %s", usage);
 		goto out;
 	}
+	/* Bad arguments are said before anything talks to AWS. */
+	if ((rc = mon_check_since(&cli)) != EXIT_OK)
+		goto out;
 	if ((ss = session_open("monitor", g, cli.config, cli.sets, cli.nsets,
 	    true, &rc)) == NULL)
 		goto out;

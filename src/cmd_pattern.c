@@ -9,6 +9,7 @@
 
 #include "buf.h"
 #include "cmd.h"
+#include "text.h"
 #include "pattern.h"
 
 /* Patterns are small; an event may be a bit over AWS's limit so that the
@@ -71,7 +72,7 @@ cmd_pattern(int argc, char **argv, const struct cmd_globals *g)
 	const char *pattern = NULL, *event = NULL;
 	struct buf pb = { 0 }, eb = { 0 };
 	bool invalid;
-	char *cause = NULL;
+	char *cause = NULL, *safe;
 	size_t i;
 	int ch, r, rc;
 
@@ -123,7 +124,10 @@ cmd_pattern(int argc, char **argv, const struct cmd_globals *g)
 	r = pattern_test(pb.data != NULL ? pb.data : "", pb.len,
 	    eb.data != NULL ? eb.data : "", eb.len, wrap, &invalid, &cause);
 	if (r < 0 && invalid) {
-		fprintf(stderr, "%s%s\n", PATTERN_INVALID_PREFIX, cause);
+		/* AWS's own words, which may quote the pattern: made safe. */
+		safe = text_safe_str(cause);
+		fprintf(stderr, "%s%s\n", PATTERN_INVALID_PREFIX, safe);
+		free(safe);
 		rc = EXIT_USAGE;
 	} else if (r < 0)
 		rc = cmd_error("pattern", EXIT_USAGE, "event is not valid: %s",

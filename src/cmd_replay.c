@@ -136,7 +136,10 @@ replay_on_hit(const struct rules_hit *h, void *arg)
 
 	buf_reset(b);
 	for (i = 0; i < sizeof fields / sizeof fields[0]; i++) {
-		buf_printf(b, "%s\"%s\":", i == 0 ? "{" : ",", fields[i].name);
+		buf_addc(b, i == 0 ? '{' : ',');
+		buf_addc(b, '"');
+		buf_adds(b, fields[i].name);
+		buf_adds(b, "\":");
 		replay_json_string(b, fields[i].value);
 	}
 	buf_adds(b, "}\n");
@@ -398,7 +401,7 @@ static void
 replay_malformed(struct replay *rp, struct replay_in *in, const char *why)
 {
 	rp->malformed++;
-	fprintf(stderr, "s3watch replay: %s: record %lu: %s\n", in->name,
+	(void)cmd_error("replay", 0, "%s: record %lu: %s", in->name,
 	    in->nrecord, why);
 }
 
@@ -422,7 +425,7 @@ replay_file(struct replay *rp, const char *name)
 	int c, rc = 0;
 
 	if (replay_open(&in, name) != 0) {
-		fprintf(stderr, "s3watch replay: %s: %s\n", name, strerror(errno));
+		(void)cmd_error("replay", 0, "%s: %s", name, strerror(errno));
 		return -1;
 	}
 	for (;;) {
@@ -490,7 +493,7 @@ replay_file(struct replay *rp, const char *name)
 			in.start = end;
 	}
 	if (cause != NULL) {
-		fprintf(stderr, "s3watch replay: %s: %s\n", name, cause);
+		(void)cmd_error("replay", 0, "%s: %s", name, cause);
 		free(cause);
 		rc = -1;
 	} else if (in.records)
@@ -507,7 +510,7 @@ replay_on_error(const char *msg, void *arg)
 	int *n = arg;
 
 	(*n)++;
-	fprintf(stderr, "s3watch replay: %s\n", msg);
+	(void)cmd_error("replay", 0, "%s", msg);
 }
 
 static void
@@ -610,7 +613,7 @@ cmd_replay(int argc, char **argv, const struct cmd_globals *g)
 	}
 	free(dir);
 	if (state != NULL && rules_state_load(rp.rules, state, &cause) != 0) {
-		fprintf(stderr, "s3watch replay: %s\n", cause);
+		(void)cmd_error("replay", 0, "%s", cause);
 		free(cause);
 		cause = NULL;
 	}

@@ -18,6 +18,7 @@
 #include "loop.h"
 #include "monitor.h"
 #include "report.h"
+#include "session.h"
 #include "setup.h"
 #include "statefile.h"
 #include "tail.h"
@@ -46,60 +47,6 @@ static const char report_usage[] = "s3watch report [--since 7d] "
     "[--format md|csv|html] [--output FILE] [--group G] [--no-posture] "
     "[--title T] [--max-rows N] [--config FILE] [--set KEY=VALUE]... "
     "[--ledger FILE]";
-
-/* "90s", "15m", "1h", "7d" back from now, or an ISO time; epoch ms.  As
- * `s3watch monitor --since` reads it. */
-static int
-report_cli_since(const char *s, int64_t *out)
-{
-	struct tm tm;
-	char *end;
-	long long n;
-	int64_t unit;
-
-	n = strtoll(s, &end, 10);
-	if (end != s && n >= 0 && end[0] != '\0' && end[1] == '\0') {
-		switch (*end) {
-		case 's': unit = 1000; break;
-		case 'm': unit = 60 * 1000; break;
-		case 'h': unit = 3600 * 1000; break;
-		case 'd': unit = 86400 * 1000; break;
-		default: return -1;
-		}
-		*out = tail_clock_ms() - n * unit;
-		return 0;
-	}
-	memset(&tm, 0, sizeof tm);
-	end = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm);
-	if (end == NULL || (*end != '\0' && strcmp(end, "Z") != 0))
-		return -1;
-	*out = (int64_t)timegm(&tm) * 1000;
-	return 0;
-}
-
-/* The configuration: the table's defaults, the file, then --set. */
-static struct conf *
-report_cli_conf(struct report_cli *cli, int *rc)
-{
-	struct conf *conf = conf_new();
-	char *path, *cause = NULL;
-	size_t i;
-
-	*rc = EXIT_OK;
-	path = cli->config != NULL ? xstrdup(cli->config) : conf_default_path();
-	if (path != NULL && conf_load(conf, path, &cause) != 0)
-		*rc = cmd_error("report", EXIT_CONFIG, "%s", cause);
-	free(path);
-	for (i = 0; *rc == EXIT_OK && i < cli->nsets; i++)
-		if (conf_set(conf, cli->sets[i], &cause) != 0)
-			*rc = cmd_error("report", EXIT_USAGE, "%s", cause);
-	free(cause);
-	if (*rc != EXIT_OK) {
-		conf_free(conf);
-		return NULL;
-	}
-	return conf;
-}
 
 /* The posture table: verify's findings of `s3watch status`. */
 static void
@@ -321,14 +268,15 @@ cmd_report(int argc, char **argv, const struct cmd_globals *g)
 		rc = rc < 0 ? EXIT_OK : rc;
 		goto out;
 	}
-	if (report_cli_since(cli.since != NULL ? cli.since : "7d",
+	if (session_since(cli.since != NULL ? cli.since : "7d",
 	    &since) != 0) {
 		rc = cmd_error("report", EXIT_USAGE, "--since '%s': give a "
 		    "duration such as 90s, 15m, 1h or 7d, or a time such as "
 		    "2026-11-24T10:00:00Z", cli.since);
 		goto out;
 	}
-	if ((conf = report_cli_conf(&cli, &rc)) == NULL)
+	if ((conf = session_conf("report", cli.config, cli.sets, cli.nsets,
+	    &rc)) == NULL)
 		goto out;
 	if (gl.aws.region == NULL && *conf_str(conf, CONF_REGION) != '\0')
 		gl.aws.region = conf_str(conf, CONF_REGION);

@@ -386,6 +386,7 @@ cmd_config(int argc, char **argv, const struct cmd_globals *g)
 {
 	struct setup_cli cli = { .cmd = "config" };
 	struct conf *conf;
+	char *safe;
 	char *const *v;
 	size_t i, n;
 	int k, rc = EXIT_OK, ch;
@@ -422,7 +423,9 @@ cmd_config(int argc, char **argv, const struct cmd_globals *g)
 		printf("%-22s ", conf_key_name(k));
 		switch (conf_key_type(k)) {
 		case CONF_T_STRING:
-			printf("\"%s\"", conf_str(conf, k));
+			safe = text_safe_str(conf_str(conf, k));
+			printf("\"%s\"", safe);
+			free(safe);
 			break;
 		case CONF_T_INT:
 			printf("%ld", conf_int(conf, k));
@@ -433,8 +436,11 @@ cmd_config(int argc, char **argv, const struct cmd_globals *g)
 		case CONF_T_LIST:
 			v = conf_list(conf, k, &n);
 			printf("[");
-			for (i = 0; i < n; i++)
-				printf("%s\"%s\"", i > 0 ? ", " : "", v[i]);
+			for (i = 0; i < n; i++) {
+				safe = text_safe_str(v[i]);
+				printf("%s\"%s\"", i > 0 ? ", " : "", safe);
+				free(safe);
+			}
 			printf("]");
 			break;
 		}

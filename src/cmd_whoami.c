@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "text.h"
 #include "creds.h"
 #include "loop.h"
 #include "xml.h"
@@ -80,6 +81,15 @@ cmd_whoami(int argc, char **argv, const struct cmd_globals *g)
 		goto out;
 	}
 	url = aws_client_endpoint(c, SVC_STS, &src);
+	/* A 200 without the identity is not an answer (a proxy, a captive
+	 * portal): say so rather than print blanks. */
+	if (xml_text(resp->xml, "GetCallerIdentityResult/Account") == NULL) {
+		rc = cmd_error("whoami", EXIT_FAIL, "sts GetCallerIdentity: the "
+		    "answer (HTTP %ld, %zu bytes) has no Account", resp->status,
+		    resp->body.len);
+		aws_response_free(resp);
+		goto out;
+	}
 #define WHOAMI_FIELD(x) xml_text(resp->xml, "GetCallerIdentityResult/" x)
 	if (json) {
 		o = json_object_new_object();
@@ -102,17 +112,22 @@ cmd_whoami(int argc, char **argv, const struct cmd_globals *g)
 		    JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
 		json_object_put(o);
 	} else {
-		printf("Account:     %s\n", WHOAMI_FIELD("Account") ?
-		    WHOAMI_FIELD("Account") : "?");
-		printf("Arn:         %s\n", WHOAMI_FIELD("Arn") ?
-		    WHOAMI_FIELD("Arn") : "?");
-		printf("UserId:      %s\n", WHOAMI_FIELD("UserId") ?
-		    WHOAMI_FIELD("UserId") : "?");
-		printf("Region:      %s\n", aws_client_region(c));
-		printf("Profile:     %s\n", aws_client_profile(c));
-		printf("Endpoint:    %s (%s)\n", url, src);
-		printf("Credentials: %s\n", w.source);
-		printf("Access key:  %s\n", w.key);
+		const char *v[8] = { WHOAMI_FIELD("Account"), WHOAMI_FIELD("Arn"),
+		    WHOAMI_FIELD("UserId"), aws_client_region(c),
+		    aws_client_profile(c), url, w.source, w.key };
+		static const char *const label[8] = { "Account:", "Arn:",
+		    "UserId:", "Region:", "Profile:", "Endpoint:",
+		    "Credentials:", "Access key:" };
+		char *safe;
+		int i;
+
+		/* Everything here may come from files or answers. */
+		for (i = 0; i < 8; i++) {
+			safe = text_safe_str(v[i]);
+			printf("%-12s %s%s%s%s\n", label[i], safe, i == 5 ?
+			    " (" : "", i == 5 ? src : "", i == 5 ? ")" : "");
+			free(safe);
+		}
 	}
 #undef WHOAMI_FIELD
 	aws_response_free(resp);

@@ -17,6 +17,7 @@
 
 #include "buf.h"
 #include "conf.h"
+#include "text.h"
 #include "svc_logs.h"
 #include "svc_s3.h"
 #include "xalloc.h"
@@ -256,14 +257,20 @@ static int
 conf_check_common(const char *s, char **cause)
 {
 	const char *p, *end;
+	char *safe;
+	bool bad;
 	size_t i, n;
 
-	for (p = s; *p != '\0'; p++)
-		if (iscntrl((unsigned char)*p)) {
-			*cause = xasprintf("'%s' contains a control character",
-			    s);
-			return -1;
-		}
+	/* Control characters, C1 controls and invalid UTF-8 are what
+	 * text_safe() would change. */
+	safe = text_safe_str(s);
+	bad = strcmp(safe, s) != 0;
+	free(safe);
+	if (bad) {
+		*cause = xstrdup("the value contains a control character or "
+		    "invalid UTF-8");
+		return -1;
+	}
 	for (p = s; (p = strstr(p, "${")) != NULL; p = end + 1) {
 		if ((end = strchr(p, '}')) == NULL) {
 			*cause = xasprintf("'%s' has an unterminated '${'", s);

@@ -305,12 +305,16 @@ evjson_literal_end(const char *p, const char *end, enum evjson_type *t,
 		{ "false", 5, EVJSON_FALSE },
 		{ "null", 4, EVJSON_NULL },
 	};
-	size_t i;
+	size_t i, k;
 
 	for (i = 0; i < sizeof lits / sizeof lits[0]; i++) {
 		if (*p == lits[i].text[0]) {
-			if ((size_t)(end - p) < lits[i].len ||
-			    memcmp(p, lits[i].text, lits[i].len) != 0)
+			if ((size_t)(end - p) < lits[i].len)
+				break;
+			for (k = 1; k < lits[i].len && p[k] == lits[i].text[k];
+			    k++)
+				;
+			if (k < lits[i].len)
 				break;
 			*t = lits[i].type;
 			return p + lits[i].len;
@@ -451,29 +455,33 @@ evjson_node_child(const struct evjson_paths *t, int n, uint8_t b)
 	return -1;
 }
 
-/* Keys are short: a multiply-xorshift over 8-byte words, seeded with the
- * node the key starts from. */
-static uint64_t
+/* Keys are short and mostly told apart by their length and ends: hash
+ * those (collisions only cost a compare), seeded with the node the key
+ * starts from. */
+static inline uint64_t
 evjson_key_hash(int kstart, const char *s, size_t n)
 {
-	const uint64_t k = 0x9e3779b97f4a7c15ull;
-	uint64_t h = ((uint64_t)(unsigned)kstart + 1) * k ^ (uint64_t)n, w;
+	uint64_t a, b, h;
+	uint32_t x, y;
 
-	while (n >= 8) {
-		memcpy(&w, s, 8);
-		h = (h ^ w) * k;
-		h ^= h >> 29;
-		s += 8;
-		n -= 8;
+	if (n >= 8) {
+		memcpy(&a, s, 8);
+		memcpy(&b, s + n - 8, 8);
+	} else if (n >= 4) {
+		memcpy(&x, s, 4);
+		memcpy(&y, s + n - 4, 4);
+		a = x;
+		b = y;
+	} else {
+		a = n > 0 ? (uint64_t)(uint8_t)s[0] |
+		    (uint64_t)(uint8_t)s[n / 2] << 8 |
+		    (uint64_t)(uint8_t)s[n - 1] << 16 : 0;
+		b = 0;
 	}
-	if (n > 0) {
-		w = 0;
-		while (n > 0)
-			w = w << 8 | (uint8_t)s[--n];
-		h = (h ^ w) * k;
-		h ^= h >> 29;
-	}
-	return h * k ^ h >> 32;
+	h = (a ^ ((uint64_t)(unsigned)kstart + 1) * 0x9e3779b97f4a7c15ull) *
+	    0xff51afd7ed558ccdull;
+	h ^= (b + n) * 0xc4ceb9fe1a85ec53ull;
+	return h ^ h >> 31;
 }
 
 static void
@@ -755,7 +763,9 @@ evjson_walk_object(struct evjson_rd *rd, const char *p, int node, bool top)
 		if (p >= end || *p != ':')
 			return evjson_fail(&rd->err, p, "expected ':'");
 		p = evjson_ws(p + 1, end);
-		if (kn < 0)
+		if (kn < 0 && p < end && *p == '"')	/* the usual skip */
+			p = evjson_string_end(p + 1, end, &esc, &rd->err);
+		else if (kn < 0)
 			p = evjson_skip_value(p, end, &rd->err, rd->depth);
 		else
 			p = evjson_walk(rd, p, kn, false);

@@ -264,6 +264,20 @@ monitor_autosave(void *arg)
 
 /* --- events ------------------------------------------------------------- */
 
+/* A field as a C string: an escaped NUL (\u0000) must not cut it short,
+ * so it shows as '?' like any other control character. */
+static char *
+monitor_copy(const char *text, size_t len)
+{
+	char *s = xmalloc(len + 1);
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		s[i] = text[i] != '\0' ? text[i] : '?';
+	s[len] = '\0';
+	return s;
+}
+
 static void
 monitor_on_hit(const struct rules_hit *h, void *arg)
 {
@@ -380,7 +394,7 @@ monitor_on_event(const struct tail_event *te, void *arg)
 		pv = pattern_event_values(m->ev, m->field_ids[f], &n);
 		if (n > 0 && (pv[0].type == PATTERN_V_STRING ||
 		    pv[0].type == PATTERN_V_NUMBER))
-			copies[f] = xstrndup(pv[0].text, pv[0].len);
+			copies[f] = monitor_copy(pv[0].text, pv[0].len);
 	}
 	r.event_id = copies[F_ID];
 	r.time = copies[F_TIME];

@@ -179,6 +179,29 @@ pj_parse(const char *json, size_t len, char **cause)
 	return pj_build(&p, end);
 }
 
+/* Values are short: a call to memcmp() costs more than the compare. */
+static inline bool
+pattern_same(const char *a, const char *b, size_t n)
+{
+	uint64_t x, y;
+
+	while (n >= 8) {
+		memcpy(&x, a, 8);
+		memcpy(&y, b, 8);
+		if (x != y)
+			return false;
+		a += 8;
+		b += 8;
+		n -= 8;
+	}
+	while (n > 0) {
+		if (*a++ != *b++)
+			return false;
+		n--;
+	}
+	return true;
+}
+
 /* ---- numbers ------------------------------------------------------------ */
 
 /* A JSON number in canonical decimal form: digits without leading or
@@ -593,6 +616,69 @@ pattern_wildcard_check(const char *s, size_t len)
 	return NULL;
 }
 
+/* memmem() for short needles in short values: memchr() to the first
+ * byte, then a compare; past a budget of false starts (a value built to
+ * be slow), memmem(). */
+static const char *
+pattern_find(const char *s, size_t slen, const char *p, size_t plen)
+{
+	const char *q = s, *end = s + slen;
+	int budget = 64;
+
+	if (plen > slen)
+		return NULL;
+	while ((q = memchr(q, p[0], (size_t)(end - q) - plen + 1)) != NULL) {
+		if (memcmp(q + 1, p + 1, plen - 1) == 0)
+			return q;
+		if (--budget == 0)
+			return memmem(q + 1, (size_t)(end - q - 1), p, plen);
+		q++;
+		if ((size_t)(end - q) < plen)
+			return NULL;
+	}
+	return NULL;
+}
+
+/* pattern_wildcard_match() for a pattern without escapes: its literal
+ * runs, the first anchored at the start and the last at the end, the
+ * others found leftmost in turn (which loses no match). */
+static bool
+pattern_glob_match(const char *p, size_t plen, const char *s, size_t slen)
+{
+	const char *pend = p + plen, *star, *send = s + slen, *q;
+	size_t n;
+
+	if ((star = memchr(p, '*', plen)) == NULL)
+		return plen == slen && memcmp(p, s, plen) == 0;
+	/* the head, up to the first star */
+	n = (size_t)(star - p);
+	if (n > slen || memcmp(p, s, n) != 0)
+		return false;
+	s += n;
+	p = star + 1;
+	/* the tail, after the last star */
+	for (q = pend; q > p && q[-1] != '*'; q--)
+		;
+	n = (size_t)(pend - q);
+	if (n > (size_t)(send - s) || memcmp(q, send - n, n) != 0)
+		return false;
+	send -= n;
+	pend = q;
+	/* the middle runs, leftmost first */
+	while (p < pend) {
+		if ((star = memchr(p, '*', (size_t)(pend - p))) == NULL)
+			star = pend;
+		if ((n = (size_t)(star - p)) > 0) {
+			if ((q = pattern_find(s, (size_t)(send - s), p, n)) ==
+			    NULL)
+				return false;
+			s = q + n;
+		}
+		p = star + 1;
+	}
+	return true;
+}
+
 /* Glob match; '*' any run, "\*" and "\\" literal. */
 static bool
 pattern_wildcard_match(const char *p, size_t plen, const char *s, size_t slen)
@@ -600,6 +686,8 @@ pattern_wildcard_match(const char *p, size_t plen, const char *s, size_t slen)
 	size_t pi = 0, si = 0, star_p = SIZE_MAX, star_s = 0;
 	char c;
 
+	if (memchr(p, '\\', plen) == NULL)
+		return pattern_glob_match(p, plen, s, slen);
 	while (si < slen) {
 		if (pi < plen && p[pi] == '*') {
 			star_p = ++pi;
@@ -676,7 +764,8 @@ pattern_cx_add(struct pattern_cx *cx, const uint16_t *ids, size_t n)
 	}
 	e = &cx->sets[cx->nsets * w];
 	e[0] = (uint16_t)n;
-	memcpy(e + 1, ids, n * sizeof *ids);
+	if (n > 0)
+		memcpy(e + 1, ids, n * sizeof *ids);
 	cx->hash[i] = (uint32_t)++cx->nsets;
 	return true;
 }
@@ -720,7 +809,8 @@ pattern_wildcard_complexity(const char *v, size_t vlen, int cap)
 		uint16_t *e = &cx.sets[head++ * (size_t)cx.width];
 
 		ncur = e[0];
-		memcpy(cur, e + 1, ncur * sizeof *cur);
+		if (ncur > 0)
+			memcpy(cur, e + 1, ncur * sizeof *cur);
 		/* only the bytes some live state steps on, and one other */
 		nbytes = 0;
 		for (j = 0; j < ncur; j++) {
@@ -884,6 +974,7 @@ struct pidx_ent {
 struct pattern_set {
 	struct evjson_paths	*paths;		/* field ids are path ids */
 	bool			*numeric;	/* per field */
+	bool			*ipf;		/* per field: has IP matchers */
 	size_t			 nfields, fcap;
 	struct pattern		**pats;
 	size_t			 npats, pcap;
@@ -898,6 +989,9 @@ struct pattern_set {
 	int			*ifields;	/* fields rules are filed under */
 	size_t			 nifields;
 	size_t			 ngids;
+	uint32_t		*gid_pat;	/* per gid: its pattern */
+	uint32_t		*gid_rule;	/* and its rule there */
+	uint64_t		*always;	/* bit per gid: not filed */
 };
 
 static void
@@ -1603,9 +1697,12 @@ pattern_field(struct pattern_set *set, const char *path)
 		set->fcap = set->fcap ? set->fcap * 2 : 32;
 		set->numeric = xreallocarray(set->numeric, set->fcap,
 		    sizeof *set->numeric);
+		set->ipf = xreallocarray(set->ipf, set->fcap,
+		    sizeof *set->ipf);
 	}
 	if ((size_t)id >= set->nfields) {
 		set->numeric[id] = false;
+		set->ipf[id] = false;
 		set->nfields = (size_t)id + 1;
 		for (k = 0; k < PW_NENV; k++)
 			if (strcmp(path, pattern_env_names[k]) == 0)
@@ -1649,8 +1746,13 @@ pattern_index_free(struct pattern_set *set)
 			free(set->itab[i].gids);
 	free(set->itab);
 	free(set->ifields);
+	free(set->gid_pat);
+	free(set->gid_rule);
+	free(set->always);
 	set->itab = NULL;
 	set->ifields = NULL;
+	set->gid_pat = set->gid_rule = NULL;
+	set->always = NULL;
 	set->nifields = 0;
 }
 
@@ -1666,7 +1768,7 @@ pattern_index_find(const struct pattern_set *set, int field, const char *s,
 		if (e->field < 0)
 			return NULL;
 		if (e->h == h && e->field == field && e->len == len &&
-		    memcmp(e->s, s, len) == 0)
+		    pattern_same(e->s, s, len))
 			return e;
 	}
 }
@@ -1746,12 +1848,19 @@ pattern_index_build(struct pattern_set *set)
 					    l->m[m].len)->uses++;
 			}
 	}
+	for (i = 0, k = 0; i < set->npats; i++)
+		k += set->pats[i]->nrules;
+	set->gid_pat = xcalloc(k + 1, sizeof *set->gid_pat);
+	set->gid_rule = xcalloc(k + 1, sizeof *set->gid_rule);
+	set->always = xcalloc(k / 64 + 1, sizeof *set->always);
 	/* file each rule under its most selective field */
 	for (i = 0; i < set->npats; i++) {
 		p = set->pats[i];
 		for (j = 0; j < p->nrules; j++) {
 			r = &p->rules[j];
 			r->gid = (uint32_t)set->ngids++;
+			set->gid_pat[r->gid] = (uint32_t)i;
+			set->gid_rule[r->gid] = (uint32_t)j;
 			best = -1;
 			bestcost = SIZE_MAX;
 			for (k = 0; k < r->n; k++) {
@@ -1768,8 +1877,11 @@ pattern_index_build(struct pattern_set *set)
 				}
 			}
 			r->key = best < 0 ? -1 : r->f[best].field;
-			if (best < 0)
+			if (best < 0) {
+				set->always[r->gid / 64] |=
+				    (uint64_t)1 << (r->gid % 64);
 				continue;
+			}
 			l = &p->lists[r->f[best].list];
 			for (m = 0; m < l->n; m++) {
 				e = pattern_index_put(set, r->key, l->m[m].s,
@@ -1824,6 +1936,7 @@ pattern_set_free(struct pattern_set *set)
 		pattern_free(set->pats[i]);
 	free(set->pats);
 	free(set->numeric);
+	free(set->ipf);
 	pattern_index_free(set);
 	evjson_paths_free(set->paths);
 	free(set);
@@ -1915,6 +2028,9 @@ pattern_set_add(struct pattern_set *set, const char *json, size_t len,
 			r->f[j].list = pc.rules[i].e[j].list;
 			if (p->lists[r->f[j].list].numeric)
 				set->numeric[r->f[j].field] = true;
+			for (k = 0; k < p->lists[r->f[j].list].n; k++)
+				if (p->lists[r->f[j].list].m[k].kind == PM_IP)
+					set->ipf[r->f[j].field] = true;
 		}
 		/* insertion sort by cost, stable */
 		for (j = 1; j < r->n; j++) {
@@ -1946,6 +2062,8 @@ struct pattern_raw {
 struct pattern_meta {
 	double		 num;
 	bool		 num_ok;
+	int8_t		 iplen;		/* pattern_ip(), or -2: not read */
+	uint8_t		 ip[16];
 	uint32_t	 elem_off, nelems;
 };
 
@@ -1962,6 +2080,9 @@ struct pattern_event {
 	size_t			 valcap;
 	uint32_t		*start, *count;
 	size_t			 nfields;
+	int			*touched;	/* fields with values, to reset */
+	size_t			 ntouched;
+	int			 rec_first[PR_NREC]; /* see pattern_rec() */
 	char			*strbuf;	/* synthesised envelope text */
 	size_t			 strcap;
 	enum pattern_wrap	 last_auto;	/* what AUTO found last */
@@ -1995,6 +2116,7 @@ pattern_event_free(struct pattern_event *ev)
 	free(ev->meta);
 	free(ev->start);
 	free(ev->count);
+	free(ev->touched);
 	free(ev->strbuf);
 	free(ev->cand);
 	free(ev);
@@ -2040,8 +2162,26 @@ pattern_leaf(const struct evjson_leaf *leaf, void *arg)
 		[EVJSON_NULL] = PATTERN_V_NULL,
 	};
 
-	pattern_raw_add(arg, leaf->path, types[leaf->type], leaf->text,
+	struct pattern_event *ev = arg;
+
+	/* record fields are the set's first fields: note their first
+	 * top-level string for pattern_rec() */
+	if (leaf->path < PR_NREC && leaf->nelems == 0 &&
+	    leaf->type == EVJSON_STRING && ev->rec_first[leaf->path] < 0)
+		ev->rec_first[leaf->path] = (int)ev->nraw;
+	pattern_raw_add(ev, leaf->path, types[leaf->type], leaf->text,
 	    leaf->len, leaf->elems, leaf->nelems);
+}
+
+static void
+pattern_raw_reset(struct pattern_event *ev)
+{
+	int k;
+
+	ev->nraw = 0;
+	ev->nelems = 0;
+	for (k = 0; k < PR_NREC; k++)
+		ev->rec_first[k] = -1;
 }
 
 /* The first top-level string of a record field, or NULL. */
@@ -2050,6 +2190,9 @@ pattern_rec(const struct pattern_event *ev, int field)
 {
 	size_t i;
 
+	if (field >= 0 && field < PR_NREC && ev->set->rec[field] == field)
+		return ev->rec_first[field] < 0 ? NULL :
+		    &ev->raw[ev->rec_first[field]];
 	for (i = 0; i < ev->nraw; i++)
 		if (ev->raw[i].field == field && ev->raw[i].nelems == 0 &&
 		    ev->raw[i].v.type == PATTERN_V_STRING)
@@ -2101,8 +2244,9 @@ pattern_wrap(struct pattern_event *ev)
 			break;
 		case PW_DETAIL_TYPE:
 			r = pattern_rec(ev, set->rec[PR_EVENT_TYPE]);
-			for (i = 0; r != NULL && i < sizeof types / sizeof types[0];
-			    i++)
+			/* AwsApiCall, the usual type, is the default */
+			for (i = 0; r != NULL && r->v.len != 10 &&
+			    i < sizeof types / sizeof types[0]; i++)
 				if (strlen(types[i].event_type) == r->v.len &&
 				    memcmp(types[i].event_type, r->v.text,
 				    r->v.len) == 0)
@@ -2191,7 +2335,9 @@ pattern_candidates(struct pattern_event *ev)
 		ev->cand = xcalloc(words, sizeof *ev->cand);
 		ev->candwords = words;
 	}
-	memset(ev->cand, 0, words * sizeof *ev->cand);
+	/* An empty set has no words (and maybe no arrays: no memcpy). */
+	if (words > 0)
+		memcpy(ev->cand, set->always, words * sizeof *ev->cand);
 	ev->cand_version = set->iversion;
 	ev->cand_npats = set->indexed;
 	for (i = 0; i < set->nifields; i++) {
@@ -2236,8 +2382,7 @@ pattern_read_auto(struct pattern_event *ev, const char *json, size_t len,
 	if (w != guess) {
 		if (rc != 0)
 			free(*cause);
-		ev->nraw = 0;
-		ev->nelems = 0;
+		pattern_raw_reset(ev);
 		rc = evjson_read(ev->reader, set->paths, w ==
 		    PATTERN_WRAP_CLOUDTRAIL ? set->detail_node : 0, json, len,
 		    pattern_leaf, ev, cause);
@@ -2258,16 +2403,20 @@ pattern_event_load(struct pattern_event *ev, const char *json, size_t len,
 	size_t i, nf = set->nfields;
 	uint32_t at;
 
-	ev->nraw = 0;
-	ev->nelems = 0;
+	pattern_raw_reset(ev);
 	if (ev->nfields < nf) {
 		free(ev->start);
 		free(ev->count);
+		free(ev->touched);
 		ev->start = xcalloc(nf, sizeof *ev->start);
 		ev->count = xcalloc(nf, sizeof *ev->count);
+		ev->touched = xcalloc(nf, sizeof *ev->touched);
+		ev->ntouched = 0;
 		ev->nfields = nf;
 	}
-	memset(ev->count, 0, nf * sizeof *ev->count);
+	for (i = 0; i < ev->ntouched; i++)
+		ev->count[ev->touched[i]] = 0;
+	ev->ntouched = 0;
 	if (len > PATTERN_EVENT_MAX) {
 		*cause = xasprintf("event is %zu bytes, more than the limit of "
 		    "%d", len, PATTERN_EVENT_MAX);
@@ -2298,12 +2447,14 @@ pattern_event_load(struct pattern_event *ev, const char *json, size_t len,
 		ev->vals = xcalloc(ev->valcap, sizeof *ev->vals);
 		ev->meta = xcalloc(ev->valcap, sizeof *ev->meta);
 	}
+	/* only the fields present: most of the set's are not */
 	for (i = 0; i < ev->nraw; i++)
-		ev->count[ev->raw[i].field]++;
-	for (i = 0, at = 0; i < nf; i++) {
-		ev->start[i] = at;
-		at += ev->count[i];
-		ev->count[i] = 0;
+		if (ev->count[ev->raw[i].field]++ == 0)
+			ev->touched[ev->ntouched++] = ev->raw[i].field;
+	for (i = 0, at = 0; i < ev->ntouched; i++) {
+		ev->start[ev->touched[i]] = at;
+		at += ev->count[ev->touched[i]];
+		ev->count[ev->touched[i]] = 0;
 	}
 	for (i = 0; i < ev->nraw; i++) {
 		r = &ev->raw[i];
@@ -2317,6 +2468,12 @@ pattern_event_load(struct pattern_event *ev, const char *json, size_t len,
 		    pattern_number(r->v.text, r->v.len, &m->num);
 		if (m->num_ok)
 			m->num += 0.0;	/* -0 is 0, as BigDecimal has it */
+		/* an IP is read once, not once per cidr */
+		m->iplen = -2;
+		if (set->ipf[r->field])
+			m->iplen = (int8_t)(r->v.type == PATTERN_V_STRING &&
+			    r->v.len <= 64 ? pattern_ip(r->v.text, r->v.len,
+			    m->ip) : 0);
 	}
 	pattern_candidates(ev);
 	return 0;
@@ -2351,19 +2508,19 @@ pattern_str_in(const struct pm *m, const struct pattern_value *v,
 static bool
 pattern_eq(const char *p, size_t plen, const char *s, size_t slen)
 {
-	return plen == slen && memcmp(p, s, plen) == 0;
+	return plen == slen && pattern_same(p, s, plen);
 }
 
 static bool
 pattern_has_prefix(const char *p, size_t plen, const char *s, size_t slen)
 {
-	return plen <= slen && memcmp(p, s, plen) == 0;
+	return plen <= slen && pattern_same(p, s, plen);
 }
 
 static bool
 pattern_has_suffix(const char *p, size_t plen, const char *s, size_t slen)
 {
-	return plen <= slen && memcmp(p, s + slen - plen, plen) == 0;
+	return plen <= slen && pattern_same(p, s + slen - plen, plen);
 }
 
 static bool
@@ -2382,6 +2539,10 @@ pattern_pm(const struct pm *m, const struct pattern_value *v,
 	case PM_NUM_EQ:
 		return meta->num_ok && meta->num == m->lo;
 	case PM_IP:
+		if (meta->iplen != -2)
+			return meta->iplen == m->ip_len &&
+			    memcmp(meta->ip, m->ip_lo, (size_t)m->ip_len) >= 0 &&
+			    memcmp(meta->ip, m->ip_hi, (size_t)m->ip_len) <= 0;
 		return str && v->len <= 64 && pattern_ip(v->text, v->len, ip) ==
 		    m->ip_len && memcmp(ip, m->ip_lo, (size_t)m->ip_len) >= 0 &&
 		    memcmp(ip, m->ip_hi, (size_t)m->ip_len) <= 0;
@@ -2564,6 +2725,20 @@ out:
 	return ok;
 }
 
+/* pattern_rule(), unless the rule reads a field added after the load
+ * (a pattern added since: the event lacks it). */
+static bool
+pattern_rule_loaded(const struct pattern_event *ev, const struct pattern *p,
+    const struct prule *r)
+{
+	size_t k;
+
+	for (k = 0; k < r->n; k++)
+		if ((size_t)r->f[k].field >= ev->nfields)
+			return false;
+	return pattern_rule(ev, p, r);
+}
+
 bool
 pattern_event_match(const struct pattern_event *ev, int idx)
 {
@@ -2577,19 +2752,11 @@ pattern_event_match(const struct pattern_event *ev, int idx)
 	/* the index at load still holds for this pattern */
 	indexed = ev->cand_version == ev->set->iversion &&
 	    (size_t)idx < ev->cand_npats;
-	/* a pattern added after the load reads fields this event lacks */
 	for (i = 0; i < p->nrules; i++) {
-		size_t k;
-
-		if (indexed && p->rules[i].key >= 0 &&
-		    !(ev->cand[p->rules[i].gid / 64] >> (p->rules[i].gid % 64) & 1))
+		if (indexed && !(ev->cand[p->rules[i].gid / 64] >>
+		    (p->rules[i].gid % 64) & 1))
 			continue;
-		for (k = 0; k < p->rules[i].n; k++)
-			if ((size_t)p->rules[i].f[k].field >= ev->nfields)
-				break;
-		if (k < p->rules[i].n)
-			continue;
-		if (pattern_rule(ev, p, &p->rules[i]))
+		if (pattern_rule_loaded(ev, p, &p->rules[i]))
 			return true;
 	}
 	return false;
@@ -2598,11 +2765,30 @@ pattern_event_match(const struct pattern_event *ev, int idx)
 size_t
 pattern_event_matches(const struct pattern_event *ev, int *out, size_t max)
 {
-	size_t i, n = 0;
+	const struct pattern_set *set = ev->set;
+	size_t i, n = 0, w;
+	uint64_t bits;
+	uint32_t gid, pat;
 
-	for (i = 0; i < ev->set->npats && n < max; i++)
-		if (pattern_event_match(ev, (int)i))
-			out[n++] = (int)i;
+	if (ev->cand_version != set->iversion || ev->cand_npats != set->npats) {
+		for (i = 0; i < set->npats && n < max; i++)
+			if (pattern_event_match(ev, (int)i))
+				out[n++] = (int)i;
+		return n;
+	}
+	/* Only the candidate rules, in gid order, which is pattern order. */
+	for (w = 0; w < (set->ngids + 63) / 64; w++) {
+		for (bits = ev->cand[w]; bits != 0 && n < max;
+		    bits &= bits - 1) {
+			gid = (uint32_t)(w * 64 + (size_t)__builtin_ctzll(bits));
+			pat = set->gid_pat[gid];
+			if (n > 0 && out[n - 1] == (int)pat)
+				continue;	/* matched by an earlier rule */
+			if (pattern_rule_loaded(ev, set->pats[pat],
+			    &set->pats[pat]->rules[set->gid_rule[gid]]))
+				out[n++] = (int)pat;
+		}
+	}
 	return n;
 }
 

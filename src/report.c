@@ -22,6 +22,7 @@
 #define REPORT_DEF_DEDUPE	200000
 #define REPORT_CHART_BARS	15	/* principals in the bar chart */
 #define REPORT_LABEL_MAX	48	/* characters of a chart label */
+#define REPORT_CHART_DAYS	92	/* longest window charted day by day */
 
 /* --- what counts as a change, a denial -------------------------------- */
 
@@ -1169,17 +1170,23 @@ report_html_esc(struct buf *b, const char *s)
 	}
 }
 
-/* At most max characters (not bytes: the text is valid UTF-8), with an
- * ellipsis when cut. */
+/* At most max characters (not bytes: the text is valid UTF-8).  The
+ * end is kept, since an ARN's end names the principal. */
 static char *
 report_cut(const char *s, size_t max)
 {
-	size_t i, chars = 0;
+	size_t chars = 0, i;
 
 	for (i = 0; s[i] != '\0'; i++)
-		if (((unsigned char)s[i] & 0xc0) != 0x80 && chars++ == max)
-			return xasprintf("%.*s\xe2\x80\xa6", (int)i, s);
-	return xstrdup(s);
+		if (((unsigned char)s[i] & 0xc0) != 0x80)
+			chars++;
+	if (chars <= max)
+		return xstrdup(s);
+	/* Skip chars - max + 1 characters, leaving room for the ellipsis. */
+	for (i = 0, chars -= max - 1; ; i++)
+		if (((unsigned char)s[i] & 0xc0) != 0x80 && chars-- == 0)
+			break;
+	return xasprintf("\xe2\x80\xa6%s", s + i);
 }
 
 struct report_bar {
@@ -1275,6 +1282,51 @@ report_svg_days(struct buf *b, const char *title,
 	buf_adds(b, "</svg>\n");
 }
 
+/* The days to chart: each day of the window (when it is at most
+ * REPORT_CHART_DAYS long), with the days seen outside it; by day.  The
+ * day strings are owned by the array. */
+static struct report_row *
+report_days(const struct report *r, size_t *n)
+{
+	const struct report_table *t = &r->days;
+	struct report_row *v;
+	int64_t day_ms = 86400 * 1000, d, first, last;
+	size_t nw = 0, i, k;
+	char day[21];
+
+	first = r->o.since_ms - r->o.since_ms % day_ms;
+	if ((last = r->o.until_ms) == 0) {
+		struct timespec ts;
+
+		clock_gettime(CLOCK_REALTIME, &ts);
+		last = (int64_t)ts.tv_sec * 1000;
+	}
+	if (r->o.since_ms > 0 && last > first &&
+	    (last - first) / day_ms < REPORT_CHART_DAYS)
+		nw = (size_t)((last - first) / day_ms) + 1;
+	v = xcalloc(nw + t->n + 1, sizeof *v);
+	for (i = 0, d = first; i < nw; i++, d += day_ms) {
+		report_iso(d, day);
+		day[10] = '\0';
+		v[i].f[0] = xstrdup(day);
+		for (k = 0; k < t->n; k++)
+			if (strcmp(t->rows[k].f[0], day) == 0)
+				v[i].denied = t->rows[k].denied;
+	}
+	*n = nw;
+	for (k = 0; k < t->n; k++) {
+		for (i = 0; i < nw; i++)
+			if (strcmp(v[i].f[0], t->rows[k].f[0]) == 0)
+				break;
+		if (i == nw) {
+			v[*n] = t->rows[k];
+			v[(*n)++].f[0] = xstrdup(t->rows[k].f[0]);
+		}
+	}
+	qsort(v, *n, sizeof *v, report_row_key_cmp);
+	return v;
+}
+
 static const char report_css[] =
 	"body{font-family:system-ui,sans-serif;margin:2em;color:#222}"
 	"table{border-collapse:collapse;margin:0.5em 0 1.5em}"
@@ -1321,13 +1373,15 @@ report_html(const struct report *r, struct buf *b, struct report_sec *secs)
 	}
 	free(bars);
 	free(v);
-	v = report_sorted(&r->days, true, &n);
+	v = report_days(r, &n);
 	if (n > 0) {
 		if (nb == 0)
 			buf_adds(b, "<h2>Charts</h2>\n");
 		buf_adds(b, "<h3>Denied attempts per day</h3>\n");
 		report_svg_days(b, "Denied attempts per day", v, n);
 	}
+	for (i = 0; i < n; i++)
+		free(v[i].f[0]);
 	free(v);
 
 	for (i = 0; i < RS_COUNT; i++) {

@@ -326,6 +326,10 @@ rules_free(struct rules *r)
 	free(r->cidrs);
 	free(r->matched);
 	free(r->mgen);
+	free(r->pat_first);
+	free(r->by_pat);
+	free(r->seqs);
+	free(r->rbits);
 	for (i = 0; i < RF_COUNT; i++)
 		buf_free(&r->fval[i]);
 	buf_free(&r->keybuf);
@@ -411,8 +415,14 @@ rules_value(const struct rules *r, int id)
 static void
 rules_put(struct buf *b, const struct pattern_value *v)
 {
-	if (v != NULL && v->type != PATTERN_V_NULL)
-		buf_add(b, v->text, v->len);
+	size_t i;
+
+	if (v == NULL || v->type == PATTERN_V_NULL)
+		return;
+	/* Fields are C strings: an escaped NUL (\u0000) must not cut one
+	 * short, so it reads as '?' like any other control character. */
+	for (i = 0; i < v->len; i++)
+		buf_addc(b, v->text[i] != '\0' ? v->text[i] : '?');
 }
 
 /* A field of the loaded event as text, "" when absent.  Computed once per
@@ -643,21 +653,58 @@ rules_emit(struct rules *r, struct rule *ru, rules_hit_fn fn, void *arg)
 static void
 rules_start(struct rules *r)
 {
-	size_t n = pattern_set_count(r->set);
+	size_t n = pattern_set_count(r->set), i, p;
 
 	r->ev = pattern_event_new(r->set);
 	r->matched = xcalloc(n + 1, sizeof *r->matched);
 	r->mgen = xcalloc(n + 1, sizeof *r->mgen);
+	/* an event then visits only the rules its patterns select */
+	r->pat_first = xcalloc(n + 2, sizeof *r->pat_first);
+	r->by_pat = xcalloc(r->nrules + 1, sizeof *r->by_pat);
+	r->seqs = xcalloc(r->nrules + 1, sizeof *r->seqs);
+	r->rbits = xcalloc(r->nrules / 64 + 1, sizeof *r->rbits);
+	for (i = 0; i < r->nrules; i++) {
+		if (r->rules[i]->kind == RULES_SEQUENCE)
+			r->seqs[r->nseqs++] = i;
+		else if (r->rules[i]->pattern >= 0 &&
+		    (size_t)r->rules[i]->pattern < n)
+			r->pat_first[r->rules[i]->pattern + 2]++;
+	}
+	for (p = 0; p < n; p++)
+		r->pat_first[p + 2] += r->pat_first[p + 1];
+	for (i = 0; i < r->nrules; i++)
+		if (r->rules[i]->kind != RULES_SEQUENCE &&
+		    r->rules[i]->pattern >= 0 &&
+		    (size_t)r->rules[i]->pattern < n)
+			r->by_pat[r->pat_first[r->rules[i]->pattern + 1]++] = i;
+}
+
+/* A non-sequence rule whose pattern matched the event. */
+static void
+rules_run(struct rules *r, struct rule *ru, int64_t *t, rules_hit_fn fn,
+    void *arg)
+{
+	bool hit = true;
+
+	if (rules_silenced(r, ru))
+		return;
+	if (ru->kind != RULES_PATTERN) {
+		if (*t < 0)
+			*t = rules_event_time(r);
+		hit = rules_state_update(r, ru, *t);
+	}
+	if (hit)
+		rules_emit(r, ru, fn, arg);
 }
 
 int
 rules_eval(struct rules *r, const char *json, size_t len,
     enum pattern_wrap wrap, rules_hit_fn fn, void *arg, char **cause)
 {
-	size_t i, n, np;
+	size_t i, j, n, np, w;
 	struct rule *ru;
+	uint64_t bits;
 	int64_t t;
-	bool hit;
 
 	if (r->ev == NULL)
 		rules_start(r);
@@ -670,25 +717,21 @@ rules_eval(struct rules *r, const char *json, size_t len,
 	for (i = 0; i < n; i++)
 		r->mgen[r->matched[i]] = r->gen;
 	t = -1;
-	/* Two passes: sequences follow the hits of the other rules. */
-	for (i = 0; i < r->nrules; i++) {
-		ru = r->rules[i];
-		if (ru->kind == RULES_SEQUENCE || !rules_matched(r, ru->pattern))
-			continue;
-		if (rules_silenced(r, ru))
-			continue;
-		hit = true;
-		if (ru->kind != RULES_PATTERN) {
-			if (t < 0)
-				t = rules_event_time(r);
-			hit = rules_state_update(r, ru, t);
-		}
-		if (hit)
-			rules_emit(r, ru, fn, arg);
-	}
-	for (i = 0; i < r->nrules; i++) {
-		ru = r->rules[i];
-		if (ru->kind != RULES_SEQUENCE || !rules_sequence_touched(r, ru))
+	/* Two passes: sequences follow the hits of the other rules.  The
+	 * first visits, in rule order, the rules of the matched patterns. */
+	memset(r->rbits, 0, (r->nrules / 64 + 1) * sizeof *r->rbits);
+	for (i = 0; i < n; i++)
+		for (j = r->pat_first[r->matched[i]];
+		    j < r->pat_first[r->matched[i] + 1]; j++)
+			r->rbits[r->by_pat[j] / 64] |=
+			    (uint64_t)1 << (r->by_pat[j] % 64);
+	for (w = 0; w <= r->nrules / 64; w++)
+		for (bits = r->rbits[w]; bits != 0; bits &= bits - 1)
+			rules_run(r, r->rules[w * 64 +
+			    (size_t)__builtin_ctzll(bits)], &t, fn, arg);
+	for (i = 0; i < r->nseqs; i++) {
+		ru = r->rules[r->seqs[i]];
+		if (!rules_sequence_touched(r, ru))
 			continue;
 		if (t < 0)
 			t = rules_event_time(r);

@@ -145,6 +145,15 @@ struct rules {
 	uint64_t		 seed;		/* of key hashes */
 	int			 field_ids[RF_COUNT][RULES_FIELD_PATHS];
 
+	/* Built by the first rules_eval(): the rules each pattern selects
+	 * (rules_by_pat[rules_pat_first[i] ..  rules_pat_first[i + 1])),
+	 * and the sequences. */
+	size_t			*pat_first;
+	size_t			*by_pat;
+	size_t			*seqs;
+	size_t			 nseqs;
+	uint64_t		*rbits;		/* rules to run, per event */
+
 	/* Per event. */
 	uint64_t		 gen;		/* event number */
 	int			*matched;

@@ -643,6 +643,22 @@ setup_fail(struct setup_job *j, const char *fix)
 	return rc;
 }
 
+int
+setup_fail_parse(struct setup_job *j, char *cause)
+{
+	int rc;
+
+	if (j->resp != NULL && j->resp->kind != AWS_OK) {
+		free(cause);
+		return setup_fail(j, NULL);
+	}
+	rc = setup_fail_text(j, "check the endpoint (s3watch whoami): the "
+	    "answer was not what AWS sends", "%s %s: %s", j->s->call,
+	    j->s->target, cause != NULL ? cause : "unusable answer");
+	free(cause);
+	return rc;
+}
+
 static int
 setup_ledger_rc(struct setup_job *j, int rc, char *cause)
 {

@@ -94,14 +94,20 @@ bucket_seen(struct setup_job *j, struct buckets_facts *f, int which)
 	return rc;
 }
 
-static void
+/* 0, or SJ_FAIL (noted) when the answer was neither a configuration nor
+ * "there is none". */
+static int
 pab_seen(struct setup_job *j, struct buckets_facts *f, int which)
 {
 	struct s3_public_access_block p;
 	char *cause = NULL;
+	int rc;
 
-	if (s3_get_public_access_block_parse(j->resp, &p, &cause) == 0 &&
-	    pab_all_on(&p)) {
+	rc = s3_get_public_access_block_parse(j->resp, &p, &cause);
+	if (rc != 0 && !sj_code(j, "NoSuchPublicAccessBlockConfiguration"))
+		return setup_fail_parse(j, cause);
+	free(cause);
+	if (rc == 0 && pab_all_on(&p)) {
 		f->pab_ok[which] = true;
 		setup_note(j, SETUP_L_OK, NULL, NULL, "%s %s blocks public "
 		    "access", bucket_roles[which], bucket_name(j, which));
@@ -109,7 +115,7 @@ pab_seen(struct setup_job *j, struct buckets_facts *f, int which)
 		setup_note(j, SETUP_L_DIFFERS, "X-01", NULL, "%s %s does not "
 		    "block all public access", bucket_roles[which],
 		    bucket_name(j, which));
-	free(cause);
+	return 0;
 }
 
 int
@@ -138,7 +144,8 @@ setup_buckets_check(struct setup_job *j)
 			continue;
 		SJ_READ(j, s3_get_public_access_block(bucket_name(j, j->i),
 		    &j->cause), bucket_name(j, j->i));
-		pab_seen(j, f, j->i);
+		if (pab_seen(j, f, j->i) != 0)
+			return SJ_FAIL;
 	}
 	if (f->exists[B_LOG]) {
 		SJ_READ(j, s3_get_bucket_policy(N(j)->log_bucket, &j->cause),
@@ -146,7 +153,7 @@ setup_buckets_check(struct setup_job *j)
 		if (sj_ok(j)) {
 			if (s3_get_bucket_policy_parse(j->resp, &f->log_policy,
 			    &cause) != 0)
-				free(cause);
+				return setup_fail_parse(j, cause);
 		} else if (!sj_code(j, "NoSuchBucketPolicy"))
 			return setup_fail(j, NULL);
 	}
@@ -288,8 +295,7 @@ setup_buckets_undo(struct setup_job *j)
 			s3_objects_free(&f->objects);
 			if (s3_list_objects_v2_parse(j->resp, &f->objects,
 			    &cause) != 0) {
-				free(cause);
-				return setup_fail(j, NULL);
+				return setup_fail_parse(j, cause);
 			}
 			if (f->objects.n == 0)
 				break;
@@ -359,8 +365,7 @@ setup_access_logging_check(struct setup_job *j)
 		return SJ_DONE;
 	}
 	if (s3_get_bucket_logging_parse(j->resp, &f->now, &cause) != 0) {
-		free(cause);
-		return setup_fail(j, NULL);
+		return setup_fail_parse(j, cause);
 	}
 	f->source_exists = true;
 	f->right_target = f->now.target_bucket != NULL &&
@@ -501,7 +506,7 @@ setup_trail_policy_check(struct setup_job *j)
 	f->bucket_exists = !sj_code(j, "NoSuchBucket");
 	if (sj_ok(j)) {
 		if (s3_get_bucket_policy_parse(j->resp, &f->now, &cause) != 0)
-			free(cause);
+			return setup_fail_parse(j, cause);
 	} else if (f->bucket_exists && !sj_code(j, "NoSuchBucketPolicy"))
 		return setup_fail(j, NULL);
 	if (f->now == NULL)

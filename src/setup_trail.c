@@ -85,8 +85,7 @@ trail_read(struct setup_job *j, struct trail_facts *f)
 	names[0] = N(j)->trail_name;
 	SJ_READ(j, cloudtrail_describe_trails(names, 1), N(j)->trail_name);
 	if (cloudtrail_describe_trails_parse(j->resp, &l, &cause) != 0) {
-		free(cause);
-		return setup_fail(j, NULL);
+		return setup_fail_parse(j, cause);
 	}
 	for (i = 0; i < l.n; i++) {
 		if (l.v[i].name == NULL ||
@@ -105,15 +104,13 @@ trail_read(struct setup_job *j, struct trail_facts *f)
 	    N(j)->trail_name);
 	if (cloudtrail_get_trail_status_parse(j->resp, &f->status,
 	    &cause) != 0) {
-		free(cause);
-		return setup_fail(j, NULL);
+		return setup_fail_parse(j, cause);
 	}
 	SJ_READ(j, cloudtrail_get_event_selectors(N(j)->trail_name, &j->cause),
 	    N(j)->trail_name);
 	if (cloudtrail_get_event_selectors_parse(j->resp, &f->selectors,
 	    &cause) != 0) {
-		free(cause);
-		return setup_fail(j, NULL);
+		return setup_fail_parse(j, cause);
 	}
 	f->selectors_ok = trail_selectors_cover(j, &f->selectors);
 	SJ_END(j);
@@ -318,8 +315,7 @@ setup_log_group_check(struct setup_job *j)
 	SJ_READ(j, logs_describe_log_groups(N(j)->log_group, NULL, 50,
 	    &j->cause), N(j)->log_group);
 	if (logs_describe_log_groups_parse(j->resp, &l, &cause) != 0) {
-		free(cause);
-		return setup_fail(j, NULL);
+		return setup_fail_parse(j, cause);
 	}
 	for (i = 0; i < l.n; i++)
 		if (strcmp(l.v[i].name, N(j)->log_group) == 0) {
@@ -344,8 +340,7 @@ setup_log_group_check(struct setup_job *j)
 		return SJ_DONE;
 	}
 	if (iam_get_role_parse(j->resp, &role, &cause) != 0) {
-		free(cause);
-		return setup_fail(j, NULL);
+		return setup_fail_parse(j, cause);
 	}
 	f->role_found = true;
 	f->trust = role.assume_policy;

@@ -384,9 +384,9 @@ logs_events_parse(struct aws_response *resp, const char *op,
 	memset(l, 0, sizeof *l);
 	if (svc_check(resp, op, cause) != 0)
 		return -1;
-	if ((a = svc_json_array(resp->json, "events", &n)) == NULL &&
-	    aws_json_get(resp->json, "events") == NULL)
-		return svc_lacks(op, "events", cause);
+	/* An answer without an events list is not an answer. */
+	if ((a = svc_json_array(resp->json, "events", &n)) == NULL)
+		return svc_lacks(op, "events list", cause);
 	for (i = 0; i < n; i++) {
 		o = json_object_array_get_idx(a, i);
 		e = svc_push(&l->v, &l->n, sizeof *l->v);

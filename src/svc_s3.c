@@ -408,6 +408,12 @@ s3_get_bucket_policy_parse(struct aws_response *resp, char **policy,
 	if (resp->body.len == 0)
 		return svc_lacks("GetBucketPolicy", "policy", cause);
 	*policy = xstrndup(resp->body.data, resp->body.len);
+	/* A policy is JSON; anything else is a broken answer, not a policy. */
+	if (!svc_need_json(*policy, "the GetBucketPolicy answer", cause)) {
+		free(*policy);
+		*policy = NULL;
+		return -1;
+	}
 	return 0;
 }
 

@@ -35,8 +35,8 @@ text_utf8_len(const unsigned char *s, size_t n, uint32_t *cp)
 	return len;
 }
 
-char *
-text_safe(const char *s, size_t len)
+static char *
+text_clean(const char *s, size_t len, bool keep_lines)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	struct buf b = { 0 };
@@ -45,8 +45,8 @@ text_safe(const char *s, size_t len)
 
 	while (i < len) {
 		if (p[i] < 0x80) {
-			buf_addc(&b, p[i] < 0x20 || p[i] == 0x7f ? '?' :
-			    (char)p[i]);
+			buf_addc(&b, (p[i] < 0x20 && !(keep_lines &&
+			    p[i] == '\n')) || p[i] == 0x7f ? '?' : (char)p[i]);
 			i++;
 			continue;
 		}
@@ -66,7 +66,19 @@ text_safe(const char *s, size_t len)
 }
 
 char *
+text_safe(const char *s, size_t len)
+{
+	return text_clean(s, len, false);
+}
+
+char *
 text_safe_str(const char *s)
 {
-	return s != NULL ? text_safe(s, strlen(s)) : xstrdup("");
+	return s != NULL ? text_clean(s, strlen(s), false) : xstrdup("");
+}
+
+char *
+text_safe_lines(const char *s)
+{
+	return s != NULL ? text_clean(s, strlen(s), true) : xstrdup("");
 }

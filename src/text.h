@@ -11,5 +11,7 @@
 char	*text_safe(const char *s, size_t len);
 /* The same for a NUL-terminated string; NULL gives "". */
 char	*text_safe_str(const char *s);
+/* The same, keeping line breaks (messages of several lines). */
+char	*text_safe_lines(const char *s);
 
 #endif

@@ -92,8 +92,10 @@ ui_resize(struct ui *ui)
 {
 	struct winsize ws;
 
+	/* resizeterm() queues a KEY_RESIZE, which comes back here: resize
+	 * only when the size really changed, or that would never end. */
 	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 &&
-	    ws.ws_col > 0)
+	    ws.ws_col > 0 && is_term_resized(ws.ws_row, ws.ws_col))
 		resizeterm(ws.ws_row, ws.ws_col);
 	ui->dirty = true;
 	ui_frame(ui);

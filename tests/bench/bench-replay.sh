@@ -5,10 +5,13 @@
 #
 #   tests/bench/bench-replay.sh [EVENTS]        (default 500000)
 #
-# S3WATCH names the binary (default ./s3watch); top_srcdir the source tree.
+# S3WATCH names the binary (default ./s3watch); top_srcdir the source tree;
+# RUNS how often each side runs (default 3): the run with the median CPU
+# time (user+sys) is reported, as the machine may be shared.
 # Goal: >= 10x jq and > 250,000 events/s on one core for ~50 rules.
 set -eu
 events=${1:-500000}
+runs=${RUNS:-3}
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
 s3watch=${S3WATCH:-./s3watch}
 work=$(mktemp -d "${TMPDIR:-/tmp}/s3watch-bench.XXXXXX")
@@ -37,15 +40,20 @@ jq_prog='select(
 ) | {rule: "seed", eventID, time: .eventTime, principal: .userIdentity.arn,
      sourceIP: .sourceIPAddress, action: .eventName, resource: .requestParameters.bucketName}'
 
-# run NAME CMD...: user+sys seconds, wall seconds, peak RSS (KiB), output lines.
+# run NAME CMD...: RUNS runs; of the median one (by CPU): user+sys seconds,
+# wall seconds, peak RSS (KiB), output lines.
 measure() {
-    local name=$1
+    local name=$1 i usr sys wall rss
     shift
-    /usr/bin/time -f '%U %S %e %M' -o "$work/$name.time" "$@" > "$work/$name.out" 2> "$work/$name.err"
-    read -r usr sys wall rss < "$work/$name.time"
-    cpu=$(awk -v u="$usr" -v s="$sys" 'BEGIN { printf "%.2f", u + s }')
+    : > "$work/$name.runs"
+    for i in $(seq "$runs"); do
+        /usr/bin/time -f '%U %S %e %M' -o "$work/$name.time" "$@" > "$work/$name.out" 2> "$work/$name.err"
+        read -r usr sys wall rss < "$work/$name.time"
+        awk -v u="$usr" -v s="$sys" -v w="$wall" -v r="$rss" \
+            'BEGIN { printf "%.2f %s %s\n", u + s, w, r }' >> "$work/$name.runs"
+    done
     lines=$(wc -l < "$work/$name.out")
-    printf '%s %s %s %s %s\n' "$name" "$cpu" "$wall" "$rss" "$lines"
+    printf '%s %s %s\n' "$name" "$(sort -n "$work/$name.runs" | sed -n "$(( (runs + 1) / 2 ))p")" "$lines"
 }
 
 s3=$(measure s3watch taskset -c 0 "$s3watch" replay --stats \
@@ -54,8 +62,8 @@ jqr=$(measure jq taskset -c 0 jq -c "$jq_prog" "$work/events.jsonl")
 rules=$(grep -c '^[[:space:]]*id = ' "$top_srcdir"/conf/rules.d/*.conf | awk -F: '{ n += $2 } END { print n }')
 
 echo
-printf 'input: %d events, %d bytes (%.0f bytes/event), one core (taskset -c 0)\n' \
-    "$events" "$bytes" "$(awk -v b="$bytes" -v n="$events" 'BEGIN { print b / n }')"
+printf 'input: %d events, %d bytes (%.0f bytes/event), one core (taskset -c 0), median of %d runs\n' \
+    "$events" "$bytes" "$(awk -v b="$bytes" -v n="$events" 'BEGIN { print b / n }')" "$runs"
 printf '%-28s %10s %10s %12s %10s %8s\n' "" "cpu s" "wall s" "events/s" "RSS MiB" "hits"
 for row in "$s3" "$jqr"; do
     set -- $row

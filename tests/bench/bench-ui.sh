@@ -46,6 +46,7 @@ na() {
 [ -x "$S3WATCH" ] || { echo "bench-ui: no s3watch binary at $S3WATCH (set S3WATCH)" >&2; exit 1; }
 command -v tmux >/dev/null || na "tmux is needed (apt-get install tmux)"
 
+# shellcheck source=/dev/null
 . "$top_srcdir/tests/integration/lib.sh"
 sandbox_up
 work=$SANDBOX_TMPDIR
@@ -118,7 +119,7 @@ tm capture-pane -p -t "$session" > "$work/screen-busy.txt" 2>/dev/null
 wait "$feeder"
 feed_status=$?
 read -r fed fed_s < "$work/feed.out" 2>/dev/null || { fed=0; fed_s=0; }
-[ -n "$c0" ] && [ -n "$c1" ] || na "the console exited during the flow"
+{ [ -n "$c0" ] && [ -n "$c1" ]; } || na "the console exited during the flow"
 busy_cpu=$(per_s "$c0" "$c1" "$w0" "$w1")
 
 # --- idle ---------------------------------------------------------------------------
@@ -126,7 +127,7 @@ sleep "$drain"
 c2=$(cpu_of "$pid") w2=$(now)
 sleep "$idle"
 c3=$(cpu_of "$pid") w3=$(now)
-[ -n "$c2" ] && [ -n "$c3" ] || na "the console exited while idle"
+{ [ -n "$c2" ] && [ -n "$c3" ]; } || na "the console exited while idle"
 idle_cpu=$(per_s "$c2" "$c3" "$w2" "$w3")
 tm capture-pane -p -t "$session" > "$work/screen-idle.txt" 2>/dev/null
 total_cpu=$(cpu_of "$pid")

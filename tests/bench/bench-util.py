@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Helpers for the benchmark scripts (bench-tail.sh, bench-ui.sh).
 
-    bench-util.py count FILE EVERY       count stdin's lines; every EVERY
+    bench-util.py count FILE EVERY       count stdin's lines that start with
+                                         "{" (JSON records); every EVERY
                                          lines (and at EOF) write the count
                                          to FILE (atomically)
     bench-util.py probe PID EVERY FILE   copy stdin to stdout; every EVERY
@@ -40,7 +41,9 @@ def write_atomic(path, text):
 def count(path, every):
     n = 0
     write_atomic(path, "0\n")
-    for _ in sys.stdin.buffer:
+    for line in sys.stdin.buffer:
+        if not line.startswith(b"{"):
+            continue
         n += 1
         if n % every == 0:
             write_atomic(path, "%d\n" % n)

@@ -31,7 +31,6 @@ started=$(date -u '+%Y-%m-%d %H:%M:%S UTC')
 t_start=$(date +%s)
 
 # run NAME CMD...: the command's output on the terminal and in $work/NAME.log.
-status_of=()
 run() {
     local name=$1 rc
     shift
@@ -58,8 +57,8 @@ met() { calc "print ($1) ? \"met\" : \"NOT met\""; }
 
 # bench-replay.sh's rows: "LABEL cpu wall events/s rss hits".
 rrow() { grep -m1 "^$1" "$work/bench-replay.log" | awk '{ print $(NF-4), $(NF-3), $(NF-2), $(NF-1), $NF }'; }
-read -r rs_cpu rs_wall rs_evs rs_rss rs_hits <<< "$(rrow 's3watch replay (')"
-read -r rj_cpu rj_wall rj_evs rj_rss rj_hits <<< "$(rrow 'jq ')"
+read -r rs_cpu _ rs_evs _ _ <<< "$(rrow 's3watch replay (')"
+read -r rj_cpu _ rj_evs _ _ <<< "$(rrow 'jq ')"
 rules=$(grep -m1 '^s3watch replay' "$work/bench-replay.log" | sed -n 's/.*(\([0-9]*\) rules).*/\1/p')
 if [ -n "${rs_cpu:-}" ] && [ -n "${rj_cpu:-}" ]; then
     replay_ratio=$(calc "printf \"%.1f\", $rj_cpu / $rs_cpu")
@@ -83,6 +82,7 @@ cpu_goal=n/a rss_goal=n/a
 flat() {
     local v=$1
     [ "$v" = n/a ] && { printf 'n/a'; return; }
+    # shellcheck disable=SC2086 # one sample a word
     printf '%s\n' $v | awk -F: 'NR == 1 { f = $2; fe = $1; lo = $2; hi = $2 }
         { l = $2; le = $1; if ($2 < lo) lo = $2; if ($2 > hi) hi = $2 }
         END { printf "%.1f MiB after %d (%.1f after %d; min %.1f, max %.1f)", l / 1024, le, f / 1024, fe, lo / 1024, hi / 1024 }'
@@ -114,6 +114,8 @@ printf '%-36s %-20s %-22s %-7s %s\n' "tail $n events: cpu" "$s3cpu s" "aws logs 
     "${cpu_ratio}x" ">=20x less: $cpu_goal$tail_note"
 printf '%-36s %-20s %-22s %-7s %s\n' "tail $n events: peak RSS" "$(mib "$s3rss")" "$(mib "$awsrss")" \
     "${rss_ratio}x" ">=10x less: $rss_goal"
+printf '%-36s %-20s %-22s %-7s %s\n' "  (--page-limit 600, $(r tail_pl_want) events)" "$(mib "$(r tail_pl_rss_kib)"), $(r tail_pl_cpu) s" \
+    "-" "" "for scale: ~1 MB pages as AWS sends (moto: 10,000 events a page)"
 printf '%-36s %-20s %-22s %-7s %s\n' "  (wall s, moto-bound)" "$(r tail_s3_wall) s" "$(r tail_aws_wall) s" "" ""
 if [ "${ui_status%%:*}" = ok ]; then
     printf '%-36s %-20s %-22s %-7s %s\n' "console cpu at $ui_rate events/s" "$ui_busy cpu s/s" "-" "" \

@@ -332,7 +332,7 @@ test_checks(void **state)
 		    "'alice@example.com.' is not an e-mail address such as "
 		    "'alice@example.com'" },
 		{ "alert_email = \"alice@\\tx.com\"", "alert_email: "
-		    "'alice@\tx.com' contains a control character" },
+		    "the value contains a control character or invalid UTF-8" },
 		{ "source_bucket = \"Secure-Docs\"", "source_bucket: S3 bucket "
 		    "name 'Secure-Docs' may only contain lower-case letters, "
 		    "digits, '.' and '-'" },

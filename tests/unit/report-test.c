@@ -553,6 +553,10 @@ test_html(void **state)
 	assert_non_null(strstr(html, "<tr class=\"FAIL\"><td class=\"n\">4"
 	    "</td><td>P-07</td>"));
 	assert_non_null(strstr(html, "note with ?]0;title?"));
+	/* Every day of the window is a column, denials or not. */
+	assert_int_equal(count_of(html, "class=\"d\""), 8);
+	assert_non_null(strstr(html, "<title>2026-11-25: 1 denied</title>"));
+	assert_non_null(strstr(html, "<title>2026-12-01: 0 denied</title>"));
 	free(html);
 	report_free(r);
 }
@@ -565,7 +569,7 @@ test_html_labels_cut(void **state)
 	char *html, *who, *label;
 
 	(void)state;
-	/* 60 two-byte characters: cut at 48, never inside one. */
+	/* 60 two-byte characters: the last 47 kept, never half of one. */
 	who = xcalloc(1, 121);
 	for (int i = 0; i < 60; i++)
 		memcpy(who + 2 * i, "\xc3\xa9", 2);
@@ -576,7 +580,7 @@ test_html_labels_cut(void **state)
 	rec.time = "2026-11-25T10:00:00Z";
 	report_add_record(r, &rec);
 	html = report_render(r, REPORT_HTML);
-	label = xasprintf(">%.96s\xe2\x80\xa6</text>", who);
+	label = xasprintf(">\xe2\x80\xa6%s</text>", who + 26);
 	assert_non_null(strstr(html, label));
 	free(label);
 	label = xasprintf("<td>%s</td>", who);
