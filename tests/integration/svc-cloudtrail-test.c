@@ -1,7 +1,7 @@
 /* CloudTrail operations (src/svc_cloudtrail.c) against moto, checked with
- * the AWS CLI.  moto 5.2.1 lacks LookupEvents and ListPublicKeys: those
- * calls are shown to fail cleanly, and their parsers are fed AWS's
- * documented answers. */
+ * the AWS CLI.  moto 5.2.1 lacks LookupEvents (the sandbox proxy answers
+ * it) and ListPublicKeys (shown to fail cleanly); both parsers are also fed
+ * AWS's documented answers. */
 #include "config.h"
 
 #include "svc-common.h"
@@ -246,26 +246,38 @@ test_event_selectors(void **state)
 	free(arn);
 }
 
-/* moto answers operations it lacks with HTTP 500: the error must be clear
- * and come after the standard retries. */
+/* moto lacks LookupEvents; the sandbox proxy keeps CloudTrail's event
+ * history of the S3 calls it forwards and answers it.  moto answers
+ * ListPublicKeys, which nothing fills, with HTTP 500: the error must be
+ * clear and come after the standard retries. */
 static void
-test_unsupported_by_moto(void **state)
+test_lookup_events(void **state)
 {
+	const char *b = svct_name("s3w-history");
+	struct cloudtrail_events ev;
 	struct aws_response *resp;
 	char *cause = NULL;
+	size_t i;
+	bool found = false;
 
 	(void)state;
-	resp = svct_call(svct_req(cloudtrail_lookup_events("EventSource",
-	    "s3.amazonaws.com", 0, 0, 10, NULL, &cause), cause));
-	assert_int_not_equal(resp->kind, AWS_OK);
-	assert_int_equal(resp->status, 500);
-	assert_int_equal(resp->attempts, 3);
-	assert_non_null(strstr(aws_error_text(resp), "after 3 attempts"));
+	svct_do(svct_req(s3_create_bucket(b, "us-east-1", &cause), cause));
+	resp = svct_ok(svct_req(cloudtrail_lookup_events("ResourceName", b, 0,
+	    0, 10, NULL, &cause), cause));
+	svct_parsed(cloudtrail_lookup_events_parse(resp, &ev, &cause), cause);
+	for (i = 0; i < ev.n; i++)
+		found |= strcmp(ev.v[i].name, "CreateBucket") == 0 &&
+		    strcmp(ev.v[i].source, "s3.amazonaws.com") == 0 &&
+		    strstr(ev.v[i].json, b) != NULL;
+	assert_true(found);
+	cloudtrail_events_free(&ev);
 	aws_response_free(resp);
 
 	resp = svct_call(cloudtrail_list_public_keys(0, 0, NULL));
 	assert_int_not_equal(resp->kind, AWS_OK);
 	assert_int_equal(resp->status, 500);
+	assert_int_equal(resp->attempts, 3);
+	assert_non_null(strstr(aws_error_text(resp), "after 3 attempts"));
 	aws_response_free(resp);
 }
 
@@ -340,7 +352,7 @@ main(void)
 		cmocka_unit_test(test_trail_refusals),
 		cmocka_unit_test(test_logging_and_status),
 		cmocka_unit_test(test_event_selectors),
-		cmocka_unit_test(test_unsupported_by_moto),
+		cmocka_unit_test(test_lookup_events),
 		cmocka_unit_test(test_lookup_and_keys_parsers),
 	};
 
