@@ -167,7 +167,8 @@ struct alert *
 alerts_at(struct alerts *t, size_t i)
 {
 	if (!t->sorted) {
-		qsort(t->v, t->n, sizeof *t->v, alerts_newest_first);
+		if (t->n > 1)
+			qsort(t->v, t->n, sizeof *t->v, alerts_newest_first);
 		t->sorted = true;
 	}
 	return i < t->n ? t->v[i] : NULL;

@@ -945,7 +945,8 @@ digest_walk(const struct digest_walk *w, const struct digest_ref *in,
 		dw.refs[dw.n].time = t;
 		dw.n++;
 	}
-	qsort(dw.refs, dw.n, sizeof *dw.refs, digest_sorted_cmp);
+	if (dw.n > 1)
+		qsort(dw.refs, dw.n, sizeof *dw.refs, digest_sorted_cmp);
 	if (dw.n > 0) {
 		bucket = dw.refs[dw.n - 1].bucket != NULL ?
 		    xstrdup(dw.refs[dw.n - 1].bucket) : NULL;

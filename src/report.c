@@ -873,8 +873,9 @@ report_sorted(const struct report_table *t, bool by_key, size_t *n)
 	struct report_row *v = xcalloc(t->n + 1, sizeof *v);
 
 	memcpy(v, t->rows, t->n * sizeof *v);
-	qsort(v, t->n, sizeof *v, by_key ? report_row_key_cmp :
-	    report_row_cmp);
+	if (t->n > 1)
+		qsort(v, t->n, sizeof *v, by_key ? report_row_key_cmp :
+		    report_row_cmp);
 	*n = t->n;
 	if (t->other.count > 0)
 		v[(*n)++] = t->other;
@@ -966,7 +967,8 @@ report_build(const struct report *r, struct report_sec *secs,
 	ch = xcalloc(r->nchanges + 1, sizeof *ch);
 	if (r->nchanges > 0)
 		memcpy(ch, r->changes, r->nchanges * sizeof *ch);
-	qsort(ch, r->nchanges, sizeof *ch, report_change_cmp);
+	if (r->nchanges > 1)
+		qsort(ch, r->nchanges, sizeof *ch, report_change_cmp);
 	for (i = 0; i < r->nchanges; i++) {
 		c = report_sec_row(&secs[RS_CHANGES]);
 		c[0] = xstrdup(ch[i].time);
@@ -982,7 +984,8 @@ report_build(const struct report *r, struct report_sec *secs,
 	ak = xcalloc(r->nacks + 1, sizeof *ak);
 	if (r->nacks > 0)
 		memcpy(ak, r->acks, r->nacks * sizeof *ak);
-	qsort(ak, r->nacks, sizeof *ak, report_ack_cmp);
+	if (r->nacks > 1)
+		qsort(ak, r->nacks, sizeof *ak, report_ack_cmp);
 	for (i = 0; i < r->nacks; i++) {
 		c = report_sec_row(&secs[RS_ACKS]);
 		c[0] = xstrdup(ak[i].id);
@@ -1323,7 +1326,8 @@ report_days(const struct report *r, size_t *n)
 			v[(*n)++].f[0] = xstrdup(t->rows[k].f[0]);
 		}
 	}
-	qsort(v, *n, sizeof *v, report_row_key_cmp);
+	if (*n > 1)
+		qsort(v, *n, sizeof *v, report_row_key_cmp);
 	return v;
 }
 

@@ -213,7 +213,8 @@ sigv4_canonical_query(struct buf *out, const char *query)
 		}
 		p = *amp ? amp + 1 : amp;
 	}
-	qsort(params, n, sizeof *params, sigv4_qparam_cmp);
+	if (n > 1)
+		qsort(params, n, sizeof *params, sigv4_qparam_cmp);
 	for (i = 0; i < n; i++) {
 		buf_printf(out, "%s%s=%s", i ? "&" : "", params[i].name,
 		    params[i].value);
@@ -294,7 +295,8 @@ sigv4_canonical_headers(struct buf *canon, struct buf *signed_names,
 			h[n++].name = lname;
 		sigv4_add_trimmed(&h[j].value, headers->v[i].value);
 	}
-	qsort(h, n, sizeof *h, sigv4_header_cmp);
+	if (n > 1)
+		qsort(h, n, sizeof *h, sigv4_header_cmp);
 	for (i = 0; i < n; i++) {
 		buf_printf(canon, "%s:%s\n", h[i].name, h[i].value.data);
 		buf_printf(signed_names, "%s%s", i ? ";" : "", h[i].name);
