@@ -1,5 +1,6 @@
 /* Bounded dedupe set: an open-addressing table of hashes plus a ring that
- * remembers insertion order for eviction. */
+ * remembers insertion order for eviction.  Both start small and double as
+ * ids arrive, so memory follows the ids actually seen up to capacity. */
 #include "config.h"
 
 #include <stdlib.h>
@@ -12,11 +13,15 @@
 /* 0 marks an empty slot and 1 a deleted one, so ids never hash to them. */
 #define IDSET_EMPTY	0
 #define IDSET_DELETED	1
+/* Ring entries to start with (the table gets twice as many slots). */
+#define IDSET_START	256
 
 struct idset {
 	uint64_t	*slots;		/* power of two, at most half full */
 	size_t		 nslots;
+	size_t		 maxslots;	/* nslots at capacity */
 	uint64_t	*ring;		/* insertion order */
+	size_t		 rcap;		/* ring allocated; < cap: head is 0 */
 	size_t		 cap;
 	size_t		 head;		/* oldest */
 	size_t		 count;
@@ -37,10 +42,13 @@ idset_new(size_t capacity)
 	if (capacity < 16)
 		capacity = 16;
 	s->cap = capacity;
-	for (s->nslots = 32; s->nslots < capacity * 2; s->nslots *= 2)
+	for (s->maxslots = 32; s->maxslots < capacity * 2; s->maxslots *= 2)
+		;
+	s->rcap = capacity < IDSET_START ? capacity : IDSET_START;
+	for (s->nslots = 32; s->nslots < s->rcap * 2; s->nslots *= 2)
 		;
 	s->slots = xcalloc(s->nslots, sizeof *s->slots);
-	s->ring = xcalloc(capacity, sizeof *s->ring);
+	s->ring = xcalloc(s->rcap, sizeof *s->ring);
 	return s;
 }
 
@@ -84,8 +92,25 @@ idset_rehash(struct idset *s)
 
 	memset(s->slots, 0, s->nslots * sizeof *s->slots);
 	s->deleted = 0;
-	for (i = 0, j = s->head; i < s->count; i++, j = (j + 1) % s->cap)
+	for (i = 0, j = s->head; i < s->count; i++, j = (j + 1) % s->rcap)
 		s->slots[idset_find(s, s->ring[j], &found)] = s->ring[j];
+}
+
+/* Below capacity nothing has been evicted (head is 0), so the ring grows
+ * in place; the table doubles to stay at most half full. */
+static void
+idset_grow(struct idset *s)
+{
+	if (s->count == s->rcap && s->rcap < s->cap) {
+		s->rcap = s->rcap * 2 < s->cap ? s->rcap * 2 : s->cap;
+		s->ring = xreallocarray(s->ring, s->rcap, sizeof *s->ring);
+	}
+	if ((s->count + 1) * 2 > s->nslots && s->nslots < s->maxslots) {
+		free(s->slots);
+		s->nslots *= 2;
+		s->slots = xcalloc(s->nslots, sizeof *s->slots);
+		idset_rehash(s);
+	}
 }
 
 void
@@ -100,16 +125,19 @@ idset_add_hash(struct idset *s, uint64_t h)
 		return;
 	if (s->count == s->cap) {
 		old = s->ring[s->head];
-		s->head = (s->head + 1) % s->cap;
+		s->head = (s->head + 1) % s->rcap;
 		s->count--;
 		s->slots[idset_find(s, old, &found)] = IDSET_DELETED;
 		s->deleted++;
+		i = idset_find(s, key, &found);
+	} else if (s->count == s->rcap || (s->count + 1) * 2 > s->nslots) {
+		idset_grow(s);
 		i = idset_find(s, key, &found);
 	}
 	if (s->slots[i] == IDSET_DELETED)
 		s->deleted--;
 	s->slots[i] = key;
-	s->ring[(s->head + s->count) % s->cap] = key;
+	s->ring[(s->head + s->count) % s->rcap] = key;
 	s->count++;
 	if (s->deleted > s->nslots / 4)
 		idset_rehash(s);
@@ -155,5 +183,5 @@ idset_export(const struct idset *s, uint64_t *out)
 	size_t i;
 
 	for (i = 0; i < s->count; i++)
-		out[i] = s->ring[(s->head + i) % s->cap];
+		out[i] = s->ring[(s->head + i) % s->rcap];
 }

@@ -156,7 +156,7 @@ loop_on_signal(int sig)
 void
 loop_catch_signals(struct loop *l)
 {
-	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGWINCH };
 	struct sigaction sa;
 	size_t i;
 

@@ -15,37 +15,11 @@
 #include "log.h"
 #include "loop.h"
 #include "monitor.h"
-#include "pattern.h"
 #include "statefile.h"
 #include "svc.h"
 
 #define MONITOR_SAVE_MS		10000
 #define MONITOR_CHECKPOINT_MAX	(64 * 1024 * 1024)
-
-/* The record fields, read with the pattern engine's fast reader. */
-enum {
-	F_ID, F_TIME, F_NAME, F_SOURCE, F_ARN, F_ISSUER, F_INVOKED, F_TYPE,
-	F_IP, F_BUCKET, F_KEY, F_ERROR, F_ERROR_MSG, F_AGENT, F_REGION,
-	F_COUNT
-};
-
-static const char *const monitor_paths[F_COUNT] = {
-	[F_ID] = "eventID",
-	[F_TIME] = "eventTime",
-	[F_NAME] = "eventName",
-	[F_SOURCE] = "eventSource",
-	[F_ARN] = "userIdentity.arn",
-	[F_ISSUER] = "userIdentity.sessionContext.sessionIssuer.arn",
-	[F_INVOKED] = "userIdentity.invokedBy",
-	[F_TYPE] = "userIdentity.type",
-	[F_IP] = "sourceIPAddress",
-	[F_BUCKET] = "requestParameters.bucketName",
-	[F_KEY] = "requestParameters.key",
-	[F_ERROR] = "errorCode",
-	[F_ERROR_MSG] = "errorMessage",
-	[F_AGENT] = "userAgent",
-	[F_REGION] = "awsRegion",
-};
 
 struct monitor_hits {
 	struct rules_hit	 v[MONITOR_MAX_HITS];
@@ -63,9 +37,6 @@ struct monitor {
 	void			*arg;
 
 	struct rules		*rules;
-	struct pattern_set	*fields;
-	struct pattern_event	*ev;
-	int			 field_ids[F_COUNT];
 	struct tail		*tail;
 	struct idset		*ct_seen;	/* CloudTrail eventIDs */
 	struct alerts		*alerts;
@@ -264,20 +235,6 @@ monitor_autosave(void *arg)
 
 /* --- events ------------------------------------------------------------- */
 
-/* A field as a C string: an escaped NUL (\u0000) must not cut it short,
- * so it shows as '?' like any other control character. */
-static char *
-monitor_copy(const char *text, size_t len)
-{
-	char *s = xmalloc(len + 1);
-	size_t i;
-
-	for (i = 0; i < len; i++)
-		s[i] = text[i] != '\0' ? text[i] : '?';
-	s[len] = '\0';
-	return s;
-}
-
 static void
 monitor_on_hit(const struct rules_hit *h, void *arg)
 {
@@ -358,12 +315,12 @@ monitor_on_event(const struct tail_event *te, void *arg)
 	struct monitor *m = arg;
 	struct monitor_record r;
 	struct monitor_hits hits = { .n = 0 };
-	char *cause = NULL, *copies[F_COUNT];
+	struct rules *ru = m->rules;
+	char *cause = NULL;
 	const char *v;
 	struct alert *a;
 	bool created;
 	size_t i;
-	int f;
 
 	m->dirty = true;
 	if (strcmp(te->stream, MONITOR_ACK_STREAM) == 0) {
@@ -371,15 +328,15 @@ monitor_on_event(const struct tail_event *te, void *arg)
 		return;
 	}
 	memset(&r, 0, sizeof r);
-	memset(copies, 0, sizeof copies);
 	r.stream = te->stream;
 	r.timestamp = te->timestamp;
 	r.ingestion = te->ingestion;
 	r.raw = te->message;
 	r.len = te->len;
 	m->stats.records++;
-	if (pattern_event_load(m->ev, te->message, te->len,
-	    PATTERN_WRAP_NONE, &cause) != 0) {
+	/* One read serves the display fields and the rules. */
+	if (rules_event_load(ru, te->message, te->len, PATTERN_WRAP_CLOUDTRAIL,
+	    &cause) != 0) {
 		r.malformed = true;
 		r.why = cause;
 		m->stats.malformed++;
@@ -387,41 +344,25 @@ monitor_on_event(const struct tail_event *te, void *arg)
 		free(cause);
 		return;
 	}
-	for (f = 0; f < F_COUNT; f++) {
-		const struct pattern_value *pv;
-		size_t n;
-
-		pv = pattern_event_values(m->ev, m->field_ids[f], &n);
-		if (n > 0 && (pv[0].type == PATTERN_V_STRING ||
-		    pv[0].type == PATTERN_V_NUMBER))
-			copies[f] = monitor_copy(pv[0].text, pv[0].len);
-	}
-	r.event_id = copies[F_ID];
-	r.time = copies[F_TIME];
-	r.name = copies[F_NAME];
-	r.source = copies[F_SOURCE];
-	r.principal = copies[F_ARN] != NULL ? copies[F_ARN] :
-	    copies[F_ISSUER] != NULL ? copies[F_ISSUER] :
-	    copies[F_INVOKED] != NULL ? copies[F_INVOKED] : copies[F_TYPE];
-	r.source_ip = copies[F_IP];
-	r.bucket = copies[F_BUCKET];
-	r.key = copies[F_KEY];
-	r.error_code = copies[F_ERROR];
-	r.error_message = copies[F_ERROR_MSG];
-	r.user_agent = copies[F_AGENT];
-	r.region = copies[F_REGION];
+	r.event_id = rules_event_field(ru, RULES_EF_EVENT_ID);
+	r.time = rules_event_field(ru, RULES_EF_TIME);
+	r.name = rules_event_field(ru, RULES_EF_NAME);
+	r.source = rules_event_field(ru, RULES_EF_SOURCE);
+	r.principal = rules_event_field(ru, RULES_EF_PRINCIPAL);
+	r.source_ip = rules_event_field(ru, RULES_EF_SOURCE_IP);
+	r.bucket = rules_event_field(ru, RULES_EF_BUCKET);
+	r.key = rules_event_field(ru, RULES_EF_KEY);
+	r.error_code = rules_event_field(ru, RULES_EF_ERROR_CODE);
+	r.error_message = rules_event_field(ru, RULES_EF_ERROR_MESSAGE);
+	r.user_agent = rules_event_field(ru, RULES_EF_USER_AGENT);
+	r.region = rules_event_field(ru, RULES_EF_REGION);
 	/* CloudTrail may deliver a record twice, in different CloudWatch
-	 * events. */
+	 * events: drop it before it counts in the rules' state. */
 	if ((v = r.event_id) != NULL && !idset_add(m->ct_seen, v, strlen(v))) {
 		m->stats.duplicates++;
-		goto out;
+		return;
 	}
-	if (rules_eval(m->rules, te->message, te->len, PATTERN_WRAP_CLOUDTRAIL,
-	    monitor_on_hit, &hits, &cause) < 0) {
-		r.malformed = true;
-		r.why = cause;
-		m->stats.malformed++;
-	}
+	rules_eval_loaded(ru, monitor_on_hit, &hits);
 	r.hits = hits.v;
 	r.nhits = hits.n;
 	m->stats.hits += hits.n;
@@ -436,11 +377,7 @@ monitor_on_event(const struct tail_event *te, void *arg)
 		}
 		monitor_emit(m, MONITOR_ALERT, NULL, a, NULL);
 	}
-	free(cause);
-out:
 	monitor_hits_free(&hits);
-	for (f = 0; f < F_COUNT; f++)
-		free(copies[f]);
 }
 
 static void
@@ -468,7 +405,6 @@ monitor_new(struct aws_client *c, const struct monitor_options *o,
 	struct monitor *m = xcalloc(1, sizeof *m);
 	struct tail_options to = o->tail;
 	char *path;
-	int f;
 
 	m->client = c;
 	m->o = *o;
@@ -488,10 +424,6 @@ monitor_new(struct aws_client *c, const struct monitor_options *o,
 	if (o->rules_dir != NULL && rules_load_dir(m->rules, o->rules_dir,
 	    monitor_rule_error, m, cause) < 0)
 		goto fail;
-	m->fields = pattern_set_new();
-	for (f = 0; f < F_COUNT; f++)
-		m->field_ids[f] = pattern_set_want(m->fields, monitor_paths[f]);
-	m->ev = pattern_event_new(m->fields);
 
 	to.group = m->group;
 	m->tail = tail_new(c, &to, monitor_on_event, monitor_on_state, m);
@@ -528,8 +460,6 @@ monitor_free(struct monitor *m)
 	if (m->save_timer != NULL)
 		loop_timer_cancel(aws_client_loop(m->client), m->save_timer);
 	tail_free(m->tail);
-	pattern_event_free(m->ev);
-	pattern_set_free(m->fields);
 	rules_free(m->rules);
 	idset_free(m->ct_seen);
 	alerts_free(m->alerts);

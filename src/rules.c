@@ -75,6 +75,24 @@ const struct rules_field_info rules_fields[RF_COUNT] = {
 	[RF_UA_FAMILY] = { "userAgentFamily", { NULL } },
 };
 
+/* Display fields (rules_event_field()): the first path present wins. */
+static const char *const rules_show_paths[RULES_EF_COUNT][RULES_SHOW_PATHS] = {
+	[RULES_EF_EVENT_ID] = { "detail.eventID" },
+	[RULES_EF_TIME] = { "detail.eventTime" },
+	[RULES_EF_NAME] = { "detail.eventName" },
+	[RULES_EF_SOURCE] = { "detail.eventSource" },
+	[RULES_EF_PRINCIPAL] = { "detail.userIdentity.arn",
+	    "detail.userIdentity.sessionContext.sessionIssuer.arn",
+	    "detail.userIdentity.invokedBy", "detail.userIdentity.type" },
+	[RULES_EF_SOURCE_IP] = { "detail.sourceIPAddress" },
+	[RULES_EF_BUCKET] = { "detail.requestParameters.bucketName" },
+	[RULES_EF_KEY] = { "detail.requestParameters.key" },
+	[RULES_EF_ERROR_CODE] = { "detail.errorCode" },
+	[RULES_EF_ERROR_MESSAGE] = { "detail.errorMessage" },
+	[RULES_EF_USER_AGENT] = { "detail.userAgent" },
+	[RULES_EF_REGION] = { "detail.awsRegion" },
+};
+
 const char *
 rules_severity_name(enum rules_severity s)
 {
@@ -273,6 +291,10 @@ rules_new(void)
 		for (j = 0; j < RULES_FIELD_PATHS; j++)
 			r->field_ids[i][j] = rules_fields[i].paths[j] == NULL ?
 			    -1 : pattern_set_want(r->set, rules_fields[i].paths[j]);
+	for (i = 0; i < RULES_EF_COUNT; i++)
+		for (j = 0; j < RULES_SHOW_PATHS; j++)
+			r->show_ids[i][j] = rules_show_paths[i][j] == NULL ?
+			    -1 : pattern_set_want(r->set, rules_show_paths[i][j]);
 	/* The seed rule's default: the allow-list the brief starts from. */
 	r->ncidrs = 1;
 	r->cidrs = xcalloc(1, sizeof *r->cidrs);
@@ -333,6 +355,8 @@ rules_free(struct rules *r)
 	for (i = 0; i < RF_COUNT; i++)
 		buf_free(&r->fval[i]);
 	buf_free(&r->keybuf);
+	for (i = 0; i < RULES_EF_COUNT; i++)
+		buf_free(&r->show[i]);
 	if (r->ev != NULL)
 		pattern_event_free(r->ev);
 	pattern_set_free(r->set);
@@ -698,19 +722,71 @@ rules_run(struct rules *r, struct rule *ru, int64_t *t, rules_hit_fn fn,
 }
 
 int
+rules_event_load(struct rules *r, const char *json, size_t len,
+    enum pattern_wrap wrap, char **cause)
+{
+	if (r->ev == NULL)
+		rules_start(r);
+	/* A new generation either way: no field of the last event lingers. */
+	r->gen++;
+	r->loaded = r->evaluated = false;
+	if (pattern_event_load(r->ev, json, len, wrap, cause) != 0)
+		return -1;
+	r->loaded = true;
+	return 0;
+}
+
+const char *
+rules_event_field(struct rules *r, enum rules_event_field f)
+{
+	const struct pattern_value *v = NULL;
+	struct buf *b;
+	size_t j, i;
+
+	if ((size_t)f >= RULES_EF_COUNT || !r->loaded)
+		return NULL;
+	if (r->sgen[f] == r->gen)
+		return r->showp[f];
+	r->sgen[f] = r->gen;
+	r->showp[f] = NULL;
+	/* The first path with a string or number wins. */
+	for (j = 0; j < RULES_SHOW_PATHS; j++)
+		if ((v = rules_value(r, r->show_ids[f][j])) != NULL &&
+		    (v->type == PATTERN_V_STRING || v->type == PATTERN_V_NUMBER))
+			break;
+	if (j == RULES_SHOW_PATHS)
+		return NULL;
+	b = &r->show[f];
+	buf_reset(b);
+	buf_add(b, "", 0);
+	/* C strings: an escaped NUL must not cut the field short. */
+	for (i = 0; i < v->len; i++)
+		buf_addc(b, v->text[i] != '\0' ? v->text[i] : '?');
+	r->showp[f] = b->data;
+	return b->data;
+}
+
+int
 rules_eval(struct rules *r, const char *json, size_t len,
     enum pattern_wrap wrap, rules_hit_fn fn, void *arg, char **cause)
+{
+	if (rules_event_load(r, json, len, wrap, cause) != 0)
+		return -1;
+	return rules_eval_loaded(r, fn, arg);
+}
+
+int
+rules_eval_loaded(struct rules *r, rules_hit_fn fn, void *arg)
 {
 	size_t i, j, n, np, w;
 	struct rule *ru;
 	uint64_t bits;
 	int64_t t;
 
-	if (r->ev == NULL)
-		rules_start(r);
-	if (pattern_event_load(r->ev, json, len, wrap, cause) != 0)
-		return -1;
-	r->gen++;
+	/* Once per load: state must not count an event twice. */
+	if (!r->loaded || r->evaluated)
+		return 0;
+	r->evaluated = true;
 	r->nhits = 0;
 	np = pattern_set_count(r->set);
 	n = np > 0 ? pattern_event_matches(r->ev, r->matched, np) : 0;

@@ -106,6 +106,39 @@ int		 rules_eval(struct rules *, const char *json, size_t len,
 		    enum pattern_wrap wrap, rules_hit_fn fn, void *arg,
 		    char **cause);
 
+/* rules_eval() in two steps, for callers that look at the event before
+ * it counts (e.g. to drop a duplicate): rules_event_load() reads it
+ * (-1 with *cause for a malformed event, which is then not loaded), and
+ * rules_eval_loaded() evaluates the event loaded last, once. */
+int		 rules_event_load(struct rules *, const char *json, size_t len,
+		    enum pattern_wrap wrap, char **cause);
+int		 rules_eval_loaded(struct rules *, rules_hit_fn fn, void *arg);
+
+/* Fields of the loaded event for display, read in the same pass as the
+ * rules' (CloudTrail names; an EventBridge event's detail). */
+enum rules_event_field {
+	RULES_EF_EVENT_ID,	/* eventID */
+	RULES_EF_TIME,		/* eventTime */
+	RULES_EF_NAME,		/* eventName */
+	RULES_EF_SOURCE,	/* eventSource */
+	RULES_EF_PRINCIPAL,	/* userIdentity.arn, else the session issuer's
+				   ARN, else invokedBy, else its type */
+	RULES_EF_SOURCE_IP,	/* sourceIPAddress */
+	RULES_EF_BUCKET,	/* requestParameters.bucketName */
+	RULES_EF_KEY,		/* requestParameters.key */
+	RULES_EF_ERROR_CODE,	/* errorCode */
+	RULES_EF_ERROR_MESSAGE,	/* errorMessage */
+	RULES_EF_USER_AGENT,	/* userAgent */
+	RULES_EF_REGION,	/* awsRegion */
+	RULES_EF_COUNT
+};
+
+/* A field of the event loaded last (rules_eval() or rules_event_load()):
+ * its first value when a string or number, an escaped NUL shown as '?';
+ * NULL when absent (or null, true, false, an object), or when the last
+ * load failed.  Borrowed until the next load. */
+const char	*rules_event_field(struct rules *, enum rules_event_field);
+
 /* Stateful memory in use: keys held over all rules. */
 size_t		 rules_state_keys(const struct rules *);
 

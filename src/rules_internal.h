@@ -20,6 +20,7 @@
 #define RULES_DEFAULT_MAX_KEYS	10000
 #define RULES_LIMIT_MAX_KEYS	1000000
 #define RULES_FIELD_PATHS	8
+#define RULES_SHOW_PATHS	4	/* of a display field */
 /* A count's window is kept as this many slots (sliding in 1/16 steps). */
 #define RULES_SLOTS		16
 
@@ -162,6 +163,12 @@ struct rules {
 	uint64_t		 fgen[RF_COUNT];
 	struct buf		 keybuf;
 	size_t			 nhits;
+	bool			 loaded;	/* the last load worked */
+	bool			 evaluated;	/* and was evaluated */
+	int			 show_ids[RULES_EF_COUNT][RULES_SHOW_PATHS];
+	struct buf		 show[RULES_EF_COUNT];
+	const char		*showp[RULES_EF_COUNT];
+	uint64_t		 sgen[RULES_EF_COUNT];
 	int64_t			 now;		/* latest event time seen */
 };
 

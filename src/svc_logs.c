@@ -1,6 +1,10 @@
 /* Amazon CloudWatch Logs operations (awsJson 1.1). */
 #include "config.h"
 
+#include <stdlib.h>
+#include <string.h>
+
+#include "evjson.h"
 #include "svc.h"
 
 /* PutLogEvents: AWS counts each event as its message plus 26 bytes. */
@@ -420,6 +424,293 @@ logs_get_log_events_parse(struct aws_response *resp, struct logs_events *l,
 	l->next_token = svc_json_dup(resp->json, "nextForwardToken");
 	l->back_token = svc_json_dup(resp->json, "nextBackwardToken");
 	return 0;
+}
+
+/* --- FilterLogEvents pages, streamed ------------------------------------ */
+
+/* A growable scratch string, reused from one event to the next. */
+struct logs_scratch {
+	char	*s;
+	size_t	 cap;
+};
+
+struct logs_scan {
+	const char		*base;
+	const char		*end;
+	char			*cause;		/* first error */
+	struct logs_scratch	 id, stream, msg;
+};
+
+static const char *
+logs_scan_fail(struct logs_scan *sc, const char *at, const char *what)
+{
+	if (sc->cause == NULL)
+		sc->cause = xasprintf("FilterLogEvents answer: offset %zu: %s",
+		    (size_t)(at - sc->base), what);
+	return NULL;
+}
+
+/* Skips one value, validating it; evjson_skip()'s offset is relative to
+ * the value, so the error is restated from the start of the body. */
+static const char *
+logs_scan_skip(struct logs_scan *sc, const char *p)
+{
+	char *cause = NULL, *rest = NULL;
+	const char *q;
+	size_t off = 0;
+
+	if ((q = evjson_skip(p, sc->end, &cause)) != NULL)
+		return q;
+	if (strncmp(cause, "offset ", 7) == 0)
+		off = strtoul(cause + 7, &rest, 10);
+	if (rest == NULL || strncmp(rest, ": ", 2) != 0) {
+		off = 0;
+		rest = cause;
+	} else
+		rest += 2;
+	if (sc->cause == NULL)
+		sc->cause = xasprintf("FilterLogEvents answer: offset %zu: %s",
+		    (size_t)(p - sc->base) + off, rest);
+	free(cause);
+	return NULL;
+}
+
+/* p at a string: returns past it with the body in [*s, *e). */
+static const char *
+logs_scan_string(struct logs_scan *sc, const char *p, const char **s,
+    const char **e, bool *esc)
+{
+	const char *q;
+
+	if (p >= sc->end || *p != '"')
+		return logs_scan_fail(sc, p, "expected a string");
+	if ((q = evjson_string_span(p + 1, sc->end, esc)) == NULL)
+		return logs_scan_fail(sc, p, "bad or unterminated string");
+	*s = p + 1;
+	*e = q - 1;
+	return q;
+}
+
+/* Unescapes a string body into scratch, NUL-terminated; returns its
+ * length. */
+static size_t
+logs_scan_copy(struct logs_scratch *b, const char *s, const char *e, bool esc)
+{
+	size_t n = (size_t)(e - s);
+
+	if (b->cap < n + 1) {
+		b->cap = n + 1 > 2 * b->cap ? n + 1 : 2 * b->cap;
+		free(b->s);
+		b->s = xmalloc(b->cap);
+	}
+	if (esc)
+		n = evjson_unescape(s, e, b->s);
+	else
+		memcpy(b->s, s, n);
+	b->s[n] = '\0';
+	return n;
+}
+
+static bool
+logs_scan_key(const char *s, const char *e, const char *key)
+{
+	size_t n = strlen(key);
+
+	return (size_t)(e - s) == n && memcmp(s, key, n) == 0;
+}
+
+/* A number as epoch ms, as json-c would give it (doubles truncated);
+ * anything else is 0.  p is validated. */
+static int64_t
+logs_scan_int(const char *p, const char *q)
+{
+	char tmp[64];
+	size_t n = (size_t)(q - p);
+	double d;
+
+	if (n == 0 || n >= sizeof tmp || !(*p == '-' || (*p >= '0' &&
+	    *p <= '9')))
+		return 0;
+	memcpy(tmp, p, n);
+	tmp[n] = '\0';
+	if (strpbrk(tmp, ".eE") == NULL)
+		return (int64_t)strtoll(tmp, NULL, 10);	/* clamps */
+	d = strtod(tmp, NULL);
+	if (!(d > -9.2e18 && d < 9.2e18))
+		return d > 0 ? INT64_MAX : INT64_MIN;
+	return (int64_t)d;
+}
+
+/* One element of "events", p at its start.  An element that is not an
+ * object is handed over empty (no id: the tail drops it), as before. */
+static const char *
+logs_scan_event(struct logs_scan *sc, const char *p, logs_event_fn fn,
+    void *arg)
+{
+	struct logs_event_ref ev = { NULL, NULL, 0, 0, "", 0 };
+	const char *ks, *ke, *vs, *ve, *q;
+	bool esc;
+
+	if (*p != '{') {
+		if ((p = logs_scan_skip(sc, p)) == NULL)
+			return NULL;
+		fn(&ev, arg);
+		return p;
+	}
+	p = evjson_skip_ws(p + 1, sc->end);
+	if (p < sc->end && *p == '}') {
+		fn(&ev, arg);
+		return p + 1;
+	}
+	for (;;) {
+		/* Keys are compared raw: AWS never escapes these. */
+		if ((p = logs_scan_string(sc, p, &ks, &ke, &esc)) == NULL)
+			return NULL;
+		p = evjson_skip_ws(p, sc->end);
+		if (p >= sc->end || *p != ':')
+			return logs_scan_fail(sc, p, "expected ':'");
+		p = evjson_skip_ws(p + 1, sc->end);
+		if (p < sc->end && *p == '"' && (logs_scan_key(ks, ke,
+		    "message") || logs_scan_key(ks, ke, "eventId") ||
+		    logs_scan_key(ks, ke, "logStreamName"))) {
+			if ((p = logs_scan_string(sc, p, &vs, &ve, &esc)) == NULL)
+				return NULL;
+			if (ks[0] == 'm') {
+				ev.len = logs_scan_copy(&sc->msg, vs, ve, esc);
+				ev.message = sc->msg.s;
+			} else if (ks[0] == 'e') {
+				logs_scan_copy(&sc->id, vs, ve, esc);
+				ev.id = sc->id.s;
+			} else {
+				logs_scan_copy(&sc->stream, vs, ve, esc);
+				ev.stream = sc->stream.s;
+			}
+		} else {
+			q = p;
+			if ((p = logs_scan_skip(sc, p)) == NULL)
+				return NULL;
+			if (logs_scan_key(ks, ke, "timestamp"))
+				ev.timestamp = logs_scan_int(q, p);
+			else if (logs_scan_key(ks, ke, "ingestionTime"))
+				ev.ingestion_time = logs_scan_int(q, p);
+		}
+		p = evjson_skip_ws(p, sc->end);
+		if (p < sc->end && *p == ',') {
+			p = evjson_skip_ws(p + 1, sc->end);
+			continue;
+		}
+		if (p < sc->end && *p == '}')
+			break;
+		return logs_scan_fail(sc, p, "expected ',' or '}' in an event");
+	}
+	fn(&ev, arg);
+	return p + 1;
+}
+
+static const char *
+logs_scan_events(struct logs_scan *sc, const char *p, logs_event_fn fn,
+    void *arg)
+{
+	if (p >= sc->end || *p != '[')
+		return logs_scan_fail(sc, p, "events is not a list");
+	p = evjson_skip_ws(p + 1, sc->end);
+	if (p < sc->end && *p == ']')
+		return p + 1;
+	for (;;) {
+		if (p >= sc->end)
+			return logs_scan_fail(sc, p, "unexpected end of input");
+		if ((p = logs_scan_event(sc, p, fn, arg)) == NULL)
+			return NULL;
+		p = evjson_skip_ws(p, sc->end);
+		if (p < sc->end && *p == ',') {
+			p = evjson_skip_ws(p + 1, sc->end);
+			continue;
+		}
+		if (p < sc->end && *p == ']')
+			return p + 1;
+		return logs_scan_fail(sc, p, "expected ',' or ']' after an "
+		    "event");
+	}
+}
+
+int
+logs_filter_page_scan(const char *body, size_t len, logs_event_fn fn,
+    void *arg, char **next_token, char **cause)
+{
+	struct logs_scan sc;
+	const char *p, *ks, *ke, *vs, *ve;
+	bool esc, events = false;
+
+	memset(&sc, 0, sizeof sc);
+	*next_token = NULL;
+	sc.base = body != NULL ? body : "";
+	sc.end = sc.base + (body != NULL ? len : 0);
+	p = evjson_skip_ws(sc.base, sc.end);
+	if (p >= sc.end || *p != '{') {
+		logs_scan_fail(&sc, p, "not a JSON object");
+		goto fail;
+	}
+	p = evjson_skip_ws(p + 1, sc.end);
+	if (p < sc.end && *p == '}')
+		p++;
+	else for (;;) {
+		if ((p = logs_scan_string(&sc, p, &ks, &ke, &esc)) == NULL)
+			goto fail;
+		p = evjson_skip_ws(p, sc.end);
+		if (p >= sc.end || *p != ':') {
+			logs_scan_fail(&sc, p, "expected ':'");
+			goto fail;
+		}
+		p = evjson_skip_ws(p + 1, sc.end);
+		if (logs_scan_key(ks, ke, "events") && p < sc.end && *p != 'n') {
+			if ((p = logs_scan_events(&sc, p, fn, arg)) == NULL)
+				goto fail;
+			events = true;
+		} else if (logs_scan_key(ks, ke, "nextToken") && p < sc.end &&
+		    *p == '"') {
+			if ((p = logs_scan_string(&sc, p, &vs, &ve, &esc)) ==
+			    NULL)
+				goto fail;
+			free(*next_token);
+			*next_token = xstrndup(vs, (size_t)(ve - vs));
+			if (esc)
+				(*next_token)[evjson_unescape(vs, ve,
+				    *next_token)] = '\0';
+		} else if ((p = logs_scan_skip(&sc, p)) == NULL)
+			goto fail;
+		p = evjson_skip_ws(p, sc.end);
+		if (p < sc.end && *p == ',') {
+			p = evjson_skip_ws(p + 1, sc.end);
+			continue;
+		}
+		if (p < sc.end && *p == '}') {
+			p++;
+			break;
+		}
+		logs_scan_fail(&sc, p, "expected ',' or '}'");
+		goto fail;
+	}
+	if (evjson_skip_ws(p, sc.end) != sc.end) {
+		logs_scan_fail(&sc, p, "trailing data after the answer");
+		goto fail;
+	}
+	/* An answer without an events list is not an answer. */
+	if (!events) {
+		svc_lacks("FilterLogEvents", "events list", &sc.cause);
+		goto fail;
+	}
+	free(sc.id.s);
+	free(sc.stream.s);
+	free(sc.msg.s);
+	return 0;
+fail:
+	free(*next_token);
+	*next_token = NULL;
+	*cause = sc.cause;
+	free(sc.id.s);
+	free(sc.stream.s);
+	free(sc.msg.s);
+	return -1;
 }
 
 void

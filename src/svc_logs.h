@@ -122,6 +122,30 @@ int	 logs_put_log_events_parse(struct aws_response *,
 void	 logs_put_result_free(struct logs_put_result *);
 int	 logs_filter_log_events_parse(struct aws_response *,
 	    struct logs_events *, char **cause);
+
+/* One FilterLogEvents event as logs_filter_page_scan() hands it over:
+ * borrowed for the callback only.  Strings are unescaped and
+ * NUL-terminated; message may hold NULs (from \u0000), so use len.  id
+ * and stream are NULL when absent, message "" and times 0. */
+struct logs_event_ref {
+	const char	*id;		/* eventId */
+	const char	*stream;	/* logStreamName */
+	int64_t		 timestamp;
+	int64_t		 ingestion_time;
+	const char	*message;
+	size_t		 len;
+};
+
+typedef void	(*logs_event_fn)(const struct logs_event_ref *, void *arg);
+
+/* Streams a FilterLogEvents answer body (request it with raw_body set)
+ * without building it in memory: fn is called once per event, in order,
+ * as soon as the event's object is complete; scratch is reused, so there
+ * is no allocation per event.  *next_token (caller frees) is the page's
+ * nextToken or NULL.  Returns 0, or -1 with *cause (caller frees) naming
+ * the byte offset of the problem; events before it were delivered. */
+int	 logs_filter_page_scan(const char *body, size_t len, logs_event_fn fn,
+	    void *arg, char **next_token, char **cause);
 int	 logs_get_log_events_parse(struct aws_response *, struct logs_events *,
 	    char **cause);
 void	 logs_events_free(struct logs_events *);

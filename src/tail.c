@@ -17,6 +17,8 @@
 /* Failed polls in a row (each after the client's own retries) before a
  * one-off read gives up. */
 #define TAIL_GIVE_UP	3
+/* Events asked per page unless told otherwise. */
+#define TAIL_PAGE_LIMIT	1000
 
 struct tail {
 	struct aws_client	*client;
@@ -73,6 +75,10 @@ tail_new(struct aws_client *c, const struct tail_options *o,
 		t->o.min_gap_ms = 250;
 	if (t->o.dedupe == 0)
 		t->o.dedupe = 200000;
+	/* AWS stops a page at 1 MB (~600 CloudTrail records) anyway; a
+	 * limit bounds our memory where an endpoint sends more. */
+	if (t->o.page_limit <= 0)
+		t->o.page_limit = TAIL_PAGE_LIMIT;
 	t->on_event = on_event;
 	t->on_state = on_state;
 	t->arg = arg;
@@ -146,18 +152,43 @@ tail_slower(struct tail *t, int factor)
 	    t->o.max_interval_ms : (int)next;
 }
 
+/* One event of a page, straight from the answer's text. */
+static void
+tail_on_event(const struct logs_event_ref *e, void *arg)
+{
+	struct tail *t = arg;
+	struct tail_event ev;
+
+	if (e->id == NULL || !idset_add(t->seen, e->id, strlen(e->id))) {
+		t->h.duplicates++;
+		return;
+	}
+	ev.id = e->id;
+	ev.stream = e->stream != NULL ? e->stream : "";
+	ev.timestamp = e->timestamp;
+	ev.ingestion = e->ingestion_time;
+	ev.message = e->message;
+	ev.len = e->len;
+	if (ev.timestamp > t->h.newest_ms)
+		t->h.newest_ms = ev.timestamp;
+	if (ev.ingestion > 0)
+		t->h.lag_ms = ev.ingestion - ev.timestamp;
+	t->h.events++;
+	t->got_events = true;
+	t->on_event(&ev, t->arg);
+}
+
 static void
 tail_on_page(struct aws_response *resp, void *arg)
 {
 	struct tail *t = arg;
-	struct logs_events l;
-	struct tail_event ev;
-	char *cause = NULL;
-	size_t i;
+	char *cause = NULL, *next = NULL;
 
 	t->in_flight = false;
-	if (resp->kind != AWS_OK || logs_filter_log_events_parse(resp, &l,
-	    &cause) != 0) {
+	/* Events of a page that breaks half-way are delivered; the page is
+	 * asked again and the dedupe set drops them the second time. */
+	if (resp->kind != AWS_OK || logs_filter_page_scan(resp->body.data,
+	    resp->body.len, tail_on_event, t, &next, &cause) != 0) {
 		if (tail_throttled(resp)) {
 			t->h.throttled++;
 			tail_slower(t, 2);
@@ -185,29 +216,8 @@ tail_on_page(struct aws_response *resp, void *arg)
 	free(t->last_error);
 	t->last_error = NULL;
 	t->failures = 0;
-	for (i = 0; i < l.n; i++) {
-		if (l.v[i].id == NULL || !idset_add(t->seen, l.v[i].id,
-		    strlen(l.v[i].id))) {
-			t->h.duplicates++;
-			continue;
-		}
-		ev.id = l.v[i].id;
-		ev.stream = l.v[i].stream != NULL ? l.v[i].stream : "";
-		ev.timestamp = l.v[i].timestamp;
-		ev.ingestion = l.v[i].ingestion_time;
-		ev.message = l.v[i].message;
-		ev.len = strlen(l.v[i].message);
-		if (ev.timestamp > t->h.newest_ms)
-			t->h.newest_ms = ev.timestamp;
-		if (ev.ingestion > 0)
-			t->h.lag_ms = ev.ingestion - ev.timestamp;
-		t->h.events++;
-		t->got_events = true;
-		t->on_event(&ev, t->arg);
-	}
 	free(t->token);
-	t->token = l.next_token != NULL ? xstrdup(l.next_token) : NULL;
-	logs_events_free(&l);
+	t->token = next;
 	if (t->token != NULL) {
 		/* More pages (possibly after empty ones): keep draining. */
 		if (t->running)
@@ -264,6 +274,9 @@ tail_poll(void *arg)
 		tail_state(t);
 		return;
 	}
+	/* The page is read straight from its text (logs_filter_page_scan):
+	 * no JSON tree of a whole page. */
+	r->raw_body = true;
 	t->in_flight = true;
 	t->h.calls++;
 	t->last_call = loop_now_ms();

@@ -38,7 +38,7 @@ struct tail_options {
 	int		 max_interval_ms;	/* default 30000 */
 	int		 min_gap_ms;		/* between calls; default 250 */
 	size_t		 dedupe;	/* eventIds remembered; 200000 */
-	int		 page_limit;	/* events per page; 0: AWS's */
+	int		 page_limit;	/* events per page; 0: 1000 */
 };
 
 struct tail_event {

@@ -888,11 +888,16 @@ vm_columns(int w, struct vm_cols *c)
 	c->time = 8;
 	c->event = 16;
 	c->ip = 15;
-	rest = w - (c->time + c->event + c->ip + 3) - 4;
+	if (w < 76) {
+		/* Narrow: the source IP goes (the detail pane has it). */
+		c->event = 14;
+		c->ip = 0;
+	}
+	rest = w - (c->time + c->event + c->ip + (c->ip > 0 ? 3 : 2)) - 4;
 	c->rule = rest >= 80 ? 22 : 0;
 	if (c->rule > 0)
 		rest -= c->rule + 1;
-	c->result = rest >= 50 ? 16 : 12;
+	c->result = rest >= 50 ? 16 : rest >= 36 ? 12 : 10;
 	c->principal = (rest - c->result) / 2;
 	c->object = rest - c->result - c->principal;
 }
@@ -913,7 +918,8 @@ vm_draw_row(const struct vm *vm, const struct vm_ev *e, int y, int x0,
 	x += draw_cell(y, x, c->time, a, e->f[VF_TIME]) + 1;
 	x += draw_cell(y, x, c->event, a, e->f[VF_EVENT]) + 1;
 	x += draw_cell_tail(y, x, c->principal, a, e->f[VF_PRINCIPAL]) + 1;
-	x += draw_cell(y, x, c->ip, a, e->f[VF_IP]) + 1;
+	if (c->ip > 0)
+		x += draw_cell(y, x, c->ip, a, e->f[VF_IP]) + 1;
 	ra = e->error && !sel && e->nhits == 0 ? theme_attr(TR_FAIL) : a;
 	if (e->nhits > 0 && c->rule == 0) {
 		/* No rule column: the flag takes the object's cell. */
@@ -965,7 +971,9 @@ vm_draw(struct ui *ui, const struct rect *r)
 	x += draw_cell(table.y, x, c.event, theme_attr(TR_HEADER), "EVENT") + 1;
 	x += draw_cell(table.y, x, c.principal, theme_attr(TR_HEADER),
 	    "PRINCIPAL") + 1;
-	x += draw_cell(table.y, x, c.ip, theme_attr(TR_HEADER), "SOURCE IP") + 1;
+	if (c.ip > 0)
+		x += draw_cell(table.y, x, c.ip, theme_attr(TR_HEADER),
+		    "SOURCE IP") + 1;
 	x += draw_cell(table.y, x, c.object, theme_attr(TR_HEADER),
 	    "BUCKET/KEY") + 1;
 	x += draw_cell(table.y, x, c.result, theme_attr(TR_HEADER),
