@@ -1,5 +1,6 @@
 #include "config.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -83,6 +84,29 @@ cmd_usage(FILE *f)
 	    "  --no-color            no colours (NO_COLOR is honoured too)\n"
 	    "  -h, --help            this help; 'COMMAND --help' for a command\n"
 	    "  -V, --version         print the version\n");
+}
+
+int
+cmd_number(const char *cmd, const char *name, const char *arg, long min,
+    long max, long *out)
+{
+	char *end;
+	long n;
+
+	errno = 0;
+	n = strtol(arg, &end, 10);
+	if (*arg == '\0' || *end != '\0' || errno != 0 || n < min || n > max)
+		return cmd_error(cmd, EXIT_USAGE, "--%s '%s' is not a number "
+		    "from %ld to %ld", name, arg, min, max);
+	*out = n;
+	return EXIT_OK;
+}
+
+void
+cmd_push(char ***v, size_t *n, char *arg)
+{
+	*v = xreallocarray(*v, *n + 1, sizeof **v);
+	(*v)[(*n)++] = arg;
 }
 
 int

@@ -38,6 +38,12 @@ void	cmd_usage(FILE *);
 /* Prints "s3watch CMD: message" to stderr; returns status for chaining. */
 int	cmd_error(const char *cmd, int status, const char *fmt, ...)
 	    ATTR_FORMAT(3, 4);
+/* The value of a numeric option in [min, max]; EXIT_OK, or the usage
+ * status after saying "--NAME 'ARG' is not a number from MIN to MAX". */
+int	cmd_number(const char *cmd, const char *name, const char *arg,
+	    long min, long max, long *out);
+/* Appends arg to a growing vector (repeated options such as --set). */
+void	cmd_push(char ***v, size_t *n, char *arg);
 /* A new loop and client for commands that talk to AWS; NULL after
  * printing the reason. cmd_client_free() releases both. */
 struct aws_client *cmd_client(const char *cmd, const struct cmd_globals *);

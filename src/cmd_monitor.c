@@ -317,9 +317,8 @@ mon_parse(struct mon_cli *cli, int argc, char **argv, const char *usage,
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	char *end;
 	long n;
-	int ch;
+	int ch, rc;
 
 	optind = 0;	/* GNU getopt: start afresh, permuting */
 	while ((ch = getopt_long(argc, argv, "fh", opts, NULL)) != -1) {
@@ -335,22 +334,19 @@ mon_parse(struct mon_cli *cli, int argc, char **argv, const char *usage,
 		case 'n': cli->note = optarg; break;
 		case 'a': cli->all = true; break;
 		case 'P':
+			if ((rc = cmd_number(cli->cmd, "poll", optarg, 1,
+			    600000, &n)) != EXIT_OK)
+				return rc;
+			cli->poll_ms = (int)n;
+			break;
 		case 'L':
-			n = strtol(optarg, &end, 10);
-			if (*optarg == '\0' || *end != '\0' || n < 1 ||
-			    n > (ch == 'P' ? 600000 : 10000))
-				return cmd_error(cli->cmd, EXIT_USAGE, "--%s '%s' "
-				    "is not a number in range", ch == 'P' ?
-				    "poll" : "page-limit", optarg);
-			if (ch == 'P')
-				cli->poll_ms = (int)n;
-			else
-				cli->page_limit = (int)n;
+			if ((rc = cmd_number(cli->cmd, "page-limit", optarg, 1,
+			    10000, &n)) != EXIT_OK)
+				return rc;
+			cli->page_limit = (int)n;
 			break;
 		case 's':
-			cli->sets = xreallocarray(cli->sets, cli->nsets + 1,
-			    sizeof *cli->sets);
-			cli->sets[cli->nsets++] = optarg;
+			cmd_push(&cli->sets, &cli->nsets, optarg);
 			break;
 		case 'h':
 			printf("usage: %s\n", usage);

@@ -196,9 +196,8 @@ report_cli_parse(struct report_cli *cli, int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	char *end;
 	long n;
-	int ch, f;
+	int ch, f, rc;
 
 	optind = 0;	/* GNU getopt: start afresh, permuting */
 	while ((ch = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
@@ -218,21 +217,17 @@ report_cli_parse(struct report_cli *cli, int argc, char **argv)
 			break;
 		case 'M':
 		case 'L':
-			n = strtol(optarg, &end, 10);
-			if (*optarg == '\0' || *end != '\0' || n < 1 ||
-			    n > (ch == 'M' ? 1000000 : 10000))
-				return cmd_error("report", EXIT_USAGE, "--%s '%s' "
-				    "is not a number in range", ch == 'M' ?
-				    "max-rows" : "page-limit", optarg);
+			if ((rc = cmd_number("report", ch == 'M' ? "max-rows" :
+			    "page-limit", optarg, 1, ch == 'M' ? 1000000 : 10000,
+			    &n)) != EXIT_OK)
+				return rc;
 			if (ch == 'M')
 				cli->max_rows = (size_t)n;
 			else
 				cli->page_limit = (int)n;
 			break;
 		case 's':
-			cli->sets = xreallocarray(cli->sets, cli->nsets + 1,
-			    sizeof *cli->sets);
-			cli->sets[cli->nsets++] = optarg;
+			cmd_push(&cli->sets, &cli->nsets, optarg);
 			break;
 		case 'h':
 			printf("usage: %s\n", report_usage);

@@ -6,7 +6,6 @@
 
 #include <getopt.h>
 #include <locale.h>
-#include <pwd.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -23,6 +22,7 @@
 #include "ledger.h"
 #include "loop.h"
 #include "rules.h"
+#include "session.h"
 #include "statefile.h"
 #include "text.h"
 #include "theme.h"
@@ -554,18 +554,6 @@ ui_on_tick(void *arg)
 
 /* --- the model --------------------------------------------------------- */
 
-static char *
-ui_who(void)
-{
-	struct passwd *pw = getpwuid(getuid());
-	char host[256];
-
-	if (gethostname(host, sizeof host) != 0)
-		strcpy(host, "localhost");
-	host[sizeof host - 1] = '\0';
-	return xasprintf("%s@%s", pw != NULL ? pw->pw_name : "unknown", host);
-}
-
 static void
 ui_on_monitor(enum monitor_event kind, const struct monitor_record *r,
     const struct alert *a, const char *text, void *arg)
@@ -842,7 +830,7 @@ ui_main(int argc, char **argv, const struct cmd_globals *g)
 		return EXIT_CONFIG;
 	}
 	ui->loop = aws_client_loop(ui->client);
-	ui->who = ui_who();
+	ui->who = session_who();
 	if ((ui->setup = setup_new(ui->client, ui->conf, NULL, ui_on_setup, ui,
 	    &cause)) == NULL) {
 		free(ui->banner);
