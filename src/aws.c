@@ -827,9 +827,11 @@ aws_on_http(struct http_response *hr, void *arg)
 
 	resp->status = hr->status;
 	kv_copy(&resp->headers, &hr->headers);
-	if (hr->error == NULL)
-		buf_add(&resp->body, hr->body.data ? hr->body.data : "",
-		    hr->body.len);
+	/* The body moves, not copies: pages of events can be megabytes. */
+	if (hr->error == NULL) {
+		resp->body = hr->body;
+		memset(&hr->body, 0, sizeof hr->body);
+	}
 	log_debug("aws: %s.%s attempt %d -> %ld%s%s (%llu ms)", svc->name, r->op,
 	    call->attempt, hr->status, hr->error ? " " : "",
 	    hr->error ? hr->error : "",

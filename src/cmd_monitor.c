@@ -26,6 +26,7 @@ struct mon_cli {
 	bool		 resume;
 	bool		 quiet;		/* hits only */
 	bool		 silent;	/* no records at all */
+	bool		 tty;		/* stdout is a terminal */
 	const char	*since;
 	const char	*config;
 	const char	*group;
@@ -173,7 +174,9 @@ mon_on_event(enum monitor_event kind, const struct monitor_record *r,
 			mon_print_record_json(r);
 		else
 			mon_print_record_text(r);
-		fflush(stdout);
+		/* A terminal sees each line; a pipe gets them by the page. */
+		if (cli->tty)
+			fflush(stdout);
 		break;
 	case MONITOR_WARNING:
 		safe = text_safe_str(text);
@@ -181,6 +184,8 @@ mon_on_event(enum monitor_event kind, const struct monitor_record *r,
 		free(safe);
 		break;
 	case MONITOR_HEALTH:
+		/* After every page: a follower's reader is never far behind. */
+		fflush(stdout);
 		mon_health(cli);
 		break;
 	case MONITOR_ALERT:
@@ -257,6 +262,7 @@ mon_run(struct mon_cli *cli, struct aws_client *c, struct monitor *m)
 
 	loop_catch_signals(l);
 	cli->m = m;
+	cli->tty = isatty(STDOUT_FILENO);
 	monitor_start(m);
 	while (!monitor_done(m)) {
 		loop_run_once(l, 1000);

@@ -436,17 +436,28 @@ rules_value(const struct rules *r, int id)
 	return n > 0 ? v : NULL;
 }
 
+/* Fields are C strings: an escaped NUL (\u0000) must not cut one short,
+ * so it reads as '?' like any other control character. */
+static void
+rules_put_text(struct buf *b, const char *s, size_t len)
+{
+	const char *nul;
+
+	while (len > 0 && (nul = memchr(s, '\0', len)) != NULL) {
+		buf_add(b, s, (size_t)(nul - s));
+		buf_addc(b, '?');
+		len -= (size_t)(nul - s) + 1;
+		s = nul + 1;
+	}
+	buf_add(b, s, len);
+}
+
 static void
 rules_put(struct buf *b, const struct pattern_value *v)
 {
-	size_t i;
-
 	if (v == NULL || v->type == PATTERN_V_NULL)
 		return;
-	/* Fields are C strings: an escaped NUL (\u0000) must not cut one
-	 * short, so it reads as '?' like any other control character. */
-	for (i = 0; i < v->len; i++)
-		buf_addc(b, v->text[i] != '\0' ? v->text[i] : '?');
+	rules_put_text(b, v->text, v->len);
 }
 
 /* A field of the loaded event as text, "" when absent.  Computed once per
@@ -741,7 +752,7 @@ rules_event_field(struct rules *r, enum rules_event_field f)
 {
 	const struct pattern_value *v = NULL;
 	struct buf *b;
-	size_t j, i;
+	size_t j;
 
 	if ((size_t)f >= RULES_EF_COUNT || !r->loaded)
 		return NULL;
@@ -759,9 +770,7 @@ rules_event_field(struct rules *r, enum rules_event_field f)
 	b = &r->show[f];
 	buf_reset(b);
 	buf_add(b, "", 0);
-	/* C strings: an escaped NUL must not cut the field short. */
-	for (i = 0; i < v->len; i++)
-		buf_addc(b, v->text[i] != '\0' ? v->text[i] : '?');
+	rules_put_text(b, v->text, v->len);
 	r->showp[f] = b->data;
 	return b->data;
 }

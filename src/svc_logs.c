@@ -1,8 +1,12 @@
 /* Amazon CloudWatch Logs operations (awsJson 1.1). */
 #include "config.h"
 
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "evjson.h"
 #include "svc.h"
@@ -491,24 +495,114 @@ logs_scan_string(struct logs_scan *sc, const char *p, const char **s,
 	return q;
 }
 
-/* Unescapes a string body into scratch, NUL-terminated; returns its
- * length. */
-static size_t
-logs_scan_copy(struct logs_scratch *b, const char *s, const char *e, bool esc)
+/* The first '"', '\\' or control character at or after p, or end. */
+static inline const char *
+logs_str_scan(const char *p, const char *end)
 {
-	size_t n = (size_t)(e - s);
+#ifdef __SSE2__
+	const __m128i quote = _mm_set1_epi8('"'), bslash = _mm_set1_epi8('\\');
+	const __m128i ctl = _mm_set1_epi8(0x1f);
+	__m128i v, m;
+	unsigned mask;
 
-	if (b->cap < n + 1) {
-		b->cap = n + 1 > 2 * b->cap ? n + 1 : 2 * b->cap;
-		free(b->s);
-		b->s = xmalloc(b->cap);
+	while (end - p >= 16) {
+		v = _mm_loadu_si128((const __m128i *)(const void *)p);
+		m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote),
+		    _mm_cmpeq_epi8(v, bslash)),
+		    _mm_cmpeq_epi8(_mm_max_epu8(v, ctl), ctl));
+		if ((mask = (unsigned)_mm_movemask_epi8(m)) != 0)
+			return p + __builtin_ctz(mask);
+		p += 16;
 	}
-	if (esc)
-		n = evjson_unescape(s, e, b->s);
-	else
-		memcpy(b->s, s, n);
+#endif
+	while (p < end && (unsigned char)*p >= 0x20 && *p != '"' && *p != '\\')
+		p++;
+	return p;
+}
+
+static void
+logs_scratch_reserve(struct logs_scratch *b, size_t need)
+{
+	if (b->cap >= need)
+		return;
+	b->cap = need > 2 * b->cap ? need : 2 * b->cap;
+	b->s = xrealloc(b->s, b->cap);
+}
+
+/* 4 hex digits at p (p + 4 <= end checked by the caller)? */
+static bool
+logs_hex4(const char *p)
+{
+	int i;
+
+	for (i = 0; i < 4; i++)
+		if (!isxdigit((unsigned char)p[i]))
+			return false;
+	return true;
+}
+
+/* Reads the string at p into scratch, unescaped and NUL-terminated, in one
+ * pass (runs copied whole, escapes one by one: evjson_unescape() for
+ * \u, surrogate pairs and lone surrogates alike).  Returns the pointer
+ * past the closing quote, with the length in *len. */
+static const char *
+logs_scan_take(struct logs_scan *sc, const char *p, struct logs_scratch *b,
+    size_t *len)
+{
+	const char *q, *start = p, *end = sc->end;
+	size_t n = 0, run, chunk;
+	unsigned hi;
+
+	if (p >= end || *p != '"')
+		return logs_scan_fail(sc, p, "expected a string");
+	p++;
+	for (;;) {
+		q = logs_str_scan(p, end);
+		run = (size_t)(q - p);
+		/* the run, one escape (at most 4 bytes) and the NUL */
+		logs_scratch_reserve(b, n + run + 8);
+		memcpy(b->s + n, p, run);
+		n += run;
+		p = q;
+		if (p >= end || p + 1 >= end)
+			return logs_scan_fail(sc, start, "unterminated string");
+		if (*p == '"')
+			break;
+		if ((unsigned char)*p < 0x20)
+			return logs_scan_fail(sc, p, "control character in string");
+		switch (p[1]) {
+		case '"': case '\\': case '/':
+			b->s[n++] = p[1];
+			p += 2;
+			continue;
+		case 'b': b->s[n++] = '\b'; p += 2; continue;
+		case 'f': b->s[n++] = '\f'; p += 2; continue;
+		case 'n': b->s[n++] = '\n'; p += 2; continue;
+		case 'r': b->s[n++] = '\r'; p += 2; continue;
+		case 't': b->s[n++] = '\t'; p += 2; continue;
+		case 'u':
+			if (end - p < 6 || !logs_hex4(p + 2))
+				return logs_scan_fail(sc, p, "bad \\u escape in "
+				    "string");
+			hi = (unsigned)strtoul((char[]){ p[2], p[3], p[4], p[5],
+			    '\0' }, NULL, 16);
+			chunk = 6;
+			/* A pair only with a low surrogate right after. */
+			if (hi >= 0xd800 && hi <= 0xdbff && end - p >= 12 &&
+			    p[6] == '\\' && p[7] == 'u' && logs_hex4(p + 8) &&
+			    (p[8] == 'd' || p[8] == 'D') && strchr("cdefCDEF",
+			    p[9]) != NULL)
+				chunk = 12;
+			n += evjson_unescape(p, p + chunk, b->s + n);
+			p += chunk;
+			continue;
+		default:
+			return logs_scan_fail(sc, p, "bad escape in string");
+		}
+	}
 	b->s[n] = '\0';
-	return n;
+	*len = n;
+	return p + 1;
 }
 
 static bool
@@ -548,7 +642,8 @@ logs_scan_event(struct logs_scan *sc, const char *p, logs_event_fn fn,
     void *arg)
 {
 	struct logs_event_ref ev = { NULL, NULL, 0, 0, "", 0 };
-	const char *ks, *ke, *vs, *ve, *q;
+	const char *ks, *ke, *q;
+	size_t n;
 	bool esc;
 
 	if (*p != '{') {
@@ -570,21 +665,22 @@ logs_scan_event(struct logs_scan *sc, const char *p, logs_event_fn fn,
 		if (p >= sc->end || *p != ':')
 			return logs_scan_fail(sc, p, "expected ':'");
 		p = evjson_skip_ws(p + 1, sc->end);
-		if (p < sc->end && *p == '"' && (logs_scan_key(ks, ke,
-		    "message") || logs_scan_key(ks, ke, "eventId") ||
-		    logs_scan_key(ks, ke, "logStreamName"))) {
-			if ((p = logs_scan_string(sc, p, &vs, &ve, &esc)) == NULL)
+		if (p < sc->end && *p == '"' && logs_scan_key(ks, ke,
+		    "message")) {
+			if ((p = logs_scan_take(sc, p, &sc->msg, &ev.len)) ==
+			    NULL)
 				return NULL;
-			if (ks[0] == 'm') {
-				ev.len = logs_scan_copy(&sc->msg, vs, ve, esc);
-				ev.message = sc->msg.s;
-			} else if (ks[0] == 'e') {
-				logs_scan_copy(&sc->id, vs, ve, esc);
-				ev.id = sc->id.s;
-			} else {
-				logs_scan_copy(&sc->stream, vs, ve, esc);
-				ev.stream = sc->stream.s;
-			}
+			ev.message = sc->msg.s;
+		} else if (p < sc->end && *p == '"' && logs_scan_key(ks, ke,
+		    "eventId")) {
+			if ((p = logs_scan_take(sc, p, &sc->id, &n)) == NULL)
+				return NULL;
+			ev.id = sc->id.s;
+		} else if (p < sc->end && *p == '"' && logs_scan_key(ks, ke,
+		    "logStreamName")) {
+			if ((p = logs_scan_take(sc, p, &sc->stream, &n)) == NULL)
+				return NULL;
+			ev.stream = sc->stream.s;
 		} else {
 			q = p;
 			if ((p = logs_scan_skip(sc, p)) == NULL)
@@ -638,7 +734,8 @@ logs_filter_page_scan(const char *body, size_t len, logs_event_fn fn,
     void *arg, char **next_token, char **cause)
 {
 	struct logs_scan sc;
-	const char *p, *ks, *ke, *vs, *ve;
+	const char *p, *ks, *ke;
+	size_t n;
 	bool esc, events = false;
 
 	memset(&sc, 0, sizeof sc);
@@ -668,14 +765,10 @@ logs_filter_page_scan(const char *body, size_t len, logs_event_fn fn,
 			events = true;
 		} else if (logs_scan_key(ks, ke, "nextToken") && p < sc.end &&
 		    *p == '"') {
-			if ((p = logs_scan_string(&sc, p, &vs, &ve, &esc)) ==
-			    NULL)
+			if ((p = logs_scan_take(&sc, p, &sc.id, &n)) == NULL)
 				goto fail;
 			free(*next_token);
-			*next_token = xstrndup(vs, (size_t)(ve - vs));
-			if (esc)
-				(*next_token)[evjson_unescape(vs, ve,
-				    *next_token)] = '\0';
+			*next_token = xstrdup(sc.id.s);
 		} else if ((p = logs_scan_skip(&sc, p)) == NULL)
 			goto fail;
 		p = evjson_skip_ws(p, sc.end);
@@ -690,7 +783,7 @@ logs_filter_page_scan(const char *body, size_t len, logs_event_fn fn,
 		logs_scan_fail(&sc, p, "expected ',' or '}'");
 		goto fail;
 	}
-	if (evjson_skip_ws(p, sc.end) != sc.end) {
+	if ((p = evjson_skip_ws(p, sc.end)) != sc.end) {
 		logs_scan_fail(&sc, p, "trailing data after the answer");
 		goto fail;
 	}
