@@ -449,7 +449,8 @@ static const char *
 logs_scan_fail(struct logs_scan *sc, const char *at, const char *what)
 {
 	if (sc->cause == NULL)
-		sc->cause = xasprintf("FilterLogEvents answer: offset %zu: %s",
+		sc->cause = xasprintf("the logs FilterLogEvents answer is not "
+		    "valid JSON: offset %zu: %s",
 		    (size_t)(at - sc->base), what);
 	return NULL;
 }
@@ -473,7 +474,8 @@ logs_scan_skip(struct logs_scan *sc, const char *p)
 	} else
 		rest += 2;
 	if (sc->cause == NULL)
-		sc->cause = xasprintf("FilterLogEvents answer: offset %zu: %s",
+		sc->cause = xasprintf("the logs FilterLogEvents answer is not "
+		    "valid JSON: offset %zu: %s",
 		    (size_t)(p - sc->base) + off, rest);
 	free(cause);
 	return NULL;
