@@ -17,7 +17,7 @@ make -j2 s3watch >/dev/null
 dir=$(mktemp -d "${TMPDIR:-/tmp}/s3watch-demo.XXXXXX")
 traffic=
 cleanup() {
-	[ -n "$traffic" ] && kill "$traffic" 2>/dev/null
+	[ -n "$traffic" ] && { pkill -P "$traffic" 2>/dev/null; kill "$traffic" 2>/dev/null; }
 	tests/sandbox/sandbox stop "$dir"
 	rm -rf "$dir"
 }
@@ -40,10 +40,14 @@ curl -sS --noproxy '*' -X POST -d '{"delay_ms":3000}' \
 	"$S3WATCH_SANDBOX_PROXY_URL/_sandbox/cloudtrail" >/dev/null
 
 # Live traffic on the monitored bucket; it lands in the log group once
-# step 6 links the trail to it.
-"$S3WATCH_PYTHON" tests/sandbox/traffic.py --bucket secure-docs-demo \
-	--rate 4 --duration 86400 --scenario mixed --quiet \
-	> "$dir/traffic.json" 2> "$dir/traffic.err" &
+# step 6 links the trail to it.  Rounds of five minutes, each with the
+# suspicious patterns (denied reads from outside, a policy change, mass
+# deletes, missing keys) spread through it.
+while :; do
+	"$S3WATCH_PYTHON" tests/sandbox/traffic.py --bucket secure-docs-demo \
+		--rate 4 --duration 300 --scenario mixed --quiet \
+		>> "$dir/traffic.json" 2>> "$dir/traffic.err" || sleep 5
+done &
 traffic=$!
 
 if [ -t 0 ] && [ -t 1 ]; then
