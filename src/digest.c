@@ -778,7 +778,7 @@ digest_key_time(const char *key)
 	struct tm tm;
 
 	/* ..._YYYYMMDDTHHMMSSZ.json.gz */
-	if (n < 24 || strcmp(key + n - 9, suffix) != 0 || key[n - 25] != '_')
+	if (n < 25 || strcmp(key + n - 9, suffix) != 0 || key[n - 25] != '_')
 		return -1;
 	t = key + n - 24;
 	for (i = 0; i < 15; i++) {
