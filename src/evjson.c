@@ -535,29 +535,6 @@ evjson_kt_add(struct evjson_paths *t, const char *path, size_t depth, int n,
 	}
 }
 
-/* Short keys: a call to memcmp() costs more than the compare. */
-static inline bool
-evjson_same(const char *a, const char *b, size_t n)
-{
-	uint64_t x, y;
-
-	while (n >= 8) {
-		memcpy(&x, a, 8);
-		memcpy(&y, b, 8);
-		if (x != y)
-			return false;
-		a += 8;
-		b += 8;
-		n -= 8;
-	}
-	while (n > 0) {
-		if (*a++ != *b++)
-			return false;
-		n--;
-	}
-	return true;
-}
-
 /* The node a key (its raw bytes, no escapes) leads to from kstart; -1 if
  * nothing is wanted there. */
 static inline int

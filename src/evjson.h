@@ -19,6 +19,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 /* Jackson's default nesting limit. */
 #define EVJSON_MAX_DEPTH	1000
@@ -109,5 +110,29 @@ struct evjson_sniff {
 int	evjson_read_sniff(struct evjson_reader *, const struct evjson_paths *,
 	    int root, const char *json, size_t len, evjson_leaf_fn, void *arg,
 	    struct evjson_sniff *sniff, char **cause);
+
+/* Equality of n bytes.  Keys and values are short: a call to memcmp()
+ * costs more than this compare, which the reader and the matcher share. */
+static inline bool
+evjson_same(const char *a, const char *b, size_t n)
+{
+	uint64_t x, y;
+
+	while (n >= 8) {
+		memcpy(&x, a, 8);
+		memcpy(&y, b, 8);
+		if (x != y)
+			return false;
+		a += 8;
+		b += 8;
+		n -= 8;
+	}
+	while (n > 0) {
+		if (*a++ != *b++)
+			return false;
+		n--;
+	}
+	return true;
+}
 
 #endif

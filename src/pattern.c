@@ -179,29 +179,6 @@ pj_parse(const char *json, size_t len, char **cause)
 	return pj_build(&p, end);
 }
 
-/* Values are short: a call to memcmp() costs more than the compare. */
-static inline bool
-pattern_same(const char *a, const char *b, size_t n)
-{
-	uint64_t x, y;
-
-	while (n >= 8) {
-		memcpy(&x, a, 8);
-		memcpy(&y, b, 8);
-		if (x != y)
-			return false;
-		a += 8;
-		b += 8;
-		n -= 8;
-	}
-	while (n > 0) {
-		if (*a++ != *b++)
-			return false;
-		n--;
-	}
-	return true;
-}
-
 /* ---- numbers ------------------------------------------------------------ */
 
 /* A JSON number in canonical decimal form: digits without leading or
@@ -1768,7 +1745,7 @@ pattern_index_find(const struct pattern_set *set, int field, const char *s,
 		if (e->field < 0)
 			return NULL;
 		if (e->h == h && e->field == field && e->len == len &&
-		    pattern_same(e->s, s, len))
+		    evjson_same(e->s, s, len))
 			return e;
 	}
 }
@@ -2508,19 +2485,19 @@ pattern_str_in(const struct pm *m, const struct pattern_value *v,
 static bool
 pattern_eq(const char *p, size_t plen, const char *s, size_t slen)
 {
-	return plen == slen && pattern_same(p, s, plen);
+	return plen == slen && evjson_same(p, s, plen);
 }
 
 static bool
 pattern_has_prefix(const char *p, size_t plen, const char *s, size_t slen)
 {
-	return plen <= slen && pattern_same(p, s, plen);
+	return plen <= slen && evjson_same(p, s, plen);
 }
 
 static bool
 pattern_has_suffix(const char *p, size_t plen, const char *s, size_t slen)
 {
-	return plen <= slen && pattern_same(p, s + slen - plen, plen);
+	return plen <= slen && evjson_same(p, s + slen - plen, plen);
 }
 
 static bool
