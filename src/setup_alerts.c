@@ -403,14 +403,9 @@ setup_alerts_apply(struct setup_job *j)
 			    "statement of `s3watch setup --plan` into it, or "
 			    "choose another topic", "the topic %s exists and "
 			    "s3watch did not write its policy", N(j)->topic);
-		if (setup_intend(j, "topic-policy", N(j)->topic, NULL) != 0)
-			return SJ_FAIL;
-		SJ_WRITE(j, sns_set_topic_attributes(N(j)->topic_arn, "Policy",
-		    f->want_policy, &j->cause), N(j)->topic);
-		if (!sj_ok(j))
-			return setup_fail(j, NULL);
-		if (setup_created(j, "topic-policy", N(j)->topic) != 0)
-			return SJ_FAIL;
+		SJ_CREATE(j, "topic-policy", N(j)->topic, NULL,
+		    sns_set_topic_attributes(N(j)->topic_arn, "Policy",
+		    f->want_policy, &j->cause), NULL);
 	}
 	if (alerts_email_wanted(j) && !f->subscribed) {
 		SJ_WRITE(j, sns_subscribe(N(j)->topic_arn, "email",

@@ -135,6 +135,19 @@ enum {
 	case __LINE__:;							\
 } while (0)
 
+/* Creation of one ledger entry, written ahead: record kind/name (and
+ * arn, or NULL) as intended, send req (its target is name), count the
+ * error code already (or NULL) as done, and mark the entry created. */
+#define SJ_CREATE(j, kind, name, arn, req, already) do {		\
+	if (setup_intend((j), (kind), (name), (arn)) != 0)		\
+		return SJ_FAIL;						\
+	SJ_WRITE((j), (req), (name));					\
+	if (!sj_ok(j) && !sj_code((j), (already)))			\
+		return setup_fail((j), NULL);				\
+	if (setup_created((j), (kind), (name)) != 0)			\
+		return SJ_FAIL;						\
+} while (0)
+
 /* Teardown of one ledger entry: if the ledger holds kind/name, send req
  * (a delete), count the error code gone as already deleted, and forget
  * the entry.  req is only built when it is sent. */
@@ -170,11 +183,11 @@ sj_ok(const struct setup_job *j)
 	return j->resp == NULL || j->resp->kind == AWS_OK;
 }
 
-/* The last call failed with this AWS error code. */
+/* The last call failed with this AWS error code (NULL: never). */
 static inline bool
 sj_code(const struct setup_job *j, const char *code)
 {
-	return j->resp != NULL && j->resp->code != NULL &&
+	return code != NULL && j->resp != NULL && j->resp->code != NULL &&
 	    strcmp(j->resp->code, code) == 0;
 }
 

@@ -524,16 +524,9 @@ lambda_role_apply(struct setup_job *j)
 			return setup_fail(j, NULL);
 	}
 	if (!setup_json_same(f->policy, f->want_policy)) {
-		if (setup_intend(j, "role-policy", N(j)->lambda_role,
-		    NULL) != 0)
-			return SJ_FAIL;
-		SJ_WRITE(j, iam_put_role_policy(N(j)->lambda_role,
-		    LAMBDA_ROLE_POLICY, f->want_policy, &j->cause),
-		    N(j)->lambda_role);
-		if (!sj_ok(j))
-			return setup_fail(j, NULL);
-		if (setup_created(j, "role-policy", N(j)->lambda_role) != 0)
-			return SJ_FAIL;
+		SJ_CREATE(j, "role-policy", N(j)->lambda_role, NULL,
+		    iam_put_role_policy(N(j)->lambda_role, LAMBDA_ROLE_POLICY,
+		    f->want_policy, &j->cause), NULL);
 	}
 	SJ_END(j);
 }
@@ -620,16 +613,8 @@ setup_lambda_apply(struct setup_job *j)
 			    "ResourceNotFoundException"))
 				return setup_fail(j, NULL);
 		}
-		if (setup_intend(j, "lambda-permission", N(j)->lambda_function,
-		    NULL) != 0)
-			return SJ_FAIL;
-		SJ_WRITE(j, lambda_permission_request(j, f),
-		    N(j)->lambda_function);
-		if (!sj_ok(j))
-			return setup_fail(j, NULL);
-		if (setup_created(j, "lambda-permission",
-		    N(j)->lambda_function) != 0)
-			return SJ_FAIL;
+		SJ_CREATE(j, "lambda-permission", N(j)->lambda_function, NULL,
+		    lambda_permission_request(j, f), NULL);
 	}
 	SJ_END(j);
 }

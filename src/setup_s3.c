@@ -180,14 +180,9 @@ setup_buckets_apply(struct setup_job *j)
 	for (j->i = 0; j->i < B_COUNT; j->i++) {
 		if (f->exists[j->i] || !bucket_ours_to_make(j, j->i))
 			continue;
-		if (setup_intend(j, "bucket", bucket_name(j, j->i), NULL) != 0)
-			return SJ_FAIL;
-		SJ_WRITE(j, s3_create_bucket(bucket_name(j, j->i), N(j)->region,
-		    &j->cause), bucket_name(j, j->i));
-		if (!sj_ok(j) && !sj_code(j, "BucketAlreadyOwnedByYou"))
-			return setup_fail(j, NULL);
-		if (setup_created(j, "bucket", bucket_name(j, j->i)) != 0)
-			return SJ_FAIL;
+		SJ_CREATE(j, "bucket", bucket_name(j, j->i), NULL,
+		    s3_create_bucket(bucket_name(j, j->i), N(j)->region,
+		    &j->cause), "BucketAlreadyOwnedByYou");
 		f->exists[j->i] = true;
 	}
 	/* Block Public Access on every bucket setup made or logs into. */
@@ -211,15 +206,9 @@ setup_buckets_apply(struct setup_job *j)
 			    "it, or choose another log_bucket", "the access-log "
 			    "bucket %s already has a policy that s3watch did "
 			    "not write", N(j)->log_bucket);
-		if (setup_intend(j, "bucket-policy", N(j)->log_bucket,
-		    NULL) != 0)
-			return SJ_FAIL;
-		SJ_WRITE(j, s3_put_bucket_policy(N(j)->log_bucket,
-		    f->want_policy, &j->cause), N(j)->log_bucket);
-		if (!sj_ok(j))
-			return setup_fail(j, NULL);
-		if (setup_created(j, "bucket-policy", N(j)->log_bucket) != 0)
-			return SJ_FAIL;
+		SJ_CREATE(j, "bucket-policy", N(j)->log_bucket, NULL,
+		    s3_put_bucket_policy(N(j)->log_bucket, f->want_policy,
+		    &j->cause), NULL);
 	}
 	SJ_END(j);
 }
@@ -537,14 +526,8 @@ setup_trail_policy_apply(struct setup_job *j)
 		    "`s3watch setup --plan` into it, or choose another "
 		    "trail_bucket", "the trail bucket %s already has a policy "
 		    "that s3watch did not write", N(j)->trail_bucket);
-	if (setup_intend(j, "bucket-policy", N(j)->trail_bucket, NULL) != 0)
-		return SJ_FAIL;
-	SJ_WRITE(j, s3_put_bucket_policy(N(j)->trail_bucket, f->want,
-	    &j->cause), N(j)->trail_bucket);
-	if (!sj_ok(j))
-		return setup_fail(j, NULL);
-	if (setup_created(j, "bucket-policy", N(j)->trail_bucket) != 0)
-		return SJ_FAIL;
+	SJ_CREATE(j, "bucket-policy", N(j)->trail_bucket, NULL,
+	    s3_put_bucket_policy(N(j)->trail_bucket, f->want, &j->cause), NULL);
 	SJ_END(j);
 }
 

@@ -196,15 +196,8 @@ setup_trail_apply(struct setup_job *j)
 
 	SJ_BEGIN(j);
 	if (!f->found) {
-		if (setup_intend(j, "trail", N(j)->trail_name,
-		    N(j)->trail_arn) != 0)
-			return SJ_FAIL;
-		SJ_WRITE(j, cloudtrail_create_trail(&spec, &j->cause),
-		    N(j)->trail_name);
-		if (!sj_ok(j))
-			return setup_fail(j, NULL);
-		if (setup_created(j, "trail", N(j)->trail_name) != 0)
-			return SJ_FAIL;
+		SJ_CREATE(j, "trail", N(j)->trail_name, N(j)->trail_arn,
+		    cloudtrail_create_trail(&spec, &j->cause), NULL);
 	} else if (!f->settings_ok) {
 		SJ_WRITE(j, cloudtrail_update_trail(&spec, &j->cause),
 		    N(j)->trail_name);
@@ -381,15 +374,9 @@ setup_log_group_apply(struct setup_job *j)
 
 	SJ_BEGIN(j);
 	if (!f->group_found) {
-		if (setup_intend(j, "log-group", N(j)->log_group,
-		    N(j)->log_group_arn) != 0)
-			return SJ_FAIL;
-		SJ_WRITE(j, logs_create_log_group(N(j)->log_group, &tag, 1,
-		    &j->cause), N(j)->log_group);
-		if (!sj_ok(j) && !sj_code(j, "ResourceAlreadyExistsException"))
-			return setup_fail(j, NULL);
-		if (setup_created(j, "log-group", N(j)->log_group) != 0)
-			return SJ_FAIL;
+		SJ_CREATE(j, "log-group", N(j)->log_group, N(j)->log_group_arn,
+		    logs_create_log_group(N(j)->log_group, &tag, 1, &j->cause),
+		    "ResourceAlreadyExistsException");
 	}
 	if (f->retention != N(j)->retention_days) {
 		SJ_WRITE(j, logs_put_retention_policy(N(j)->log_group,
@@ -419,15 +406,9 @@ setup_log_group_apply(struct setup_job *j)
 			return setup_fail(j, NULL);
 	}
 	if (f->policy == NULL || !setup_json_same(f->policy, f->want_policy)) {
-		if (setup_intend(j, "role-policy", N(j)->trail_role, NULL) != 0)
-			return SJ_FAIL;
-		SJ_WRITE(j, iam_put_role_policy(N(j)->trail_role,
-		    TRAIL_ROLE_POLICY, f->want_policy, &j->cause),
-		    N(j)->trail_role);
-		if (!sj_ok(j))
-			return setup_fail(j, NULL);
-		if (setup_created(j, "role-policy", N(j)->trail_role) != 0)
-			return SJ_FAIL;
+		SJ_CREATE(j, "role-policy", N(j)->trail_role, NULL,
+		    iam_put_role_policy(N(j)->trail_role, TRAIL_ROLE_POLICY,
+		    f->want_policy, &j->cause), NULL);
 	}
 	SJ_END(j);
 }
