@@ -147,10 +147,12 @@ mon_health(struct mon_cli *cli)
 	h = monitor_health(cli->m);
 	err = text_safe_str(h->last_error);
 	fprintf(stderr, "s3watch monitor: health: %.1f events/s, delivery lag "
-	    "%.1f s, %llu throttled, poll every %.1f s%s%s\n",
+	    "%.1f s, %llu throttled, %llu future-stamped, %llu late, poll "
+	    "every %.1f s%s%s\n",
 	    (double)(h->events - cli->health_events) * 1000.0 /
 	    (double)(now - cli->health_ms), (double)h->lag_ms / 1000.0,
-	    (unsigned long long)h->throttled, h->interval_ms / 1000.0,
+	    (unsigned long long)h->throttled, (unsigned long long)h->future,
+	    (unsigned long long)h->late, h->interval_ms / 1000.0,
 	    h->last_error != NULL ? ", last error: " : "",
 	    h->last_error != NULL ? err : "");
 	free(err);
@@ -228,11 +230,15 @@ mon_open(struct mon_cli *cli, struct session *ss, int *rc)
 	o.state_dir = state;
 	o.resume = cli->resume;
 	o.who = ss->who;
+	o.caller = ss->caller_arn;
+	o.account = ss->account;
 	o.tail.group = o.group;
 	o.tail.follow = cli->follow;
-	o.tail.min_interval_ms = cli->poll_ms;
-	o.tail.min_gap_ms = cli->poll_ms > 0 && cli->poll_ms < 250 ?
-	    cli->poll_ms : 0;
+	session_tail_env(&o.tail);
+	if (cli->poll_ms > 0) {
+		o.tail.min_interval_ms = cli->poll_ms;
+		o.tail.min_gap_ms = cli->poll_ms < 250 ? cli->poll_ms : 0;
+	}
 	o.tail.page_limit = cli->page_limit;
 	if (session_since(cli->since != NULL ? cli->since : "1h",
 	    &o.tail.since_ms) != 0) {
@@ -278,7 +284,11 @@ mon_run(struct mon_cli *cli, struct aws_client *c, struct monitor *m)
 	if (monitor_save(m, &cause) != 0) {
 		rc = cmd_error(cli->cmd, EXIT_FAIL, "%s", cause);
 		free(cause);
-	}
+	} else if (monitor_stats(m)->journal_failures > 0)
+		/* Written at last, but the operator must know the disk. */
+		rc = cmd_error(cli->cmd, EXIT_FAIL, "%llu journal write(s) "
+		    "failed during the run; every alert is journalled now",
+		    (unsigned long long)monitor_stats(m)->journal_failures);
 	h = monitor_health(m);
 	if (h->last_error != NULL && h->events == 0 && !cli->follow)
 		rc = cmd_error(cli->cmd, EXIT_FAIL, "%s", h->last_error);
@@ -291,15 +301,21 @@ mon_stats(struct mon_cli *cli, struct monitor *m)
 	const struct monitor_stats *st = monitor_stats(m);
 	const struct tail_health *h = monitor_health(m);
 
-	if (cli->json)
-		return;
+	/* On stderr: JSON lines on stdout stay clean. */
 	fprintf(stderr, "%llu events, %llu rule hits, %llu malformed, %llu "
-	    "duplicates dropped, %llu calls, %llu throttled; %zu open "
-	    "alerts\n", (unsigned long long)st->records,
+	    "duplicates dropped, %llu future-stamped, %llu late, %llu calls, "
+	    "%llu throttled; %zu open alerts (%llu reopened after an ack)\n",
+	    (unsigned long long)st->records,
 	    (unsigned long long)st->hits, (unsigned long long)st->malformed,
 	    (unsigned long long)(st->duplicates + h->duplicates),
+	    (unsigned long long)h->future, (unsigned long long)h->late,
 	    (unsigned long long)h->calls, (unsigned long long)h->throttled,
-	    alerts_open(monitor_alerts(m)));
+	    alerts_open(monitor_alerts(m)), (unsigned long long)st->reopened);
+	if (st->acks_suspect > 0 || st->acks_ignored > 0)
+		fprintf(stderr, "%llu suspicious ack(s) not applied, %llu ack(s) "
+		    "for alerts not seen here ignored\n",
+		    (unsigned long long)st->acks_suspect,
+		    (unsigned long long)st->acks_ignored);
 }
 
 static int
@@ -416,7 +432,8 @@ static void
 mon_print_alert(const struct mon_cli *cli, const struct alert *a)
 {
 	struct json_object *o;
-	char *f[5];
+	const char *state = alerts_state_text(a);
+	char *f[5], *note, *raw;
 	size_t i;
 
 	if (cli->json) {
@@ -429,24 +446,62 @@ mon_print_alert(const struct mon_cli *cli, const struct alert *a)
 	f[0] = text_safe_str(a->rule);
 	f[1] = text_safe_str(a->key);
 	f[2] = text_safe_str(a->last_seen);
-	f[3] = text_safe_str(a->ack_who);
+	/* Who acked is what the on-call reader looks for first. */
+	raw = a->acked ? xasprintf("acked by %s", a->ack_who) : xstrdup(state);
+	f[3] = text_safe_str(raw);
+	free(raw);
 	f[4] = text_safe_str(a->ack_note);
-	printf("%s %-8s %-28s %6llu %-20s %s%s%s%s%s\n", a->id,
+	note = a->ack_who != NULL && *f[4] != '\0' ?
+	    xasprintf(": %s", f[4]) : xstrdup("");
+	printf("%s %-8s %-28s %6llu %-20s %s  [%s%s]\n", a->id,
 	    rules_severity_name(a->severity), f[0],
-	    (unsigned long long)a->count, f[2], f[1],
-	    a->acked ? "  [acked by " : "", a->acked ? f[3] : "",
-	    a->acked && *f[4] != '\0' ? ": " : "", a->acked ? f[4] : "");
-	if (a->acked)
-		printf("]\n");
+	    (unsigned long long)a->count, f[2], f[1], f[3], note);
+	free(note);
+	if (a->suspect_who != NULL) {
+		char *who = text_safe_str(a->suspect_who);
+		char *why = text_safe_str(a->suspect_why);
+
+		printf("%*s  ! suspicious ack by %s not applied: %s\n",
+		    ALERTS_ID_LEN, "", who, why);
+		free(who);
+		free(why);
+	}
 	for (i = 0; i < 5; i++)
 		free(f[i]);
+}
+
+/* The team's ack key: made once, then copied to every console's state
+ * directory (doc/alert-integrity.md). */
+static int
+mon_keygen(void)
+{
+	char *dir, *path = NULL, *cause = NULL;
+	int rc = EXIT_OK;
+
+	if ((dir = statefile_dir(&cause)) == NULL) {
+		rc = cmd_error("alerts", EXIT_CONFIG, "%s", cause);
+		free(cause);
+		return rc;
+	}
+	if (monitor_ack_keygen(dir, &path, &cause) != 0) {
+		rc = cmd_error("alerts", EXIT_FAIL, "%s", cause);
+		free(cause);
+	} else
+		printf("made the team's ack key %s (mode 0600).\nCopy it, "
+		    "over a secure channel, to the state directory of every "
+		    "console of the team: acks are then signed, and acks "
+		    "without a valid signature never silence an alert.\n",
+		    path);
+	free(path);
+	free(dir);
+	return rc;
 }
 
 int
 cmd_alerts(int argc, char **argv, const struct cmd_globals *g)
 {
 	static const char usage[] = "s3watch alerts list [--all] [--json] | "
-	    "ack ID [--note TEXT] | publish ID | test-publish";
+	    "ack ID [--note TEXT] | publish ID | test-publish | keygen";
 	struct mon_cli cli = { .cmd = "alerts", .resume = true };
 	struct session *ss = NULL;
 	struct monitor *m = NULL;
@@ -464,8 +519,13 @@ cmd_alerts(int argc, char **argv, const struct cmd_globals *g)
 	verb = optind < argc ? argv[optind] : "list";
 	if ((strcmp(verb, "ack") == 0 || strcmp(verb, "publish") == 0) ?
 	    optind + 2 != argc : (strcmp(verb, "list") == 0 ||
-	    strcmp(verb, "test-publish") == 0) ? optind + 1 < argc : true) {
+	    strcmp(verb, "test-publish") == 0 || strcmp(verb, "keygen") == 0) ?
+	    optind + 1 < argc : true) {
 		rc = cmd_error("alerts", EXIT_USAGE, "usage: %s", usage);
+		goto out;
+	}
+	if (strcmp(verb, "keygen") == 0) {
+		rc = mon_keygen();
 		goto out;
 	}
 	if ((ss = session_open("alerts", g, cli.config, cli.sets, cli.nsets,

@@ -60,11 +60,12 @@ report_cli_setup_event(const struct setup_event *ev, void *arg)
 }
 
 static void
-report_cli_journal(struct json_object *o, void *arg)
+report_cli_journal(struct json_object *o, size_t offset, void *arg)
 {
 	struct report_cli *cli = arg;
 
-	alerts_apply(cli->alerts, o);
+	(void)offset;
+	alerts_apply(cli->alerts, o, true);
 }
 
 static void
@@ -75,8 +76,13 @@ report_cli_event(const struct tail_event *te, void *arg)
 
 	/* The team's acks share the group; they are not CloudTrail's. */
 	if (strcmp(te->stream, MONITOR_ACK_STREAM) == 0) {
+		/* Counted only: the journal holds the acks as they were
+		 * judged when they came (alerts.h). */
 		if ((o = json_tokener_parse(te->message)) != NULL &&
-		    alerts_apply(cli->alerts, o))
+		    json_object_is_type(o, json_type_object) &&
+		    json_object_object_get(o, "type") != NULL &&
+		    strcmp(json_object_get_string(json_object_object_get(o,
+		    "type")), "ack") == 0)
 			cli->acks_seen++;
 		json_object_put(o);
 		return;
@@ -89,7 +95,8 @@ static int
 report_cli_acks(struct report_cli *cli)
 {
 	struct journal *j;
-	char *path, *cause = NULL;
+	unsigned char key[32];
+	char *path, *dir, *cause = NULL;
 
 	if ((path = statefile_path("journal.jsonl", &cause)) == NULL) {
 		report_add_note(cli->report, cause);
@@ -101,6 +108,17 @@ report_cli_acks(struct report_cli *cli)
 		free(path);
 		return 0;
 	}
+	/* The console's ids, so the report names alerts as it does. */
+	if ((dir = statefile_dir(&cause)) != NULL &&
+	    monitor_id_key(dir, key, &cause) == 0) {
+		alerts_free(cli->alerts);
+		cli->alerts = alerts_new(key, sizeof key);
+	} else {
+		report_add_note(cli->report, cause);
+		free(cause);
+		cause = NULL;
+	}
+	free(dir);
 	if ((j = journal_open(path, report_cli_journal, cli, &cause)) == NULL) {
 		cmd_error("report", EXIT_FAIL, "%s", cause);
 		free(cause);
@@ -298,7 +316,7 @@ cmd_report(int argc, char **argv, const struct cmd_globals *g)
 	ro.max_rows = cli.max_rows;
 	cli.report = report_new(&ro);
 	free(source);
-	cli.alerts = alerts_new();
+	cli.alerts = alerts_new(NULL, 0);
 
 	if (report_cli_acks(&cli) != 0) {
 		rc = EXIT_FAIL;

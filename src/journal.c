@@ -41,7 +41,7 @@ journal_replay(struct journal *j, const char *data, size_t len, journal_fn fn,
 		    json_tokener_get_parse_end(tok) == n) {
 			j->records++;
 			if (fn != NULL)
-				fn(o, arg);
+				fn(o, (size_t)(p - data), arg);
 		} else if (n > 0)
 			j->skipped++;
 		json_object_put(o);
@@ -134,6 +134,14 @@ size_t
 journal_records(const struct journal *j)
 {
 	return j->records;
+}
+
+size_t
+journal_size(const struct journal *j)
+{
+	struct stat st;
+
+	return fstat(j->fd, &st) == 0 ? (size_t)st.st_size : 0;
 }
 
 size_t

@@ -16,7 +16,9 @@
 
 struct journal;
 
-typedef void (*journal_fn)(struct json_object *record, void *arg);
+/* offset: where the record's line starts in the file. */
+typedef void (*journal_fn)(struct json_object *record, size_t offset,
+    void *arg);
 
 /* NULL with *cause when the file cannot be opened or read. */
 struct journal	*journal_open(const char *path, journal_fn, void *arg,
@@ -26,6 +28,8 @@ void		 journal_close(struct journal *);
 int		 journal_append(struct journal *, struct json_object *,
 		    char **cause);
 size_t		 journal_records(const struct journal *);
+/* The file's length: every record written so far starts below it. */
+size_t		 journal_size(const struct journal *);
 size_t		 journal_skipped(const struct journal *);
 
 #endif

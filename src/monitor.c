@@ -8,8 +8,10 @@
 #include <time.h>
 
 #include <openssl/evp.h>
+#include <openssl/rand.h>
 
 #include "aws.h"
+#include "hash.h"
 #include "idset.h"
 #include "journal.h"
 #include "log.h"
@@ -19,7 +21,8 @@
 #include "svc.h"
 
 #define MONITOR_SAVE_MS		10000
-#define MONITOR_CHECKPOINT_MAX	(64 * 1024 * 1024)
+#define MONITOR_CHECKPOINT_MAX	(256 * 1024 * 1024)
+#define MONITOR_KEY_LEN		32	/* bytes; 64 hex digits on disk */
 
 struct monitor_hits {
 	struct rules_hit	 v[MONITOR_MAX_HITS];
@@ -32,6 +35,8 @@ struct monitor {
 	char			*group;
 	char			*topic_arn;
 	char			*who;
+	char			*caller;
+	char			*account;
 	char			*state_dir;
 	monitor_fn		 fn;
 	void			*arg;
@@ -42,6 +47,10 @@ struct monitor {
 	struct alerts		*alerts;
 	struct journal		*journal;
 	struct monitor_stats	 stats;
+	char			*journal_error;	/* the last failure */
+	size_t			 journal_mark;	/* checkpoint's journal size */
+	unsigned char		 ack_key[32];	/* the team's; ack_keylen 0: none */
+	size_t			 ack_keylen;
 
 	struct loop_timer	*save_timer;
 	bool			 dirty;		/* unsaved progress */
@@ -78,25 +87,180 @@ monitor_warn(struct monitor *m, const char *fmt, ...)
 	free(text);
 }
 
+/* --- keys ---------------------------------------------------------------- */
+
+/* A key file: 64 hex digits (and a newline).  1 read, 0 missing, -1. */
+static int
+monitor_key_read(const char *path, unsigned char key[MONITOR_KEY_LEN],
+    char **cause)
+{
+	char *text, *err = NULL;
+	size_t len, i;
+	unsigned int byte;
+
+	if ((text = statefile_read(path, 256, &len, &err)) == NULL) {
+		if (err == NULL)
+			return 0;
+		*cause = err;
+		return -1;
+	}
+	while (len > 0 && (text[len - 1] == '\n' || text[len - 1] == '\r'))
+		text[--len] = '\0';
+	if (len != MONITOR_KEY_LEN * 2 ||
+	    strspn(text, "0123456789abcdefABCDEF") != len) {
+		*cause = xasprintf("%s: not a key (64 hex digits)", path);
+		free(text);
+		return -1;
+	}
+	for (i = 0; i < MONITOR_KEY_LEN; i++) {
+		sscanf(text + 2 * i, "%2x", &byte);
+		key[i] = (unsigned char)byte;
+	}
+	free(text);
+	return 1;
+}
+
+static int
+monitor_key_make(const char *path, unsigned char key[MONITOR_KEY_LEN],
+    char **cause)
+{
+	char hex[MONITOR_KEY_LEN * 2 + 2];
+
+	if (RAND_bytes(key, MONITOR_KEY_LEN) != 1) {
+		*cause = xstrdup("no random bytes for a key");
+		return -1;
+	}
+	hash_hex(key, MONITOR_KEY_LEN, hex);
+	strcpy(hex + MONITOR_KEY_LEN * 2, "\n");
+	return statefile_write(path, hex, strlen(hex), cause);
+}
+
+int
+monitor_ack_keygen(const char *dir, char **path, char **cause)
+{
+	unsigned char key[MONITOR_KEY_LEN];
+	int rc;
+
+	*path = xasprintf("%s/ack.key", dir);
+	if ((rc = monitor_key_read(*path, key, cause)) < 0)
+		return -1;
+	if (rc == 1) {
+		*cause = xasprintf("%s exists: the team's key is kept", *path);
+		return -1;
+	}
+	return monitor_key_make(*path, key, cause);
+}
+
+int
+monitor_id_key(const char *dir, unsigned char key[MONITOR_KEY_LEN],
+    char **cause)
+{
+	char *path = xasprintf("%s/id.key", dir);
+	int rc = monitor_key_read(path, key, cause);
+
+	if (rc == 0)
+		rc = monitor_key_make(path, key, cause);
+	free(path);
+	return rc < 0 ? -1 : 0;
+}
+
+/* The per-install id key and the team's ack key. */
+static int
+monitor_keys(struct monitor *m, unsigned char id_key[MONITOR_KEY_LEN],
+    char **cause)
+{
+	char *path;
+	int rc;
+
+	if (monitor_id_key(m->state_dir, id_key, cause) != 0)
+		return -1;
+	path = monitor_path(m, "ack.key");
+	rc = monitor_key_read(path, m->ack_key, cause);
+	free(path);
+	if (rc < 0)
+		return -1;
+	m->ack_keylen = rc == 1 ? MONITOR_KEY_LEN : 0;
+	return 0;
+}
+
 /* --- journal and checkpoint ------------------------------------------- */
 
 static void
-monitor_on_journal(struct json_object *o, void *arg)
+monitor_on_journal(struct json_object *o, size_t offset, void *arg)
 {
 	struct monitor *m = arg;
 
-	alerts_apply(m->alerts, o);
+	/* A record the checkpoint has counted gives its counts; a newer
+	 * one's events are read again after the checkpoint. */
+	alerts_apply(m->alerts, o, offset < m->journal_mark);
 }
 
-static void
+/* 0, or -1 after counting and keeping the failure (the caller decides
+ * what the record's loss means). */
+static int
 monitor_journal_write(struct monitor *m, struct json_object *rec)
 {
 	char *cause = NULL;
 
-	if (m->journal != NULL && journal_append(m->journal, rec, &cause) != 0) {
-		monitor_warn(m, "%s", cause);
-		free(cause);
+	if (m->journal == NULL)
+		return 0;
+	if (journal_append(m->journal, rec, &cause) == 0)
+		return 0;
+	m->stats.journal_failures++;
+	free(m->journal_error);
+	m->journal_error = cause;
+	return -1;
+}
+
+/* Journals an alert that opened or reopened; one that cannot be waits
+ * (and holds the checkpoint back) until monitor_save() writes it. */
+static void
+monitor_journal_alert(struct monitor *m, struct alert *a, bool created)
+{
+	struct json_object *rec = alerts_record(a);
+	bool waiting = !created && !a->journalled;
+
+	if (monitor_journal_write(m, rec) == 0) {
+		a->journalled = true;
+		if (waiting)
+			m->stats.unjournalled--;
+	} else {
+		a->journalled = false;
+		if (!waiting)
+			m->stats.unjournalled++;
+		monitor_warn(m, "alert %s (%s) not journalled: %s; the "
+		    "checkpoint waits for it", a->id, a->rule, m->journal_error);
 	}
+	json_object_put(rec);
+}
+
+/* Writes the alerts that wait; -1 with *cause while any still waits. */
+static int
+monitor_journal_pending(struct monitor *m, char **cause)
+{
+	struct alerts *t = m->alerts;
+	struct json_object *rec;
+	struct alert *a;
+	size_t i;
+
+	if (m->stats.unjournalled == 0)
+		return 0;
+	for (i = 0; (a = alerts_at(t, i)) != NULL; i++) {
+		if (a->journalled)
+			continue;
+		rec = alerts_record(a);
+		if (monitor_journal_write(m, rec) == 0) {
+			a->journalled = true;
+			m->stats.unjournalled--;
+		}
+		json_object_put(rec);
+	}
+	if (m->stats.unjournalled == 0)
+		return 0;
+	*cause = xasprintf("%zu alert(s) could not be journalled (%s): the "
+	    "checkpoint was not advanced, so their events will be read again",
+	    m->stats.unjournalled, m->journal_error);
+	return -1;
 }
 
 /* The dedupe sets go into the checkpoint as base64 of their 64-bit
@@ -156,20 +320,32 @@ monitor_read_hashes(struct json_object *o, const char *key, struct idset *s)
 int
 monitor_save(struct monitor *m, char **cause)
 {
-	struct json_object *o;
+	struct json_object *o, *list;
+	struct alert *a;
 	const char *text;
 	char *path;
+	size_t i;
 	int rc;
 
 	if (m->state_dir == NULL)
 		return 0;
+	if (monitor_journal_pending(m, cause) != 0)
+		return -1;
 	o = json_object_new_object();
-	json_object_object_add(o, "version", json_object_new_int(2));
+	json_object_object_add(o, "version", json_object_new_int(3));
 	json_object_object_add(o, "group", json_object_new_string(m->group));
 	json_object_object_add(o, "newest_ms", json_object_new_int64(
 	    tail_health(m->tail)->newest_ms));
+	/* Journal records from here on are newer than these figures. */
+	json_object_object_add(o, "journal_mark", json_object_new_int64(
+	    m->journal != NULL ? (int64_t)journal_size(m->journal) : 0));
 	monitor_add_hashes(o, "cloudwatch_ids", tail_seen(m->tail));
 	monitor_add_hashes(o, "cloudtrail_ids", m->ct_seen);
+	/* Each alert's figures, true to the events the sets hold. */
+	list = json_object_new_array();
+	for (i = 0; (a = alerts_at(m->alerts, i)) != NULL; i++)
+		json_object_array_add(list, alerts_record(a));
+	json_object_object_add(o, "alerts", list);
 	text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN);
 	path = monitor_path(m, "checkpoint.json");
 	rc = statefile_write(path, text, strlen(text), cause);
@@ -185,9 +361,10 @@ monitor_save(struct monitor *m, char **cause)
 	return rc;
 }
 
-/* A missing or foreign checkpoint starts afresh; a broken one says so. */
-static void
-monitor_load_checkpoint(struct monitor *m)
+/* The checkpoint, parsed: NULL when missing, foreign or broken (a broken
+ * one says so).  Read before the journal, which needs its mark. */
+static struct json_object *
+monitor_read_checkpoint(struct monitor *m)
 {
 	struct json_object *o, *v;
 	char *path = monitor_path(m, "checkpoint.json"), *cause = NULL, *text;
@@ -199,23 +376,46 @@ monitor_load_checkpoint(struct monitor *m)
 			monitor_warn(m, "checkpoint ignored: %s", cause);
 		free(cause);
 		free(path);
-		return;
+		return NULL;
 	}
 	o = json_tokener_parse(text);
-	if (o == NULL || !json_object_object_get_ex(o, "group", &v) ||
+	if (o == NULL || !json_object_is_type(o, json_type_object)) {
+		monitor_warn(m, "checkpoint ignored: %s is not a JSON object",
+		    path);
+		json_object_put(o);
+		o = NULL;
+	} else if (!json_object_object_get_ex(o, "group", &v) ||
+	    !json_object_is_type(v, json_type_string) ||
 	    strcmp(json_object_get_string(v), m->group) != 0) {
-		if (o == NULL)
-			monitor_warn(m, "checkpoint ignored: %s is not JSON",
-			    path);
-	} else {
-		if (json_object_object_get_ex(o, "newest_ms", &v))
-			tail_resume(m->tail, json_object_get_int64(v));
-		monitor_read_hashes(o, "cloudwatch_ids", tail_seen(m->tail));
-		monitor_read_hashes(o, "cloudtrail_ids", m->ct_seen);
-	}
-	json_object_put(o);
+		json_object_put(o);
+		o = NULL;
+	} else if (json_object_object_get_ex(o, "journal_mark", &v) &&
+	    json_object_is_type(v, json_type_int) &&
+	    json_object_get_int64(v) > 0)
+		m->journal_mark = (size_t)json_object_get_int64(v);
 	free(text);
 	free(path);
+	return o;
+}
+
+static void
+monitor_apply_checkpoint(struct monitor *m, struct json_object *o)
+{
+	struct json_object *v;
+	size_t i, n;
+
+	if (json_object_object_get_ex(o, "newest_ms", &v) &&
+	    json_object_is_type(v, json_type_int))
+		tail_resume(m->tail, json_object_get_int64(v));
+	monitor_read_hashes(o, "cloudwatch_ids", tail_seen(m->tail));
+	monitor_read_hashes(o, "cloudtrail_ids", m->ct_seen);
+	if (json_object_object_get_ex(o, "alerts", &v) &&
+	    json_object_is_type(v, json_type_array)) {
+		n = json_object_array_length(v);
+		for (i = 0; i < n; i++)
+			alerts_apply(m->alerts,
+			    json_object_array_get_idx(v, i), true);
+	}
 }
 
 static void
@@ -274,39 +474,118 @@ monitor_hits_free(struct monitor_hits *hits)
 	hits->n = 0;
 }
 
+/* The account in a caller ARN ("arn:PARTITION:SERVICE::ACCOUNT:..."),
+ * copied to out; false when it is not such an ARN. */
+static bool
+monitor_arn_account(const char *arn, char out[13])
+{
+	const char *p = arn;
+	int colons = 0;
+
+	while (*p != '\0' && colons < 4)
+		if (*p++ == ':')
+			colons++;
+	if (strncmp(arn, "arn:", 4) != 0 || colons < 4 ||
+	    strspn(p, "0123456789") != 12 || p[12] != ':')
+		return false;
+	memcpy(out, p, 12);
+	out[12] = '\0';
+	return true;
+}
+
+/* How far to believe an ack another console wrote (why when suspect). */
+static enum alerts_trust
+monitor_ack_trust(struct monitor *m, struct json_object *o,
+    const struct alerts_ack *k, const char **why)
+{
+	struct json_object *v;
+	char mac[65], account[13];
+
+	if (m->ack_keylen > 0) {
+		alerts_ack_mac(k, m->ack_key, m->ack_keylen, mac);
+		if (!json_object_object_get_ex(o, "mac", &v) ||
+		    !json_object_is_type(v, json_type_string) ||
+		    strcmp(json_object_get_string(v), mac) != 0) {
+			*why = "no valid signature under the team's ack key";
+			return ALERTS_ACK_SUSPECT;
+		}
+	}
+	if (k->caller == NULL || !monitor_arn_account(k->caller, account)) {
+		*why = "it names no caller identity";
+		return ALERTS_ACK_SUSPECT;
+	}
+	if (m->account != NULL && strcmp(account, m->account) != 0) {
+		*why = "its caller is of another account than the log group";
+		return ALERTS_ACK_SUSPECT;
+	}
+	return m->ack_keylen > 0 ? ALERTS_ACK_SIGNED : ALERTS_ACK_UNSIGNED;
+}
+
+/* An ack another console (or this one) put in the team's stream. */
 static void
 monitor_on_ack_event(struct monitor *m, const struct tail_event *te)
 {
-	struct json_object *o = json_tokener_parse(te->message), *v;
+	struct json_object *o = json_tokener_parse(te->message), *v, *rec;
+	struct alerts_ack k;
 	struct alert *a;
 	char *cause = NULL;
-	const char *who, *at;
+	int64_t arrived;
 
-	if (o == NULL || !json_object_object_get_ex(o, "type", &v) ||
-	    strcmp(json_object_get_string(v), "ack") != 0 ||
-	    !json_object_object_get_ex(o, "id", &v)) {
+	if (o == NULL || !json_object_is_type(o, json_type_object) ||
+	    !json_object_object_get_ex(o, "type", &v) ||
+	    !json_object_is_type(v, json_type_string) ||
+	    strcmp(json_object_get_string(v), "ack") != 0) {
 		json_object_put(o);
 		return;
 	}
 	m->stats.acks_seen++;
-	a = alerts_find(m->alerts, json_object_get_string(v), &cause);
-	free(cause);
-	who = json_object_object_get_ex(o, "who", &v) ?
-	    json_object_get_string(v) : "";
-	at = json_object_object_get_ex(o, "at", &v) ?
-	    json_object_get_string(v) : "";
-	/* Our own acks come back too: only news is journalled. */
-	if (a == NULL || !a->acked || strcmp(a->ack_who, who) != 0 ||
-	    strcmp(a->ack_at, at) != 0) {
-		alerts_apply(m->alerts, o);
-		monitor_journal_write(m, o);
-		a = alerts_find(m->alerts, json_object_get_string(
-		    json_object_object_get(o, "id")), &cause);
+	if (alerts_ack_parse(o, &k, &cause) != 0) {
+		m->stats.acks_ignored++;
+		monitor_warn(m, "ack stream: %s: ignored", cause);
 		free(cause);
-		if (a != NULL)
-			monitor_emit(m, MONITOR_ACK, NULL, a, NULL);
+		json_object_put(o);
+		return;
 	}
+	/* Judged on what its writer signed, then bounded: its writer saw
+	 * nothing after it reached CloudWatch, whatever its clock says. */
+	k.trust = monitor_ack_trust(m, o, &k, &k.why);
+	arrived = te->ingestion > 0 ? te->ingestion : te->timestamp;
+	if (k.covers_ms > arrived)
+		k.covers_ms = arrived;
+	if (k.seen_ms > arrived)
+		k.seen_ms = arrived;
+	if ((a = alerts_get(m->alerts, k.rule, k.key)) == NULL) {
+		m->stats.acks_ignored++;
+		(void)alerts_ack_apply(m->alerts, &k, &cause);
+		monitor_warn(m, "%s", cause);
+		free(cause);
+		json_object_put(o);
+		return;
+	}
+	/* Our own acks come back: already journalled. */
+	if (a->ack_who != NULL && a->ack_trust == ALERTS_ACK_LOCAL &&
+	    strcmp(a->ack_who, k.who) == 0 && strcmp(a->ack_at, k.at) == 0 &&
+	    strcmp(a->ack_caller, k.caller != NULL ? k.caller : "") == 0) {
+		json_object_put(o);
+		return;
+	}
+	if (k.trust == ALERTS_ACK_SUSPECT) {
+		m->stats.acks_suspect++;
+		monitor_warn(m, "suspicious ack by %s on alert %s (%s): %s; "
+		    "not applied", k.who, a->id, a->rule, k.why);
+	}
+	(void)alerts_ack_apply(m->alerts, &k, &cause);
+	free(cause);
+	/* Journalled as judged now (k borrows from o until o goes). */
+	rec = alerts_ack_record(&k);
+	json_object_object_add(rec, "ingestion",
+	    json_object_new_int64(arrived));
+	if (monitor_journal_write(m, rec) != 0)
+		monitor_warn(m, "ack by %s not journalled: %s", k.who,
+		    m->journal_error);
+	json_object_put(rec);
 	json_object_put(o);
+	monitor_emit(m, MONITOR_ACK, NULL, a, NULL);
 }
 
 static void
@@ -319,7 +598,8 @@ monitor_on_event(const struct tail_event *te, void *arg)
 	char *cause = NULL;
 	const char *v;
 	struct alert *a;
-	bool created;
+	enum alerts_change change;
+	int64_t when;
 	size_t i;
 
 	m->dirty = true;
@@ -368,13 +648,15 @@ monitor_on_event(const struct tail_event *te, void *arg)
 	m->stats.hits += hits.n;
 	monitor_emit(m, MONITOR_RECORD, &r, NULL, NULL);
 	for (i = 0; i < hits.n; i++) {
-		a = alerts_hit(m->alerts, &hits.v[i], &created);
-		if (created) {
-			struct json_object *rec = alerts_record(a);
-
-			monitor_journal_write(m, rec);
-			json_object_put(rec);
-		}
+		/* The event's own time, else when CloudWatch stamped it. */
+		when = rules_parse_time(hits.v[i].time);
+		when = when >= 0 ? when * 1000 : te->timestamp;
+		a = alerts_hit(m->alerts, &hits.v[i], when, te->ingestion,
+		    &change);
+		if (change == ALERTS_REOPENED)
+			m->stats.reopened++;
+		if (change != ALERTS_UPDATED)
+			monitor_journal_alert(m, a, change == ALERTS_CREATED);
 		monitor_emit(m, MONITOR_ALERT, NULL, a, NULL);
 	}
 	monitor_hits_free(&hits);
@@ -404,6 +686,8 @@ monitor_new(struct aws_client *c, const struct monitor_options *o,
 {
 	struct monitor *m = xcalloc(1, sizeof *m);
 	struct tail_options to = o->tail;
+	struct json_object *cp = NULL;
+	unsigned char id_key[MONITOR_KEY_LEN];
 	char *path;
 
 	m->client = c;
@@ -411,11 +695,18 @@ monitor_new(struct aws_client *c, const struct monitor_options *o,
 	m->group = xstrdup(o->tail.group != NULL ? o->tail.group : o->group);
 	m->topic_arn = o->topic_arn != NULL ? xstrdup(o->topic_arn) : NULL;
 	m->who = xstrdup(o->who != NULL ? o->who : "unknown");
+	m->caller = xstrdup(o->caller != NULL ? o->caller : "");
+	m->account = o->account != NULL ? xstrdup(o->account) : NULL;
 	m->state_dir = o->state_dir != NULL ? xstrdup(o->state_dir) : NULL;
 	m->fn = fn;
 	m->arg = arg;
-	m->alerts = alerts_new();
 	m->ct_seen = idset_new(to.dedupe > 0 ? to.dedupe : 200000);
+	if (m->state_dir != NULL) {
+		if (monitor_keys(m, id_key, cause) != 0)
+			goto fail;
+		m->alerts = alerts_new(id_key, sizeof id_key);
+	} else
+		m->alerts = alerts_new(NULL, 0);
 
 	m->rules = rules_new();
 	if (o->nallowed_cidrs > 0 && rules_set_allowed_cidrs(m->rules,
@@ -428,6 +719,9 @@ monitor_new(struct aws_client *c, const struct monitor_options *o,
 	to.group = m->group;
 	m->tail = tail_new(c, &to, monitor_on_event, monitor_on_state, m);
 	if (m->state_dir != NULL) {
+		/* The checkpoint's mark first: the journal replay needs it. */
+		if (o->resume)
+			cp = monitor_read_checkpoint(m);
 		path = monitor_path(m, "journal.jsonl");
 		m->journal = journal_open(path, monitor_on_journal, m, cause);
 		free(path);
@@ -436,8 +730,10 @@ monitor_new(struct aws_client *c, const struct monitor_options *o,
 		if (journal_skipped(m->journal) > 0)
 			monitor_warn(m, "journal: %zu damaged record(s) skipped",
 			    journal_skipped(m->journal));
-		if (o->resume)
-			monitor_load_checkpoint(m);
+		if (cp != NULL)
+			monitor_apply_checkpoint(m, cp);
+		json_object_put(cp);
+		cp = NULL;
 		path = monitor_path(m, "rules-state.json");
 		if (rules_state_load(m->rules, path, cause) != 0) {
 			monitor_warn(m, "rules state ignored: %s", *cause);
@@ -448,6 +744,7 @@ monitor_new(struct aws_client *c, const struct monitor_options *o,
 	}
 	return m;
 fail:
+	json_object_put(cp);
 	monitor_free(m);
 	return NULL;
 }
@@ -467,6 +764,9 @@ monitor_free(struct monitor *m)
 	free(m->group);
 	free(m->topic_arn);
 	free(m->who);
+	free(m->caller);
+	free(m->account);
+	free(m->journal_error);
 	free(m->state_dir);
 	free(m);
 }
@@ -605,17 +905,26 @@ monitor_ack(struct monitor *m, struct alert *a, const char *note,
 {
 	struct monitor_call *mc;
 	struct json_object *rec;
+	struct alerts_ack k;
 	struct aws_request *r;
-	char *at = monitor_now_iso();
+	char *at = monitor_now_iso(), mac[65];
 
-	rec = alerts_ack_record(a, m->who, at, note);
+	alerts_ack_prepare(a, &k, m->who, m->caller, at, note);
+	rec = alerts_ack_record(&k);
 	if (m->journal != NULL && journal_append(m->journal, rec,
 	    cause) != 0) {
+		m->stats.journal_failures++;
 		json_object_put(rec);
 		free(at);
 		return -1;
 	}
-	alerts_ack(a, m->who, at, note);
+	/* The team's copy: its writer judges nothing, readers do. */
+	json_object_object_del(rec, "trust");
+	if (m->ack_keylen > 0) {
+		alerts_ack_mac(&k, m->ack_key, m->ack_keylen, mac);
+		json_object_object_add(rec, "mac", json_object_new_string(mac));
+	}
+	(void)alerts_ack_apply(m->alerts, &k, cause);
 	free(at);
 	monitor_emit(m, MONITOR_ACK, NULL, a, NULL);
 	mc = xcalloc(1, sizeof *mc);

@@ -9,7 +9,15 @@
  * from the callbacks and the accessors.
  *
  * State files, in opts.state_dir (mode 0600): checkpoint.json (written
- * atomically), journal.jsonl (append-only, fsync'd), rules-state.json.
+ * atomically: the read position, the dedupe sets and every alert's
+ * figures), journal.jsonl (append-only, fsync'd: each alert when it opens
+ * or reopens, each ack), rules-state.json, id.key (the per-install secret
+ * behind alert ids) and, when the team shares one, ack.key (the key that
+ * signs and checks acks; see doc/alert-integrity.md).
+ *
+ * Nothing is checkpointed past an alert that is not journalled: when the
+ * journal cannot be written (a full disk), monitor_save() fails and the
+ * next run reads those events again.
  *
  * Ownership: the monitor borrows the client; records and alerts passed to
  * the callback are borrowed for the call (alerts for the monitor's life). */
@@ -39,6 +47,8 @@ struct monitor_options {
 	const char		*state_dir;	/* NULL: no files at all */
 	bool			 resume;	/* start from the checkpoint */
 	const char		*who;		/* user@host for acks */
+	const char		*caller;	/* our caller ARN, for acks */
+	const char		*account;	/* the group's account */
 	struct tail_options	 tail;		/* group/since/follow/tuning */
 };
 
@@ -69,7 +79,7 @@ struct monitor_record {
 
 enum monitor_event {
 	MONITOR_RECORD,		/* record set */
-	MONITOR_ALERT,		/* alert opened or updated */
+	MONITOR_ALERT,		/* alert opened, updated or reopened */
 	MONITOR_ACK,		/* alert acknowledged (here or elsewhere) */
 	MONITOR_HEALTH,		/* tail health changed */
 	MONITOR_WARNING,	/* text: a problem that did not stop us */
@@ -86,6 +96,11 @@ struct monitor_stats {
 	uint64_t	duplicates;	/* same CloudTrail eventID again */
 	uint64_t	hits;
 	uint64_t	acks_seen;	/* read back from the ack stream */
+	uint64_t	acks_ignored;	/* for no alert here, or unreadable */
+	uint64_t	acks_suspect;	/* forged or inconsistent */
+	uint64_t	reopened;	/* alerts hit again after an ack */
+	uint64_t	journal_failures;	/* writes that failed */
+	size_t		unjournalled;	/* alerts waiting for the journal */
 };
 
 /* NULL with *cause when the rules or state cannot be loaded at all. */
@@ -96,7 +111,9 @@ void		 monitor_start(struct monitor *);
 void		 monitor_stop(struct monitor *);
 /* Caught up (not following) or stopped, with no call in flight. */
 bool		 monitor_done(const struct monitor *);
-/* Saves the checkpoint and the rules' state. */
+/* Writes what waits for the journal, then the checkpoint and the rules'
+ * state.  -1 with *cause, and no checkpoint, while an alert cannot be
+ * journalled. */
 int		 monitor_save(struct monitor *, char **cause);
 
 struct alerts			*monitor_alerts(struct monitor *);
@@ -104,13 +121,23 @@ const struct tail_health	*monitor_health(const struct monitor *);
 const struct monitor_stats	*monitor_stats(const struct monitor *);
 const struct rules		*monitor_rules(const struct monitor *);
 
-/* Journal first (fsync), then the ack stream; done reports the stream
- * write.  -1 with *cause when even the journal failed. */
+/* Acknowledges what this console has seen of the alert: journal first
+ * (fsync), then the ack stream (signed when there is a team key); done
+ * reports the stream write.  -1 with *cause when even the journal
+ * failed (nothing is acknowledged then). */
 int		 monitor_ack(struct monitor *, struct alert *, const char *note,
 		    monitor_done_fn, void *arg, char **cause);
 /* Publishes an alert (test false) or a clearly marked test alert (alert
  * NULL, test true) to the topic, within SNS's limits. */
 void		 monitor_publish(struct monitor *, const struct alert *,
 		    bool test, monitor_done_fn, void *arg);
+
+/* The per-install secret behind alert ids, from dir (made on first use),
+ * so that every command shows the console's ids.  -1 with *cause. */
+int		 monitor_id_key(const char *dir, unsigned char key[32],
+		    char **cause);
+/* Makes the team's ack key in dir (0600) unless there is one; its path
+ * in *path.  -1 with *cause. */
+int		 monitor_ack_keygen(const char *dir, char **path, char **cause);
 
 #endif

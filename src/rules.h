@@ -66,6 +66,10 @@ typedef void	(*rules_error_fn)(const char *, void *);
  * PKGDATADIR/rules.d.  Caller frees. */
 char		*rules_default_dir(void);
 
+/* An ISO 8601 time as CloudTrail writes it ("2026-11-24T10:00:00Z",
+ * fractions and offsets allowed): epoch seconds, or -1. */
+int64_t		 rules_parse_time(const char *);
+
 struct rules	*rules_new(void);
 void		 rules_free(struct rules *);
 

@@ -187,7 +187,6 @@ void		 rules_ref_text(struct rules *, const struct rules_ref *,
 		    struct buf *);
 bool		 rules_key_text(struct rules *, const struct rule *,
 		    struct buf *);
-int64_t		 rules_parse_time(const char *);
 int64_t		 rules_event_time(struct rules *);
 bool		 rules_sequence_touched(const struct rules *,
 		    const struct rule *);

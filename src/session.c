@@ -70,6 +70,8 @@ session_open(const char *cmd, const struct cmd_globals *g, const char *config,
 	}
 	s->group = xstrdup(setup_name(st, "log_group"));
 	s->topic_arn = xstrdup(setup_name(st, "topic_arn"));
+	s->caller_arn = xstrdup(setup_name(st, "caller_arn"));
+	s->account = xstrdup(setup_name(st, "account"));
 	setup_free(st);
 	return s;
 fail:
@@ -89,7 +91,25 @@ session_close(struct session *s)
 	free(s->topic_arn);
 	free(s->rules_dir);
 	free(s->who);
+	free(s->caller_arn);
+	free(s->account);
 	free(s);
+}
+
+void
+session_tail_env(struct tail_options *o)
+{
+	const char *v;
+	long n;
+
+	if ((v = getenv("S3WATCH_POLL_MS")) != NULL &&
+	    (n = strtol(v, NULL, 10)) > 0 && n <= 600000) {
+		o->min_interval_ms = (int)n;
+		o->min_gap_ms = n < 250 ? (int)n : 0;
+	}
+	if ((v = getenv("S3WATCH_LATE_SWEEP_MS")) != NULL &&
+	    (n = strtol(v, NULL, 10)) > 0 && n <= 86400000)
+		o->late_sweep_ms = n;
 }
 
 char *

@@ -23,6 +23,8 @@ struct session {
 	char			*topic_arn;
 	char			*rules_dir;
 	char			*who;		/* user@host, for acks */
+	char			*caller_arn;	/* GetCallerIdentity (identify) */
+	char			*account;
 };
 
 /* The configuration: config (or conf_default_path()), then each "K=V" of
@@ -35,6 +37,12 @@ struct session	*session_open(const char *cmd, const struct cmd_globals *,
 		    const char *config, char *const *sets, size_t nsets,
 		    bool identify, int *rc);
 void		 session_close(struct session *);
+
+struct tail_options;
+/* Test knobs from the environment, for a quick sandbox rather than AWS's
+ * quotas: S3WATCH_POLL_MS (the poll interval) and S3WATCH_LATE_SWEEP_MS
+ * (how often the tail reaches back for late records). */
+void		 session_tail_env(struct tail_options *);
 
 /* user@host. */
 char		*session_who(void);

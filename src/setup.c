@@ -376,6 +376,7 @@ setup_name(const struct setup *s, const char *key)
 		const char	*value;
 	} t[] = {
 		{ "account", n->account }, { "region", n->region },
+		{ "caller_arn", n->caller_arn },
 		{ "suffix", n->suffix }, { "source_bucket", n->source_bucket },
 		{ "log_bucket", n->log_bucket }, { "log_prefix", n->log_prefix },
 		{ "trail_bucket", n->trail_bucket },

@@ -19,6 +19,9 @@
 #define TAIL_GIVE_UP	3
 /* Events asked per page unless told otherwise. */
 #define TAIL_PAGE_LIMIT	1000
+/* A deep sweep skips what the previous one surely saw: records ingested
+ * this long before it began (CloudWatch may take a while to index). */
+#define TAIL_DEEP_MARGIN_MS	(5 * 60 * 1000)
 
 struct tail {
 	struct aws_client	*client;
@@ -38,6 +41,13 @@ struct tail {
 	char			*token;		/* within a drain */
 	int64_t			 start_ms;	/* of the current drain */
 	int64_t			 last_sweep;	/* monotonic ms */
+	int64_t			 last_deep;	/* monotonic ms */
+	bool			 deep;		/* this drain reaches late_ms */
+	int64_t			 late_floor;	/* below: only a deep sweep */
+	int64_t			 ingested;	/* newest ingestion seen */
+	int64_t			 deep_asof;	/* ingested, at this deep start */
+	int64_t			 deep_skip;	/* ingested before: seen */
+	bool			 deep_next;	/* resumed: reach back at once */
 	uint64_t		 last_call;	/* monotonic ms */
 	bool			 got_events;	/* in the current drain */
 	int			 failures;	/* in a row, throttling aside */
@@ -79,6 +89,12 @@ tail_new(struct aws_client *c, const struct tail_options *o,
 	 * limit bounds our memory where an endpoint sends more. */
 	if (t->o.page_limit <= 0)
 		t->o.page_limit = TAIL_PAGE_LIMIT;
+	if (t->o.late_ms == 0)
+		t->o.late_ms = 2 * 3600 * 1000;
+	if (t->o.late_sweep_ms <= 0)
+		t->o.late_sweep_ms = 10 * 60 * 1000;
+	if (t->o.future_ms <= 0)
+		t->o.future_ms = 5 * 60 * 1000;
 	t->on_event = on_event;
 	t->on_state = on_state;
 	t->arg = arg;
@@ -158,7 +174,14 @@ tail_on_event(const struct logs_event_ref *e, void *arg)
 {
 	struct tail *t = arg;
 	struct tail_event ev;
+	int64_t bound, anchor;
 
+	/* The previous deep sweep delivered it (or the set would say). */
+	if (t->deep && e->ingestion_time > 0 &&
+	    e->ingestion_time < t->deep_skip && e->timestamp < t->late_floor) {
+		t->h.duplicates++;
+		return;
+	}
 	if (e->id == NULL || !idset_add(t->seen, e->id, strlen(e->id))) {
 		t->h.duplicates++;
 		return;
@@ -169,8 +192,19 @@ tail_on_event(const struct logs_event_ref *e, void *arg)
 	ev.ingestion = e->ingestion_time;
 	ev.message = e->message;
 	ev.len = e->len;
-	if (ev.timestamp > t->h.newest_ms)
-		t->h.newest_ms = ev.timestamp;
+	/* CloudWatch takes timestamps up to 2 hours ahead: such a record
+	 * anchors the window no further than when it arrived, or every
+	 * record after it would look already seen. */
+	bound = ev.ingestion > 0 ? ev.ingestion : tail_now_ms();
+	anchor = ev.timestamp < bound ? ev.timestamp : bound;
+	if (ev.timestamp > bound + t->o.future_ms)
+		t->h.future++;
+	if (anchor > t->h.newest_ms)
+		t->h.newest_ms = anchor;
+	if (ev.ingestion > t->ingested)
+		t->ingested = ev.ingestion;
+	if (t->deep && ev.timestamp < t->late_floor)
+		t->h.late++;
 	if (ev.ingestion > 0)
 		t->h.lag_ms = ev.ingestion - ev.timestamp;
 	t->h.events++;
@@ -225,6 +259,10 @@ tail_on_page(struct aws_response *resp, void *arg)
 		return;
 	}
 	t->h.caught_up = true;
+	if (t->deep) {
+		t->deep = false;
+		t->deep_skip = t->deep_asof - TAIL_DEEP_MARGIN_MS;
+	}
 	if (t->got_events)
 		t->h.interval_ms = t->o.min_interval_ms;
 	else
@@ -243,18 +281,31 @@ tail_poll(void *arg)
 	struct logs_filter f;
 	struct aws_request *r;
 	char *cause = NULL;
-	int64_t back;
+	int64_t back, now;
 
 	t->timer = NULL;
 	if (!t->running)
 		return;
 	if (t->token == NULL) {
 		/* A new drain: how far back does it reach? */
+		now = (int64_t)loop_now_ms();
 		back = TAIL_NEAR_MS;
-		if (t->last_sweep == 0 || loop_now_ms() - (uint64_t)t->last_sweep >=
-		    (uint64_t)t->o.sweep_ms) {
+		if (t->last_sweep == 0 || now - t->last_sweep >= t->o.sweep_ms) {
 			back = t->o.overlap_ms;
-			t->last_sweep = (int64_t)loop_now_ms();
+			t->last_sweep = now;
+		}
+		/* The first drain reaches back to since_ms anyway. */
+		if (t->last_deep == 0)
+			t->last_deep = now;
+		t->deep = false;
+		if (t->o.late_ms > t->o.overlap_ms && (t->deep_next ||
+		    now - t->last_deep >= t->o.late_sweep_ms)) {
+			t->deep_next = false;
+			t->deep = true;
+			t->late_floor = t->h.newest_ms - t->o.overlap_ms;
+			t->deep_asof = t->ingested;
+			t->last_deep = now;
+			back = t->o.late_ms;
 		}
 		t->start_ms = t->h.newest_ms - back;
 		if (t->start_ms < t->o.since_ms)
@@ -330,8 +381,18 @@ tail_seen(struct tail *t)
 void
 tail_resume(struct tail *t, int64_t newest_ms)
 {
-	if (newest_ms > t->h.newest_ms)
-		t->h.newest_ms = newest_ms;
+	int64_t now = tail_now_ms();
+
+	/* A checkpoint from before this fix may hold a future stamp. */
+	if (newest_ms > now)
+		newest_ms = now;
+	if (newest_ms <= 0)
+		return;
+	t->h.newest_ms = newest_ms;
+	/* What came late while no one was reading. */
+	t->deep_next = true;
+	if (newest_ms - t->o.overlap_ms < t->o.since_ms)
+		t->o.since_ms = newest_ms - t->o.overlap_ms;
 }
 
 int64_t

@@ -8,6 +8,13 @@
  * the overlap costs calls, not duplicates.  Pages are drained through
  * nextToken, empty pages included.
  *
+ * The window is anchored on event timestamps, but an event counts for
+ * the anchor only up to its own ingestion time (or the wall clock): a
+ * record stamped hours ahead, from a fast clock or a hostile writer, is
+ * shown and counted as future-stamped, and hides nothing after it.
+ * Records that CloudWatch receives later than the overlap still arrive:
+ * every late_sweep_ms a poll reaches back late_ms (default 2 hours).
+ *
  * FilterLogEvents has an account-wide quota of 5 calls a second: calls
  * are spaced at least min_gap_ms apart, the poll interval grows while
  * nothing new arrives and on throttling (which slows polling, never stops
@@ -39,6 +46,10 @@ struct tail_options {
 	int		 min_gap_ms;		/* between calls; default 250 */
 	size_t		 dedupe;	/* eventIds remembered; 200000 */
 	int		 page_limit;	/* events per page; 0: 1000 */
+	int64_t		 late_ms;	/* deep sweep reach; 2 h; <0: none */
+	int64_t		 late_sweep_ms;	/* how often; default 10 min */
+	int64_t		 future_ms;	/* ahead of ingestion by more than
+					   this is future-stamped; 5 min */
 };
 
 struct tail_event {
@@ -56,7 +67,11 @@ struct tail_health {
 	uint64_t	 calls;
 	uint64_t	 throttled;
 	uint64_t	 errors;
-	int64_t		 newest_ms;	/* newest event timestamp */
+	uint64_t	 future;	/* stamped ahead of their ingestion */
+	uint64_t	 late;		/* found only by a deep sweep */
+	/* The window's anchor: the newest event timestamp, each taken no
+	 * later than its ingestion time (or the clock). */
+	int64_t		 newest_ms;
 	int64_t		 lag_ms;	/* ingestion minus event time, last */
 	int		 interval_ms;	/* current poll interval */
 	bool		 caught_up;	/* the last poll drained */
@@ -81,7 +96,9 @@ const struct tail_health *tail_health(const struct tail *);
 /* The wall clock in epoch ms, the log's timescale. */
 int64_t		 tail_clock_ms(void);
 
-/* For checkpoints: the dedupe set, and where the next poll starts. */
+/* For checkpoints: the dedupe set, and where the next poll starts.
+ * tail_resume() also reaches back to newest_ms when the checkpoint is
+ * older than since_ms: a restart after a long outage catches up. */
 struct idset	*tail_seen(struct tail *);
 void		 tail_resume(struct tail *, int64_t newest_ms);
 

@@ -591,15 +591,12 @@ ui_monitor_try(struct ui *ui)
 	o.state_dir = state;
 	o.resume = true;
 	o.who = ui->who;
+	o.caller = setup_name(ui->setup, "caller_arn");
+	o.account = setup_name(ui->setup, "account");
 	o.tail.group = group;
 	o.tail.follow = true;
 	o.tail.since_ms = tail_clock_ms() - 3600 * 1000;
-	if (getenv("S3WATCH_POLL_MS") != NULL) {
-		/* Tests poll fast; AWS's quota wants the defaults. */
-		o.tail.min_interval_ms = atoi(getenv("S3WATCH_POLL_MS"));
-		o.tail.min_gap_ms = o.tail.min_interval_ms < 250 ?
-		    o.tail.min_interval_ms : 0;
-	}
+	session_tail_env(&o.tail);
 	if ((ui->monitor = monitor_new(ui->client, &o, ui_on_monitor, ui,
 	    &cause)) == NULL)
 		ui->monitor_error = cause;

@@ -407,9 +407,23 @@ va_draw_detail(struct ui *ui, const struct rect *r)
 			    ": " : "", a->ack_note != NULL ? a->ack_note : "");
 			draw_safe(y++, x, w, theme_attr(TR_OK), s);
 			free(s);
+		} else if (a->reopened) {
+			/* Hit again after the ack: it needs a human again. */
+			s = xasprintf("%s: %llu hit%s since; a acknowledges "
+			    "again", alerts_state_text(a),
+			    (unsigned long long)(a->count - a->ack_count),
+			    a->count - a->ack_count == 1 ? "" : "s");
+			draw_safe(y++, x, w, theme_attr(TR_WARN) | A_BOLD, s);
+			free(s);
 		} else
 			draw_text(y++, x, w, theme_attr(TR_WARN),
 			    "open: a acknowledges, Enter shows its event");
+	}
+	if (a->suspect_who != NULL && y < r->y + r->h - 1) {
+		s = xasprintf("suspicious ack by %s not applied: %s",
+		    a->suspect_who, a->suspect_why);
+		draw_safe(y++, x, w, theme_attr(TR_FAIL), s);
+		free(s);
 	}
 }
 
@@ -495,7 +509,9 @@ va_draw(struct ui *ui, const struct rect *r)
 		    theme_attr(TR_OK) : theme_severity(a->severity),
 		    a->acked ? g->ok : g->mark);
 		x += 2;
-		x += draw_cell(y, x, 9, at, a->id);
+		/* A prefix is enough to tell them apart on a screen. */
+		snprintf(buf, sizeof buf, "%.8s", a->id);
+		x += draw_cell(y, x, 9, at, buf);
 		x += draw_cell(y, x, 9, i == va->sel ? at :
 		    theme_severity(a->severity), rules_severity_name(
 		    a->severity));

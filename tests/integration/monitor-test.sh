@@ -101,7 +101,7 @@ run "$S3WATCH" alerts list
 check_eq "alerts list exits 0" 0 "$status"
 check_contains "the DeleteBucket alert is open" "arn:aws:iam::123456789012:user/mallory" "$output"
 alert=$(printf '%s\n' "$output" | grep 'user/mallory' | head -1 | cut -d' ' -f1)
-check_eq "the alert has an id" 8 "${#alert}"
+check_eq "the alert has an id of 16 hex digits" 16 "${#alert}"
 run "$S3WATCH" alerts ack "$alert" --note "change ticket 42"
 check_eq "ack exits 0" 0 "$status"
 check_contains "ack names who" "acknowledged $alert" "$output"

@@ -60,7 +60,7 @@ run "$S3WATCH" alerts list --since 1d
 check_eq "alerts list exits 0" 0 "$status"
 alert=$(printf '%s\n' "$output" | grep 'user/mallory' | grep -i delete | head -1 | cut -d' ' -f1)
 [ -n "$alert" ] || alert=$(printf '%s\n' "$output" | grep 'user/mallory' | head -1 | cut -d' ' -f1)
-check_eq "mallory's alert has an id" 8 "${#alert}"
+check_eq "mallory's alert has an id" 16 "${#alert}"
 run "$S3WATCH" alerts ack "$alert" --note "ticket 7, <approved>"
 check_eq "ack exits 0" 0 "$status"
 who="$(id -un)@$(hostname)"

@@ -2,11 +2,16 @@
 # Soak: the sandbox with 1% of calls faulted (throttling, 5xx, resets, slow
 # answers), the traffic generator at full rate, a follower
 # (`s3watch monitor --follow`) and the console in tmux, for SOAK_MINUTES
-# (default 30).  Acks are made every minute.  At the end it prints: events
-# written and seen, lost and duplicated, the follower's memory over time,
-# acks made and kept, and whether the console is still alive.  It reports;
-# it does not judge (shared machines are noisy), but exits 1 on a lost or
-# duplicated event, a lost ack or a dead process.
+# (default 30).  Acks are made every minute.  An adversarial writer
+# (adversary.py) plants and forges acks, writes records stamped up to two
+# hours ahead and look-alike principals, around real hits of its own (the
+# sentinels).  The team shares an ack key, as a hardened deployment does.
+# At the end it prints: events written and seen, lost and duplicated, the
+# follower's memory over time, acks made and kept, sentinels lost and
+# silenced, and whether the console is still alive.  It reports; it does
+# not judge performance (shared machines are noisy), but exits 1 on a lost
+# or duplicated event, a lost ack, a lost or silenced sentinel, or a dead
+# process.
 #
 #   S3WATCH=./s3watch SOAK_MINUTES=30 tests/soak/soak.sh
 set -u
@@ -30,7 +35,10 @@ CONF
 export S3WATCH_CONFIG=$SANDBOX_TMPDIR/soak.conf
 group=/aws/cloudtrail/s3-security-monitoring
 out=$SANDBOX_TMPDIR/soak
-mkdir -p "$out"
+mkdir -p "$out" "$S3WATCH_STATE_DIR" "$SANDBOX_TMPDIR/console"
+chmod 700 "$S3WATCH_STATE_DIR" "$SANDBOX_TMPDIR/console"
+"$S3WATCH" alerts keygen > /dev/null || { echo "soak: keygen failed"; exit 1; }
+cp "$S3WATCH_STATE_DIR/ack.key" "$SANDBOX_TMPDIR/console/ack.key"
 
 "$S3WATCH" setup --yes > "$out/setup.txt" 2>&1 || { echo "soak: setup failed"; cat "$out/setup.txt"; exit 1; }
 _control POST cloudtrail '{"delay_ms":2000}' >/dev/null
@@ -44,9 +52,13 @@ fault '{"kind":"throttle","probability":0.0025,"count":-1,"seed":1}' \
 	--rate "$rate" --duration $((minutes * 60)) --scenario mixed --quiet \
 	> "$out/traffic.json" 2> "$out/traffic.err" &
 traffic=$!
+"$S3WATCH_PYTHON" "$top_srcdir/tests/soak/adversary.py" --group "$group" \
+	--duration $((minutes * 60 - 30)) --every 20 --out "$out/sentinels.jsonl" \
+	2> "$out/adversary.err" &
+adversary=$!
 "$S3WATCH" monitor --follow --json --since 10m --poll 1000 > "$out/monitor.jsonl" 2> "$out/monitor.err" &
 follower=$!
-on_exit "kill $traffic $follower 2>/dev/null"
+on_exit "kill $traffic $adversary $follower 2>/dev/null"
 console=no
 if command -v tmux >/dev/null; then
 	tmux -L s3w-soak new-session -d -x 120 -y 40 \
@@ -60,10 +72,13 @@ start=$(date +%s)
 printf '%-8s %-10s %-10s %s\n' minute events rss_kb acks > "$out/timeline.txt"
 for ((m = 1; m <= minutes; m++)); do
 	sleep 60
+	# The newest alert that is not the adversary's (those must stay open).
 	id=$("$S3WATCH" alerts list --json 2>/dev/null | "$S3WATCH_PYTHON" -c '
 import json, sys
 for line in sys.stdin:
-    print(json.loads(line)["id"]); break' 2>/dev/null)
+    o = json.loads(line)
+    if "adv-" not in o["key"]:
+        print(o["id"]); break' 2>/dev/null)
 	if [ -n "$id" ] && "$S3WATCH" alerts ack "$id" --note "soak minute $m" >/dev/null 2>&1; then
 		acked+=("$id")
 	fi
@@ -71,6 +86,7 @@ for line in sys.stdin:
 		"$(rss "$follower")" "${#acked[@]}" >> "$out/timeline.txt"
 done
 wait "$traffic" 2>/dev/null
+wait "$adversary" 2>/dev/null
 faults_clear
 _control POST cloudtrail '{"flush":true}' >/dev/null
 sleep 20	# two or three polls past the last delivery
@@ -113,13 +129,32 @@ for id in "${acked[@]}"; do
 	printf '%s\n' "$list" | grep "\"id\":\"$id\"" | grep -q '"ack_who"' && kept=$((kept + 1))
 done
 faults=$(sandbox_stats faults)
+# Every sentinel seen by the follower, and its alert open (only forged acks
+# ever named it).
+read -r sentinels lost_hits silenced < <(printf '%s\n' "$list" | "$S3WATCH_PYTHON" -c '
+import json, sys
+alerts = {}
+for line in sys.stdin:
+    try: o = json.loads(line)
+    except Exception: continue
+    if o.get("rule") == "s3-bucket-deleted": alerts[o["key"]] = o
+seen = set(open(sys.argv[2]).read().split())
+n = lost = silenced = 0
+for line in open(sys.argv[1]):
+    s = json.loads(line); n += 1
+    if s["eventID"] not in seen: lost += 1
+    a = alerts.get("arn:aws:iam::123456789012:user/" + s["principal"])
+    if a is None or a.get("state") == "acked": silenced += 1
+print(n, lost, silenced)' "$out/sentinels.jsonl" "$out/seen")
 
 echo "soak: $minutes minutes, traffic at $rate requests/s, 1% of calls faulted"
 echo "faults injected: $faults"
 echo "events written to the log group: $written; seen by the follower: $seen; lost: $lost; duplicated: $dups"
 echo "acks made: ${#acked[@]}; kept: $kept"
+echo "adversary: $sentinels sentinel hits; lost: $lost_hits; silenced: $silenced"
 echo "follower alive at the end: $follower_alive; console alive at the end: $console_alive"
 echo "follower memory (VmRSS kB) by minute:"
 cat "$out/timeline.txt"
 [ "$lost" -eq 0 ] && [ "$dups" -eq 0 ] && [ "$kept" -eq "${#acked[@]}" ] &&
+	[ "${sentinels:-0}" -gt 0 ] && [ "$lost_hits" -eq 0 ] && [ "$silenced" -eq 0 ] &&
 	[ "$follower_alive" = yes ] && { [ "$console" = no ] || [ "$console_alive" = yes ]; }

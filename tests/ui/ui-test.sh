@@ -167,7 +167,7 @@ for _ in $(seq 1 30); do
 	sleep 0.1
 done
 check_screen "the bucket-deleted alert is selected" "high  Bucket deleted" 2
-alert=$(screen | grep -F 'high  Bucket deleted' | sed -E 's/^│ ([0-9a-f]{8}) .*/\1/')
+alert=$(screen | grep -F 'high  Bucket deleted' | sed -E 's/^│ ([0-9a-f]{16}) .*/\1/')
 keys a
 check_screen "ack asks for a note" "note (Enter for none):" 5
 keys -l "change ticket 42"

@@ -346,7 +346,7 @@ hostile(void)
 {
 	struct report *r = new_report(0);
 	struct report_record rec;
-	struct alerts *t = alerts_new();
+	struct alerts *t = alerts_new(NULL, 0);
 	struct json_object *o;
 	struct alert *a;
 	size_t i;
@@ -370,11 +370,11 @@ hostile(void)
 	    "\"title\":\"t\",\"key\":\"k<b>\",\"severity\":\"high\",\"count\":4,"
 	    "\"first_seen\":\"2026-11-25T10:00:00Z\","
 	    "\"last_seen\":\"2026-11-25T10:05:00Z\"}");
-	assert_true(alerts_apply(t, o));
+	assert_true(alerts_apply(t, o, true));
 	json_object_put(o);
 	o = json_tokener_parse("{\"type\":\"alert\",\"rule\":\"S3-OPEN\","
 	    "\"title\":\"t\",\"key\":\"k2\",\"severity\":\"low\",\"count\":1}");
-	assert_true(alerts_apply(t, o));
+	assert_true(alerts_apply(t, o, true));
 	json_object_put(o);
 	o = json_object_new_object();
 	json_object_object_add(o, "type", json_object_new_string("ack"));
@@ -384,7 +384,11 @@ hostile(void)
 	json_object_object_add(o, "at", json_object_new_string(
 	    "2026-11-25T12:00:00Z"));
 	json_object_object_add(o, "note", json_object_new_string(HOSTILE));
-	assert_true(alerts_apply(t, o));
+	json_object_object_add(o, "covers_ms", json_object_new_int64(
+	    INT64_MAX));
+	json_object_object_add(o, "seen_ms", json_object_new_int64(INT64_MAX));
+	json_object_object_add(o, "trust", json_object_new_string("local"));
+	assert_true(alerts_apply(t, o, true));
 	json_object_put(o);
 	for (i = 0; (a = alerts_at(t, i)) != NULL; i++)
 		report_add_alert(r, a);
