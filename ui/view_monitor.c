@@ -822,7 +822,19 @@ vm_draw_header(struct ui *ui, struct vm *vm, const struct rect *r)
 		x += draw_text(r->y, x, r->w - x, theme_attr(TR_DIM), "  poll ");
 		x += draw_text(r->y, x, r->w - x, A_NORMAL,
 		    draw_duration(poll, sizeof poll, h->interval_ms));
+		/* Shown only when it happens: each is worth a look. */
+		if (h->future > 0)
+			x += draw_fmt(r->y, x, r->w - x, theme_attr(TR_WARN),
+			    "  %llu future-stamped",
+			    (unsigned long long)h->future);
+		if (h->late > 0)
+			x += draw_fmt(r->y, x, r->w - x, theme_attr(TR_WARN),
+			    "  %llu late", (unsigned long long)h->late);
 	}
+	if (st != NULL && st->journal_failures > 0)
+		x += draw_fmt(r->y, x, r->w - x, theme_attr(TR_FAIL) | A_BOLD,
+		    "  JOURNAL FAILING: %zu alert(s) waiting",
+		    st->unjournalled);
 	if (vm->paused)
 		snprintf(state, sizeof state, " PAUSED +%llu ",
 		    (unsigned long long)(vm->seq - vm->paused_seq));
