@@ -19,7 +19,8 @@
  * Walking: for (i = 0; i < hmap_count(m); i++) hmap_value_at(m, i), in
  * insertion order, except that hmap_remove() moves the last entry into
  * the removed one's place.  To remove while walking, walk from the end.
- * Pointers from hmap_key_at() last until their entry is removed or moved.
+ * A key from hmap_key_at() stays valid until its entry is removed (an
+ * entry moved by a removal keeps its key where it was).
  *
  * Not thread-safe. */
 #ifndef S3W_HMAP_H
