@@ -65,8 +65,14 @@ hash_hmac_sha256(const void *key, size_t keylen, const void *msg, size_t msglen,
 uint64_t
 hash64(const void *data, size_t len)
 {
+	return hash64_seeded(0, data, len);
+}
+
+uint64_t
+hash64_seeded(uint64_t seed, const void *data, size_t len)
+{
 	const unsigned char *p = data;
-	uint64_t h = 0xcbf29ce484222325ULL;
+	uint64_t h = 0xcbf29ce484222325ULL ^ seed;
 	size_t i;
 
 	for (i = 0; i < len; i++) {

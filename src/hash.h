@@ -18,5 +18,9 @@ void	hash_hex(const unsigned char *, size_t, char *out);
 /* A fast 64-bit hash for tables and dedupe sets (not cryptographic):
  * FNV-1a with a final avalanche. */
 uint64_t hash64(const void *, size_t);
+/* The same with a seed in FNV's starting state, for tables whose keys
+ * come from outside: without the seed, their layout can't be guessed.
+ * hash64_seeded(0, ...) is hash64(). */
+uint64_t hash64_seeded(uint64_t seed, const void *, size_t);
 
 #endif

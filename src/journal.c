@@ -11,6 +11,7 @@
 
 #include "buf.h"
 #include "journal.h"
+#include "statefile.h"
 #include "xalloc.h"
 
 #define JOURNAL_MAX_LINE	(1024 * 1024)
@@ -57,12 +58,15 @@ journal_open(const char *path, journal_fn fn, void *arg, char **cause)
 	struct buf b = { 0 };
 	int fd;
 
-	fd = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-	if (fd < 0 || fchmod(fd, 0600) != 0) {
+	/* Only a regular file of ours: never through a symbolic link, never
+	 * a FIFO to hang on (statefile_open()). */
+	if ((fd = statefile_open(path, O_RDWR | O_CREAT | O_APPEND,
+	    cause)) < 0)
+		return NULL;
+	if (fchmod(fd, 0600) != 0) {
 		*cause = xasprintf("cannot open the journal %s: %s", path,
 		    strerror(errno));
-		if (fd >= 0)
-			close(fd);
+		close(fd);
 		return NULL;
 	}
 	if (buf_read_fd(&b, fd, (size_t)1 << 30) != 0) {

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "hmap.h"
 #include "rules_internal.h"
 
 const char *const rules_severity_names[RULES_NSEVERITY] = {
@@ -286,6 +287,7 @@ rules_new(void)
 	size_t i, j;
 
 	r->set = pattern_set_new();
+	r->by_id = hmap_new(NULL);
 	r->seed = rules_random_seed();
 	for (i = 0; i < RF_COUNT; i++)
 		for (j = 0; j < RULES_FIELD_PATHS; j++)
@@ -335,6 +337,12 @@ rules_rule_free(struct rule *ru)
 	free(ru);
 }
 
+struct rule *
+rules_find(const struct rules *r, const char *id)
+{
+	return hmap_find(r->by_id, id, strlen(id));
+}
+
 void
 rules_free(struct rules *r)
 {
@@ -345,6 +353,7 @@ rules_free(struct rules *r)
 	for (i = 0; i < r->nrules; i++)
 		rules_rule_free(r->rules[i]);
 	free(r->rules);
+	hmap_free(r->by_id);
 	free(r->cidrs);
 	free(r->matched);
 	free(r->mgen);

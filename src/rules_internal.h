@@ -140,6 +140,8 @@ struct rules {
 	struct pattern_event	*ev;
 	struct rule		**rules;
 	size_t			 nrules;
+	size_t			 arules;	/* allocated */
+	struct hmap		*by_id;		/* id -> rule (borrowed) */
 	struct rules_cidr	*cidrs;		/* allowed_cidrs */
 	size_t			 ncidrs;
 	bool			 cidrs_fixed;	/* given by the caller */
@@ -175,6 +177,8 @@ struct rules {
 extern const struct rules_field_info rules_fields[RF_COUNT];
 
 void		 rules_rule_free(struct rule *);
+/* The rule named id, or NULL. */
+struct rule	*rules_find(const struct rules *, const char *id);
 int		 rules_cidr_parse(const char *, struct rules_cidr *);
 bool		 rules_cidr_contains(const struct rules_cidr *, size_t,
 		    const char *ip);

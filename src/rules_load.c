@@ -13,6 +13,7 @@
 #include <libconfig.h>
 
 #include "buf.h"
+#include "hmap.h"
 #include "rules_internal.h"
 
 /* One file being loaded: where errors go and how many there were. */
@@ -535,17 +536,6 @@ rules_load_state(struct rules_ctx *x, struct rule *ru,
 	return 0;
 }
 
-static struct rule *
-rules_find(const struct rules *r, const char *id)
-{
-	size_t i;
-
-	for (i = 0; i < r->nrules; i++)
-		if (strcmp(r->rules[i]->id, id) == 0)
-			return r->rules[i];
-	return NULL;
-}
-
 static bool
 rules_id_ok(const char *id)
 {
@@ -652,9 +642,13 @@ rules_load_rule(struct rules_ctx *x, const config_setting_t *g)
 	if (rules_kinds[ru->kind].stateful)
 		ru->table = rules_table_new(x->r, ru);
 	ru->file_errors = x->nerr;
-	x->r->rules = xreallocarray(x->r->rules, x->r->nrules + 1,
-	    sizeof *x->r->rules);
+	if (x->r->nrules == x->r->arules) {
+		x->r->arules = x->r->arules == 0 ? 64 : x->r->arules * 2;
+		x->r->rules = xreallocarray(x->r->rules, x->r->arules,
+		    sizeof *x->r->rules);
+	}
 	x->r->rules[x->r->nrules++] = ru;
+	(void)hmap_insert(x->r->by_id, ru->id, strlen(ru->id), ru);
 	return;
 fail:
 	rules_rule_free(ru);
@@ -784,11 +778,13 @@ rules_resolve(struct rules *r, rules_error_fn err, void *arg)
 			}
 		}
 	}
-	/* Dropped only now: rules_find() walked the whole list above. */
+	/* Dropped only now, after every lookup above; out of the map too. */
 	for (i = 0; i < r->nrules; i++) {
-		if (bad[i])
+		if (bad[i]) {
+			(void)hmap_remove(r->by_id, r->rules[i]->id,
+			    strlen(r->rules[i]->id));
 			rules_rule_free(r->rules[i]);
-		else
+		} else
 			r->rules[out++] = r->rules[i];
 	}
 	r->nrules = out;

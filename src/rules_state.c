@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "hash.h"
 #include "rules_internal.h"
 #include "statefile.h"
 
@@ -70,24 +71,13 @@ rules_random_seed(void)
 	return seed;
 }
 
-/* FNV-1a mixed with the seed and finished with murmur3's fmix64: keys
- * come from events, so their spread must not be chosen by the sender. */
+/* Keys come from events, so their spread must not be chosen by the
+ * sender: seeded.  0 stays free to mean "empty". */
 uint64_t
 rules_hash(uint64_t seed, const void *p, size_t n)
 {
-	const unsigned char *s = p;
-	uint64_t h = 0xcbf29ce484222325ull ^ seed;
-	size_t i;
+	uint64_t h = hash64_seeded(seed, p, n);
 
-	for (i = 0; i < n; i++) {
-		h ^= s[i];
-		h *= 0x100000001b3ull;
-	}
-	h ^= h >> 33;
-	h *= 0xff51afd7ed558ccdull;
-	h ^= h >> 33;
-	h *= 0xc4ceb9fe1a85ec53ull;
-	h ^= h >> 33;
 	return h != 0 ? h : 1;
 }
 
@@ -588,12 +578,9 @@ rules_unhex(const char *s, size_t len, unsigned char *out, size_t n)
 static struct rule *
 rules_state_rule(const struct rules *r, const char *id)
 {
-	size_t i;
+	struct rule *ru = rules_find(r, id);
 
-	for (i = 0; i < r->nrules; i++)
-		if (r->rules[i]->table != NULL && strcmp(r->rules[i]->id, id) == 0)
-			return r->rules[i];
-	return NULL;
+	return ru != NULL && ru->table != NULL ? ru : NULL;
 }
 
 static void

@@ -6,6 +6,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
+#include <pwd.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,11 +42,81 @@ statefile_mkdirs(const char *path, char **cause)
 	return rc;
 }
 
+static const char *
+statefile_user(uid_t uid)
+{
+	struct passwd *pw = getpwuid(uid);
+
+	return pw != NULL ? pw->pw_name : "an unknown user";
+}
+
+/* The real directory behind path if it is ours and private, made 0700
+ * when it is only too open; NULL with *cause. */
+static char *
+statefile_check_dir(const char *path, char **cause)
+{
+	struct stat st;
+	char *real, *me;
+	int fd = -1;
+
+	if ((real = realpath(path, NULL)) == NULL) {
+		*cause = xasprintf("cannot use the state directory %s: %s", path,
+		    strerror(errno));
+		return NULL;
+	}
+	/* One descriptor for the checks and the chmod: what is checked is
+	 * what is changed, whatever is renamed meanwhile. */
+	if ((fd = open(real, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+	    O_CLOEXEC)) < 0 || fstat(fd, &st) != 0) {
+		*cause = xasprintf("cannot use the state directory %s: %s", real,
+		    strerror(errno));
+		goto fail;
+	}
+	if (st.st_uid != geteuid()) {
+		me = xstrdup(statefile_user(geteuid()));
+		*cause = xasprintf("the state directory %s is owned by %s (uid "
+		    "%u), not by you (%s, uid %u): refused, since whoever owns "
+		    "it decides which alerts you see.  Fix: chown %s %s (as "
+		    "root), or set S3WATCH_STATE_DIR to a directory of your own",
+		    real, statefile_user(st.st_uid), (unsigned)st.st_uid, me,
+		    (unsigned)geteuid(), me, real);
+		free(me);
+		goto fail;
+	}
+	/* Making /tmp private would break it for everyone else. */
+	if ((st.st_mode & S_ISVTX) != 0 && (st.st_mode & 0022) != 0) {
+		*cause = xasprintf("the state directory %s is a shared directory "
+		    "(mode %04o, sticky): refused.  Fix: set S3WATCH_STATE_DIR "
+		    "to a directory of its own, such as %s/s3watch", real,
+		    (unsigned)(st.st_mode & 07777), real);
+		goto fail;
+	}
+	if ((st.st_mode & 0077) != 0) {
+		if (fchmod(fd, 0700) != 0) {
+			*cause = xasprintf("the state directory %s has mode %04o, "
+			    "open to other users, and cannot be made 0700: %s",
+			    real, (unsigned)(st.st_mode & 07777),
+			    strerror(errno));
+			goto fail;
+		}
+		fprintf(stderr, "s3watch: the state directory %s had mode %04o, "
+		    "open to other users; changed it to 0700\n", real,
+		    (unsigned)(st.st_mode & 07777));
+	}
+	close(fd);
+	return real;
+fail:
+	if (fd >= 0)
+		close(fd);
+	free(real);
+	return NULL;
+}
+
 char *
 statefile_dir(char **cause)
 {
 	const char *v;
-	char *dir;
+	char *dir, *path;
 
 	if ((v = getenv("S3WATCH_STATE_DIR")) != NULL && *v != '\0')
 		dir = xstrdup(v);
@@ -61,7 +133,9 @@ statefile_dir(char **cause)
 		free(dir);
 		return NULL;
 	}
-	return dir;
+	path = statefile_check_dir(dir, cause);
+	free(dir);
+	return path;
 }
 
 char *
@@ -135,6 +209,70 @@ statefile_write(const char *path, const void *data, size_t len, char **cause)
 	return 0;
 }
 
+static const char *
+statefile_kind(mode_t mode)
+{
+	if (S_ISFIFO(mode))
+		return "a FIFO";
+	if (S_ISCHR(mode))
+		return "a character device";
+	if (S_ISBLK(mode))
+		return "a block device";
+	if (S_ISDIR(mode))
+		return "a directory";
+	if (S_ISSOCK(mode))
+		return "a socket";
+	return "not a regular file";
+}
+
+int
+statefile_open(const char *path, int flags, char **cause)
+{
+	struct stat st;
+	int fd, fl;
+
+	*cause = NULL;
+	/* O_NONBLOCK: opening a FIFO must not wait for a writer. */
+	fd = open(path, flags | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC,
+	    0600);
+	if (fd < 0) {
+		if (errno == ENOENT && (flags & O_CREAT) == 0)
+			return -1;
+		if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode))
+			*cause = xasprintf("%s is a symbolic link: refused (a "
+			    "state file must be a regular file; remove the "
+			    "link)", path);
+		else if (errno == EISDIR)
+			*cause = xasprintf("%s is a directory, not a regular "
+			    "file: refused", path);
+		else
+			*cause = xasprintf("cannot open %s: %s", path,
+			    strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st) != 0)
+		*cause = xasprintf("cannot stat %s: %s", path, strerror(errno));
+	else if (!S_ISREG(st.st_mode))
+		*cause = xasprintf("%s is %s, not a regular file: refused "
+		    "(remove it)", path, statefile_kind(st.st_mode));
+	else if (st.st_uid != geteuid())
+		*cause = xasprintf("%s is owned by %s (uid %u), not by you: "
+		    "refused (remove it)", path, statefile_user(st.st_uid),
+		    (unsigned)st.st_uid);
+	else if (st.st_nlink != 1)
+		*cause = xasprintf("%s has %ju names (hard links): refused (a "
+		    "state file has one; remove it)", path,
+		    (uintmax_t)st.st_nlink);
+	else if ((fl = fcntl(fd, F_GETFL)) < 0 ||
+	    fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) != 0)
+		*cause = xasprintf("cannot use %s: %s", path, strerror(errno));
+	if (*cause != NULL) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
 char *
 statefile_read(const char *path, size_t max, size_t *len, char **cause)
 {
@@ -145,15 +283,10 @@ statefile_read(const char *path, size_t max, size_t *len, char **cause)
 	int fd;
 
 	*len = 0;
-	*cause = NULL;
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
-		if (errno != ENOENT)
-			*cause = xasprintf("cannot open %s: %s", path,
-			    strerror(errno));
+	if ((fd = statefile_open(path, O_RDONLY, cause)) < 0)
 		return NULL;
-	}
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		*cause = xasprintf("%s is not a regular file", path);
+	if (fstat(fd, &st) != 0) {
+		*cause = xasprintf("cannot stat %s: %s", path, strerror(errno));
 		close(fd);
 		return NULL;
 	}

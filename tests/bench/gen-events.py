@@ -2,7 +2,7 @@
 """Deterministic generator of realistic CloudTrail S3 events for benchmarks.
 
     gen-events.py [--seed N] [--count N] [--format jsonl|cloudtrail]
-                  [--per-file N] [--out PATH]
+                  [--per-file N] [--principals N] [--out PATH]
 
 jsonl writes one record per line to --out (default stdout).  cloudtrail
 writes CloudTrail log files ({"Records":[...]}, --per-file records each)
@@ -13,6 +13,11 @@ ListObjects, DeleteObject) by a few hundred principals over a few dozen
 buckets, about 3% AccessDenied, a trickle of bucket management calls
 (a few DeleteBucket, PutBucketPolicy, PutBucketAcl) and some callers
 outside 10.0.0.0/8.  Records are ~1.3 KB, like real S3 data events.
+
+--principals N makes the callers N IAM users taken in turn (user-000000,
+user-000001, ...) instead of the usual few hundred; everything else is
+the same event for event, so runs differing only in N compare the cost
+of many distinct principals (stateful rules' keys).
 """
 import argparse
 import datetime
@@ -37,8 +42,10 @@ MGMT = ["GetBucketAcl", "GetBucketPolicy", "GetBucketVersioning", "PutBucketPoli
 
 
 class Gen:
-    def __init__(self, seed):
+    def __init__(self, seed, principals=0):
         self.rnd = random.Random(seed)
+        self.users = principals
+        self.n = 0
         r = self.rnd
         self.buckets = ["acme-%s-%02d" % (r.choice(["data", "logs", "media", "backup", "ml", "web"]), i)
                         for i in range(40)]
@@ -87,6 +94,13 @@ class Gen:
         r = self.rnd
         self.t += datetime.timedelta(milliseconds=r.randrange(1, 40))
         who = r.choice(self.principals)
+        if self.users > 0:
+            # The same draws as without: only the caller changes.
+            name = "user-%06d" % (self.n % self.users)
+            who = {"type": "IAMUser", "principalId": "AIDA%016X" % (self.n % self.users),
+                   "arn": "arn:aws:iam::%s:user/%s" % (ACCOUNT, name), "accountId": ACCOUNT,
+                   "accessKeyId": "AKIA%016X" % (self.n % self.users), "userName": name}
+        self.n += 1
         bucket = r.choice(self.buckets)
         ip = r.choice(self.public_ips) if r.random() < 0.02 else r.choice(self.ips)
         host = "%s.s3.%s.amazonaws.com" % (bucket, REGION)
@@ -154,9 +168,10 @@ def main():
     ap.add_argument("--count", type=int, default=100000)
     ap.add_argument("--format", choices=["jsonl", "cloudtrail"], default="jsonl")
     ap.add_argument("--per-file", type=int, default=5000)
+    ap.add_argument("--principals", type=int, default=0)
     ap.add_argument("--out", default="-")
     a = ap.parse_args()
-    g = Gen(a.seed)
+    g = Gen(a.seed, a.principals)
     dumps = json.JSONEncoder(separators=(",", ":")).encode
     if a.format == "jsonl":
         f = sys.stdout if a.out == "-" else open(a.out, "w")

@@ -1,6 +1,6 @@
 #!/bin/bash
-# `make bench`: runs bench-replay.sh, bench-tail.sh and bench-ui.sh (their
-# own output as they go) and then prints one table: each figure of s3watch
+# `make bench`: runs bench-replay.sh, bench-rules.sh, bench-tail.sh and
+# bench-ui.sh (their own output as they go) and then prints one table: each figure of s3watch
 # beside its peer's (jq, aws logs tail) where there is one, with the goal
 # and whether it is met.  Figures, never assertions: the exit status is 0
 # unless a script could not run at all.
@@ -42,6 +42,7 @@ run() {
     eval "rc_${name//-/_}=$rc"
 }
 run bench-replay "$bench/bench-replay.sh" "$replay_events"
+run bench-rules "$bench/bench-rules.sh"
 run bench-tail "$bench/bench-tail.sh"
 run bench-ui "$bench/bench-ui.sh"
 
@@ -91,6 +92,11 @@ follow_rss=$(r flat_follow_rss) replay_rss=$(r replay_rss)
 follow_note=
 [ "$(r flat_complete)" = 1 ] || follow_note=" INCOMPLETE: $(r flat_events) events delivered"
 
+# bench-rules.sh: loading big packs, and many principals against one.
+load_goal=n/a principals_goal=n/a
+[ "$(r rules_load_scaling)" = n/a ] || load_goal=$(met "$(r rules_load_scaling) <= 7.5")
+[ "$(r principals_ratio)" = n/a ] || principals_goal=$(met "$(r principals_ratio) <= 1.5")
+
 ui_status=$(r ui_status)
 ui_busy=$(r ui_busy_cpu) ui_idle=$(r ui_idle_cpu) ui_start=$(r ui_startup_s)
 ui_rate=$(r ui_rate) ui_fed=$(r ui_fed) ui_fed_s=$(r ui_fed_s)
@@ -110,6 +116,17 @@ printf '%-36s %-20s %-22s %-7s %s\n' "replay, $replay_events events, 1 core" \
     "$rs_evs ev/s" "jq $rj_evs ev/s" "${replay_ratio}x" ">=10x jq, >250k ev/s: $replay_goal"
 printf '%-36s %-20s %-22s %-7s %s\n' "  (cpu s; rules)" "${rs_cpu:-n/a} s; ${rules:-?} rules" \
     "${rj_cpu:-n/a} s; 3 seed rules" "" ""
+printf '%-36s %-20s %-22s %-7s %s\n' "load 100,000 rules: cpu" "$(r rules_load_100000_cpu) s" \
+    "20,000 rules: $(r rules_load_20000_cpu) s" "$(r rules_load_scaling)x" \
+    "linear, <=7.5x for 5x the rules: $load_goal"
+printf '%-36s %-20s %-22s %-7s %s\n' "  (peak RSS)" "$(mib "$(r rules_load_100000_rss_kib)")" \
+    "$(mib "$(r rules_load_20000_rss_kib)")" "" ""
+printf '%-36s %-20s %-22s %-7s %s\n' "replay, $(r principals_many) principals vs 1" \
+    "$(r principals_many_evs) ev/s" "1: $(r principals_one_evs) ev/s" "$(r principals_ratio)x" \
+    "<=1.5x the cpu of one: $principals_goal"
+printf '%-36s %-20s %-22s %-7s %s\n' "  (cpu s; $(r principals_events) events; state keys)" \
+    "$(r principals_many_cpu) s; $(r principals_many_keys) keys" \
+    "$(r principals_one_cpu) s; $(r principals_one_keys) keys" "" ""
 printf '%-36s %-20s %-22s %-7s %s\n' "tail $n events: cpu" "$s3cpu s" "aws logs tail $awscpu s" \
     "${cpu_ratio}x" ">=20x less: $cpu_goal$tail_note"
 printf '%-36s %-20s %-22s %-7s %s\n' "tail $n events: peak RSS" "$(mib "$s3rss")" "$(mib "$awsrss")" \
@@ -129,5 +146,6 @@ fi
 printf '%-36s %s\n' "monitor --follow RSS, $(r flat_target) events" "$(flat "$follow_rss")$follow_note"
 printf '%-36s %s\n' "replay RSS, $(r flat_target) events" "$(flat "$replay_rss")"
 echo "------------------------------------------------------------------------------------------------"
-echo "exit: bench-replay ${rc_bench_replay:-?}, bench-tail ${rc_bench_tail:-?}, bench-ui ${rc_bench_ui:-?}"
-[ "${rc_bench_replay:-1}" = 0 ] && [ "${rc_bench_tail:-1}" = 0 ] && [ "${rc_bench_ui:-1}" = 0 ]
+echo "exit: bench-replay ${rc_bench_replay:-?}, bench-rules ${rc_bench_rules:-?}, bench-tail ${rc_bench_tail:-?}, bench-ui ${rc_bench_ui:-?}"
+[ "${rc_bench_replay:-1}" = 0 ] && [ "${rc_bench_rules:-1}" = 0 ] && [ "${rc_bench_tail:-1}" = 0 ] &&
+    [ "${rc_bench_ui:-1}" = 0 ]

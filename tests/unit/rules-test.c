@@ -789,6 +789,77 @@ run_fixture(const char *pack, const char *path, bool lines,
 	rules_free(r);
 }
 
+/* Many rules: ids found by name (duplicates, sequence steps, the state
+ * file) wherever they are in the pack, and a dropped sequence's id free
+ * again. */
+static void
+test_many_rules(void **state)
+{
+	struct rules *r = rules_new();
+	struct buf pack = { NULL, 0, 0 }, errs = { NULL, 0, 0 };
+	struct hits hs = { { NULL, 0, 0 }, 0 };
+	char *path = xasprintf("%s/many-state", tmpdir), *cause = NULL;
+	int i, n = 3000;
+
+	buf_adds(&pack, "rules = (\n"
+	    "{ id = \"chain\"; severity = \"critical\";\n"
+	    "  sequence = { key = [\"principal\"]; window = \"1h\";\n"
+	    "    steps = ( \"r2999\", \"r0\" ); }; },\n"
+	    "{ id = \"broken-chain\"; severity = \"low\";\n"
+	    "  sequence = { key = [\"principal\"]; window = \"1h\";\n"
+	    "    steps = ( \"r1\", \"nope\" ); }; },\n");
+	for (i = 0; i < n; i++)
+		buf_printf(&pack, "{ id = \"r%d\"; severity = \"low\"; pattern = "
+		    "\"{\\\"detail\\\":{\\\"eventName\\\":[\\\"N%d\\\"]}}\"; },\n",
+		    i, i);
+	buf_adds(&pack, "{ id = \"burst\"; severity = \"high\";\n" GET_PATTERN
+	    "  count = { key = [\"principal\"]; threshold = 2; window = \"1h\"; }; }\n"
+	    ");\n");
+	assert_int_equal(rules_load_string(r, "a.conf", pack.data, on_error,
+	    &errs), 1);
+	assert_non_null(strstr(errs.data, "sequence 'broken-chain' step 2: no "
+	    "rule 'nope'"));
+	assert_int_equal(rules_count(r), (size_t)n + 2);
+	assert_string_equal(rules_id(r, 0), "chain");
+	assert_string_equal(rules_id(r, (size_t)n), "r2999");
+	assert_string_equal(rules_id(r, (size_t)n + 1), "burst");
+
+	/* A second file: a duplicate names where the first one is; the
+	 * dropped sequence's id can be used. */
+	buf_reset(&errs);
+	assert_int_equal(rules_load_string(r, "b.conf", "rules = (\n"
+	    "{ id = \"r1500\"; severity = \"low\";\n" GET_PATTERN " },\n"
+	    "{ id = \"broken-chain\"; severity = \"low\";\n" GET_PATTERN " }\n"
+	    ");", on_error, &errs), 1);
+	assert_non_null(strstr(errs.data, "b.conf:2: rule 'r1500' is already "
+	    "defined at a.conf:1508"));
+	assert_int_equal(rules_count(r), (size_t)n + 3);
+	assert_string_equal(rules_id(r, (size_t)n + 2), "broken-chain");
+
+	/* The steps resolved to the right rules. */
+	assert_string_equal(ev(r, &hs, "N2999", "a", "10.0.0.1", "b", 0, NULL),
+	    "r2999,");
+	assert_string_equal(ev(r, &hs, "N0", "a", "10.0.0.1", "b", 1, NULL),
+	    "r0,chain,");
+	assert_string_equal(ev(r, &hs, "GetObject", "a", "10.0.0.1", "b", 2,
+	    NULL), "broken-chain,");
+	/* State is found again by rule id. */
+	assert_int_equal(rules_state_save(r, path, &cause), 0);
+	rules_free(r);
+	r = rules_new();
+	assert_int_equal(rules_load_string(r, "a.conf", pack.data, NULL, NULL),
+	    1);
+	assert_int_equal(rules_state_load(r, path, &cause), 0);
+	assert_int_equal(rules_state_keys(r), 2);
+	assert_string_equal(ev(r, &hs, "GetObject", "a", "10.0.0.1", "b", 3,
+	    NULL), "burst,");
+	rules_free(r);
+	buf_free(&hs.ids);
+	buf_free(&pack);
+	buf_free(&errs);
+	free(path);
+}
+
 static void
 test_fixtures(void **state)
 {
@@ -907,6 +978,7 @@ main(void)
 		cmocka_unit_test(test_bounded_memory),
 		cmocka_unit_test(test_state_round_trip),
 		cmocka_unit_test(test_state_corrupt),
+		cmocka_unit_test(test_many_rules),
 		cmocka_unit_test(test_fixtures),
 	};
 
