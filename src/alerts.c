@@ -9,15 +9,14 @@
 
 #include "alerts.h"
 #include "hash.h"
+#include "hmap.h"
 #include "xalloc.h"
 
 struct alerts {
 	struct alert	**v;
 	size_t		  n;
 	bool		  sorted;
-	/* Rule and key to alert: open addressing, a power of two. */
-	struct alert	**slot;
-	size_t		  nslots;
+	struct hmap	 *by_pair;	/* rule NUL key -> alert (borrowed) */
 	unsigned char	  key[32];
 	size_t		  keylen;
 };
@@ -27,6 +26,7 @@ alerts_new(const void *key, size_t keylen)
 {
 	struct alerts *t = xcalloc(1, sizeof *t);
 
+	t->by_pair = hmap_new(NULL);
 	if (key != NULL && keylen > 0) {
 		t->keylen = keylen < sizeof t->key ? keylen : sizeof t->key;
 		memcpy(t->key, key, t->keylen);
@@ -69,7 +69,7 @@ alerts_free(struct alerts *t)
 	for (i = 0; i < t->n; i++)
 		alert_free(t->v[i]);
 	free(t->v);
-	free(t->slot);
+	hmap_free(t->by_pair);
 	free(t);
 }
 
@@ -93,60 +93,15 @@ alerts_pair(const char *rule, const char *key, size_t *len)
 	return s;
 }
 
-static uint64_t
-alerts_slot_hash(const char *rule, const char *key)
-{
-	size_t len;
-	char *s = alerts_pair(rule, key, &len);
-	uint64_t h = hash64(s, len);
-
-	free(s);
-	return h;
-}
-
-static void
-alerts_index(struct alerts *t, struct alert *a)
-{
-	size_t i, mask;
-
-	if ((t->n + 1) * 2 > t->nslots) {
-		struct alert **old = t->slot;
-		size_t nold = t->nslots, j;
-
-		t->nslots = t->nslots == 0 ? 64 : t->nslots * 2;
-		t->slot = xcalloc(t->nslots, sizeof *t->slot);
-		for (j = 0; j < nold; j++)
-			if (old[j] != NULL) {
-				mask = t->nslots - 1;
-				i = alerts_slot_hash(old[j]->rule, old[j]->key) &
-				    mask;
-				while (t->slot[i] != NULL)
-					i = (i + 1) & mask;
-				t->slot[i] = old[j];
-			}
-		free(old);
-	}
-	mask = t->nslots - 1;
-	i = alerts_slot_hash(a->rule, a->key) & mask;
-	while (t->slot[i] != NULL)
-		i = (i + 1) & mask;
-	t->slot[i] = a;
-}
-
 struct alert *
 alerts_get(struct alerts *t, const char *rule, const char *key)
 {
-	size_t i, mask;
+	size_t len;
+	char *pair = alerts_pair(rule, key, &len);
+	struct alert *a = hmap_find(t->by_pair, pair, len);
 
-	if (t->nslots == 0)
-		return NULL;
-	mask = t->nslots - 1;
-	for (i = alerts_slot_hash(rule, key) & mask; t->slot[i] != NULL;
-	    i = (i + 1) & mask)
-		if (strcmp(t->slot[i]->rule, rule) == 0 &&
-		    strcmp(t->slot[i]->key, key) == 0)
-			return t->slot[i];
-	return NULL;
+	free(pair);
+	return a;
 }
 
 static void
@@ -167,14 +122,20 @@ static struct alert *
 alerts_add(struct alerts *t, const char *rule, const char *key)
 {
 	struct alert *a = xcalloc(1, sizeof *a);
+	size_t len;
+	char *pair;
 
 	alerts_make_id(t, a->id, rule, key);
 	a->rule = xstrdup(rule);
 	a->key = xstrdup(key);
 	alerts_set(&a->title, rule);
 	a->severity = RULES_MEDIUM;
-	t->v = xreallocarray(t->v, t->n + 1, sizeof *t->v);
-	alerts_index(t, a);
+	pair = alerts_pair(rule, key, &len);
+	hmap_insert(t->by_pair, pair, len, a);
+	free(pair);
+	if ((t->n & (t->n - 1)) == 0)	/* grows by doubling */
+		t->v = xreallocarray(t->v, t->n == 0 ? 1 : t->n * 2,
+		    sizeof *t->v);
 	t->v[t->n++] = a;
 	t->sorted = false;
 	return a;

@@ -11,6 +11,7 @@
 #include <openssl/rand.h>
 
 #include "aws.h"
+#include "buf.h"
 #include "hash.h"
 #include "idset.h"
 #include "journal.h"
@@ -320,7 +321,8 @@ monitor_read_hashes(struct json_object *o, const char *key, struct idset *s)
 int
 monitor_save(struct monitor *m, char **cause)
 {
-	struct json_object *o, *list;
+	struct json_object *o, *rec;
+	struct buf b = { 0 };
 	struct alert *a;
 	const char *text;
 	char *path;
@@ -341,16 +343,25 @@ monitor_save(struct monitor *m, char **cause)
 	    m->journal != NULL ? (int64_t)journal_size(m->journal) : 0));
 	monitor_add_hashes(o, "cloudwatch_ids", tail_seen(m->tail));
 	monitor_add_hashes(o, "cloudtrail_ids", m->ct_seen);
-	/* Each alert's figures, true to the events the sets hold. */
-	list = json_object_new_array();
-	for (i = 0; (a = alerts_at(m->alerts, i)) != NULL; i++)
-		json_object_array_add(list, alerts_record(a));
-	json_object_object_add(o, "alerts", list);
 	text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN);
-	path = monitor_path(m, "checkpoint.json");
-	rc = statefile_write(path, text, strlen(text), cause);
-	free(path);
+	buf_add(&b, text, strlen(text) - 1);	/* without its '}' */
 	json_object_put(o);
+	/* Each alert's figures, true to the events the sets hold; one record
+	 * at a time, never a tree of them all. */
+	buf_adds(&b, ",\"alerts\":[");
+	for (i = 0; (a = alerts_at(m->alerts, i)) != NULL; i++) {
+		rec = alerts_record(a);
+		if (i > 0)
+			buf_addc(&b, ',');
+		buf_adds(&b, json_object_to_json_string_ext(rec,
+		    JSON_C_TO_STRING_PLAIN));
+		json_object_put(rec);
+	}
+	buf_adds(&b, "]}");
+	path = monitor_path(m, "checkpoint.json");
+	rc = statefile_write(path, b.data, b.len, cause);
+	free(path);
+	buf_free(&b);
 	if (rc == 0 && rules_count(m->rules) > 0) {
 		path = monitor_path(m, "rules-state.json");
 		rc = rules_state_save(m->rules, path, cause);
