@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,7 @@
 struct journal {
 	char	*path;
 	int	 fd;
+	bool	 cut;		/* a write stopped mid-line */
 	size_t	 records;
 	size_t	 skipped;
 };
@@ -103,35 +105,51 @@ journal_close(struct journal *j)
 }
 
 int
-journal_append(struct journal *j, struct json_object *o, char **cause)
+journal_append_many(struct journal *j, struct json_object **o, size_t count,
+    char **cause)
 {
-	const char *text = json_object_to_json_string_ext(o,
-	    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
-	char *line = xasprintf("%s\n", text);
-	size_t len = strlen(line), off = 0;
+	struct buf b = { 0 };
+	size_t i, off = 0;
 	ssize_t n;
 
-	/* One write for the line: O_APPEND keeps concurrent writers whole. */
-	while (off < len) {
-		n = write(j->fd, line + off, len - off);
+	/* A write cut short left half a line: end it, so the next record
+	 * is read whole (the cut one is skipped as damaged). */
+	if (j->cut)
+		buf_addc(&b, '\n');
+	for (i = 0; i < count; i++) {
+		buf_adds(&b, json_object_to_json_string_ext(o[i],
+		    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+		buf_addc(&b, '\n');
+	}
+	/* One write: O_APPEND keeps concurrent writers' lines whole. */
+	while (off < b.len) {
+		n = write(j->fd, b.data + off, b.len - off);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0) {
 			*cause = xasprintf("cannot write the journal %s: %s",
 			    j->path, strerror(errno));
-			free(line);
+			j->cut = j->cut || off > 0;
+			buf_free(&b);
 			return -1;
 		}
 		off += (size_t)n;
 	}
-	free(line);
+	buf_free(&b);
+	j->cut = false;
 	if (fsync(j->fd) != 0) {
 		*cause = xasprintf("cannot fsync the journal %s: %s", j->path,
 		    strerror(errno));
 		return -1;
 	}
-	j->records++;
+	j->records += count;
 	return 0;
+}
+
+int
+journal_append(struct journal *j, struct json_object *o, char **cause)
+{
+	return journal_append_many(j, &o, 1, cause);
 }
 
 size_t

@@ -27,6 +27,10 @@ void		 journal_close(struct journal *);
 /* 0, or -1 with *cause (the record may then be lost: say so). */
 int		 journal_append(struct journal *, struct json_object *,
 		    char **cause);
+/* n records in one write and one fsync (a group commit): all or, with
+ * -1 and *cause, none that the caller may count on. */
+int		 journal_append_many(struct journal *, struct json_object **,
+		    size_t n, char **cause);
 size_t		 journal_records(const struct journal *);
 /* The file's length: every record written so far starts below it. */
 size_t		 journal_size(const struct journal *);

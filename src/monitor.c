@@ -49,6 +49,9 @@ struct monitor {
 	struct journal		*journal;
 	struct monitor_stats	 stats;
 	char			*journal_error;	/* the last failure */
+	struct alert		**wait;		/* alerts to journal */
+	size_t			 nwait;
+	size_t			 capwait;
 	size_t			 journal_mark;	/* checkpoint's journal size */
 	unsigned char		 ack_key[32];	/* the team's; ack_keylen 0: none */
 	size_t			 ack_keylen;
@@ -213,55 +216,54 @@ monitor_journal_write(struct monitor *m, struct json_object *rec)
 	return -1;
 }
 
-/* Journals an alert that opened or reopened; one that cannot be waits
- * (and holds the checkpoint back) until monitor_save() writes it. */
+/* An alert that opened or reopened waits for the end of its page: one
+ * write and one fsync for the page, and the checkpoint waits for it. */
 static void
 monitor_journal_alert(struct monitor *m, struct alert *a, bool created)
 {
-	struct json_object *rec = alerts_record(a);
-	bool waiting = !created && !a->journalled;
-
-	if (monitor_journal_write(m, rec) == 0) {
-		a->journalled = true;
-		if (waiting)
-			m->stats.unjournalled--;
-	} else {
-		a->journalled = false;
-		if (!waiting)
-			m->stats.unjournalled++;
-		monitor_warn(m, "alert %s (%s) not journalled: %s; the "
-		    "checkpoint waits for it", a->id, a->rule, m->journal_error);
+	if (!created && !a->journalled)
+		return;		/* already waiting */
+	a->journalled = false;
+	if (m->nwait == m->capwait) {
+		m->capwait = m->capwait == 0 ? 64 : m->capwait * 2;
+		m->wait = xreallocarray(m->wait, m->capwait, sizeof *m->wait);
 	}
-	json_object_put(rec);
+	m->wait[m->nwait++] = a;
+	m->stats.unjournalled = m->nwait;
 }
 
-/* Writes the alerts that wait; -1 with *cause while any still waits. */
+/* Writes the alerts that wait; -1 with *cause while they still wait. */
 static int
-monitor_journal_pending(struct monitor *m, char **cause)
+monitor_journal_flush(struct monitor *m, char **cause)
 {
-	struct alerts *t = m->alerts;
-	struct json_object *rec;
-	struct alert *a;
-	size_t i;
+	struct json_object **recs;
+	size_t i, n = m->nwait;
+	int rc;
 
-	if (m->stats.unjournalled == 0)
+	if (n == 0 || m->journal == NULL) {
+		m->nwait = m->stats.unjournalled = 0;
 		return 0;
-	for (i = 0; (a = alerts_at(t, i)) != NULL; i++) {
-		if (a->journalled)
-			continue;
-		rec = alerts_record(a);
-		if (monitor_journal_write(m, rec) == 0) {
-			a->journalled = true;
-			m->stats.unjournalled--;
-		}
-		json_object_put(rec);
 	}
-	if (m->stats.unjournalled == 0)
-		return 0;
-	*cause = xasprintf("%zu alert(s) could not be journalled (%s): the "
-	    "checkpoint was not advanced, so their events will be read again",
-	    m->stats.unjournalled, m->journal_error);
-	return -1;
+	recs = xcalloc(n, sizeof *recs);
+	for (i = 0; i < n; i++)
+		recs[i] = alerts_record(m->wait[i]);
+	free(m->journal_error);
+	m->journal_error = NULL;
+	rc = journal_append_many(m->journal, recs, n, &m->journal_error);
+	for (i = 0; i < n; i++)
+		json_object_put(recs[i]);
+	free(recs);
+	if (rc != 0) {
+		m->stats.journal_failures++;
+		*cause = xasprintf("%zu alert(s) could not be journalled (%s): "
+		    "the checkpoint was not advanced, so their events will be "
+		    "read again", n, m->journal_error);
+		return -1;
+	}
+	for (i = 0; i < n; i++)
+		m->wait[i]->journalled = true;
+	m->nwait = m->stats.unjournalled = 0;
+	return 0;
 }
 
 /* The dedupe sets go into the checkpoint as base64 of their 64-bit
@@ -331,7 +333,7 @@ monitor_save(struct monitor *m, char **cause)
 
 	if (m->state_dir == NULL)
 		return 0;
-	if (monitor_journal_pending(m, cause) != 0)
+	if (monitor_journal_flush(m, cause) != 0)
 		return -1;
 	o = json_object_new_object();
 	json_object_object_add(o, "version", json_object_new_int(3));
@@ -677,7 +679,13 @@ static void
 monitor_on_state(void *arg)
 {
 	struct monitor *m = arg;
+	char *cause = NULL;
 
+	/* A page is in: its alerts go down before anything else. */
+	if (monitor_journal_flush(m, &cause) != 0) {
+		monitor_warn(m, "%s", cause);
+		free(cause);
+	}
 	monitor_emit(m, MONITOR_HEALTH, NULL, NULL, NULL);
 }
 
@@ -778,6 +786,7 @@ monitor_free(struct monitor *m)
 	free(m->caller);
 	free(m->account);
 	free(m->journal_error);
+	free(m->wait);
 	free(m->state_dir);
 	free(m);
 }

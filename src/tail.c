@@ -253,6 +253,7 @@ tail_on_page(struct aws_response *resp, void *arg)
 	free(t->token);
 	t->token = next;
 	if (t->token != NULL) {
+		tail_state(t);
 		/* More pages (possibly after empty ones): keep draining. */
 		if (t->running)
 			tail_schedule(t, 0);

@@ -79,7 +79,8 @@ struct tail_health {
 };
 
 typedef void (*tail_event_fn)(const struct tail_event *, void *arg);
-/* After every drained poll, error or throttle: health changed. */
+/* After every page, error or throttle: health changed, and the events
+ * of a page are all delivered (a place to write them down). */
 typedef void (*tail_state_fn)(void *arg);
 
 struct tail	*tail_new(struct aws_client *, const struct tail_options *,
