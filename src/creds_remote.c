@@ -18,6 +18,7 @@
 #include "buf.h"
 #include "creds.h"
 #include "creds_internal.h"
+#include "endpoint.h"
 #include "hash.h"
 #include "http.h"
 #include "kv.h"
@@ -220,6 +221,13 @@ creds_remote_container(struct creds_ctx *ctx, creds_res_fn fn, void *arg)
 		creds_fail(fn, arg, "container credentials: "
 		    "AWS_CONTAINER_CREDENTIALS_FULL_URI must use https or a "
 		    "loopback, ECS or EKS Pod Identity address");
+		return;
+	}
+	/* Messages name the URI's origin: it must not hold a password. */
+	if (rel == NULL && endpoint_url_userinfo(full)) {
+		creds_fail(fn, arg, "container credentials: "
+		    "AWS_CONTAINER_CREDENTIALS_FULL_URI has a user name or "
+		    "password before '@': remove it");
 		return;
 	}
 	if ((file = creds_env("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE")) != NULL) {
@@ -448,6 +456,13 @@ creds_remote_imds(struct creds_ctx *ctx, creds_res_fn fn, void *arg)
 		creds_fail(fn, arg, "EC2 instance metadata: "
 		    "AWS_EC2_METADATA_SERVICE_ENDPOINT must be an http:// or "
 		    "https:// URL");
+		return;
+	}
+	/* Messages name the endpoint: it must not hold a password. */
+	if (endpoint_url_userinfo(base)) {
+		creds_fail(fn, arg, "EC2 instance metadata: "
+		    "AWS_EC2_METADATA_SERVICE_ENDPOINT has a user name or "
+		    "password before '@': remove it");
 		return;
 	}
 	j = xcalloc(1, sizeof *j);

@@ -115,6 +115,40 @@ s3w --endpoint-url http://127.0.0.1:9 whoami
 check_eq "dead endpoint fails" 1 "$status"
 check_no_secrets "dead endpoint"
 
+# --- endpoint URLs with a password: refused, from every source, never shown ---
+URL_PASS=urlPASSWORDurlPASSWORDurlPASSWORD
+secrets+=("$URL_PASS")
+pw_url=http://s3watch:$URL_PASS@127.0.0.1:9
+cat > "$work/pw-config" <<EOF
+[profile pwurl]
+endpoint_url = $pw_url
+[profile pwsvc]
+services = pwsvc
+[services pwsvc]
+sts =
+  endpoint_url = $pw_url
+EOF
+# check_pw_refused NAME SOURCE: the last run refused the URL from SOURCE.
+check_pw_refused() {
+    check_eq "$1: exits 3" 3 "$status"
+    check_contains "$1: says why" "has a user name or password" "$output"
+    check_contains "$1: names the source" "(from $2)" "$output"
+    check_no_secrets "$1"
+}
+s3w --endpoint-url "$pw_url" whoami
+check_pw_refused "--endpoint-url with a password" --endpoint-url
+AWS_ENDPOINT_URL_STS=$pw_url s3w whoami
+check_pw_refused "AWS_ENDPOINT_URL_STS with a password" AWS_ENDPOINT_URL_STS
+AWS_ENDPOINT_URL=$pw_url s3w whoami
+check_pw_refused "AWS_ENDPOINT_URL with a password" AWS_ENDPOINT_URL
+run env -u AWS_ENDPOINT_URL AWS_CONFIG_FILE="$work/pw-config" \
+    "$S3WATCH" --debug-log "$dbg" --profile pwurl whoami
+check_pw_refused "profile endpoint_url with a password" "endpoint_url in the profile"
+run env -u AWS_ENDPOINT_URL AWS_CONFIG_FILE="$work/pw-config" \
+    "$S3WATCH" --debug-log "$dbg" --profile pwsvc whoami
+check_pw_refused "profile services section with a password" \
+    "services section of the profile"
+
 # --- a credentials file --------------------------------------------------------
 unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN
 cat > "$AWS_SHARED_CREDENTIALS_FILE" <<EOF

@@ -1191,6 +1191,11 @@ test_container(void **state)
 	expect_error(NULL, "AWS_CONTAINER_CREDENTIALS_FULL_URI must use https");
 	setenv("AWS_CONTAINER_CREDENTIALS_FULL_URI", "file:///etc/passwd", 1);
 	expect_error(NULL, "AWS_CONTAINER_CREDENTIALS_FULL_URI must use https");
+	/* A password in the URI: refused, and never repeated. */
+	setenv("AWS_CONTAINER_CREDENTIALS_FULL_URI",
+	    "https://user:pw-" SECRET_MARK "@127.0.0.1:9/c", 1);
+	expect_error(NULL, "container credentials: "
+	    "AWS_CONTAINER_CREDENTIALS_FULL_URI has a user name or password");
 }
 
 static char *imds_creds_body;
@@ -1247,6 +1252,14 @@ test_imds(void **state)
 	expect_error(NULL, "EC2 instance metadata: the answer's Code is "
 	    "'Expired', not 'Success'");
 	stub_free(&s);
+
+	/* A password in the endpoint: refused, and never repeated. */
+	log = xasprintf("http://user:pw-" SECRET_MARK "@127.0.0.1:%d",
+	    closed_port());
+	setenv("AWS_EC2_METADATA_SERVICE_ENDPOINT", log, 1);
+	free(log);
+	expect_error(NULL, "EC2 instance metadata: "
+	    "AWS_EC2_METADATA_SERVICE_ENDPOINT has a user name or password");
 
 	/* An IMDSv1-only service refuses the token: skip with the reason. */
 	routes[0] = (struct route){ "PUT", "/latest/api/token", NULL, 403, "" };
