@@ -191,6 +191,11 @@ cat > "$work/helper-v2.sh" <<EOF
 #!/bin/sh
 printf '{"Version": 2, "AccessKeyId": "ASIASECRETSTEST00006", "SecretAccessKey": "$PROC_SECRET"}\n'
 EOF
+# The secret inside the Version.
+cat > "$work/helper-vobj.sh" <<EOF
+#!/bin/sh
+printf '{"Version": {"SecretAccessKey": "$PROC_SECRET"}, "AccessKeyId": "ASIASECRETSTEST00008", "SecretAccessKey": "$PROC_SECRET"}\n'
+EOF
 chmod +x "$work"/helper*.sh
 cat > "$AWS_CONFIG_FILE" <<EOF
 [profile proc]
@@ -203,13 +208,15 @@ credential_process = $work/helper-cut.sh
 credential_process = $work/helper-type.sh
 [profile procv2]
 credential_process = $work/helper-v2.sh
+[profile procvobj]
+credential_process = $work/helper-vobj.sh
 EOF
 s3w --profile proc whoami
 check_eq "credential_process whoami exits 0" 0 "$status"
 check_no_secrets "credential_process"
 S3WATCH_CONFIG=$work/s3watch.conf s3w --profile proc alerts list --all
 check_no_secrets "credential_process, alerts list"
-for p in procfail proccut proctype procv2; do
+for p in procfail proccut proctype procv2 procvobj; do
     s3w --profile "$p" whoami
     check_eq "credential_process $p exits 3" 3 "$status"
     check_no_secrets "credential_process $p"

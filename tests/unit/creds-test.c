@@ -679,6 +679,45 @@ test_process_failures(void **state)
 	set_files("[profile p]\ncredential_process = /nonexistent/helper\n",
 	    NULL);
 	expect_error("p", "credential_process exited with status 127");
+
+	/* Values of the wrong type are described, never quoted: they may
+	 * hold the secret. */
+	process_profile("#!/bin/sh\necho '{\"Version\": {\"k\": \"v-" SECRET_MARK
+	    "\"}, \"AccessKeyId\": \"A\", \"SecretAccessKey\": \"v-" SECRET_MARK
+	    "\"}'\n");
+	expect_error("p", "credential_process output has unsupported Version "
+	    "(an object; expected the number 1)");
+	process_profile("#!/bin/sh\necho '{\"Version\": [\"v-" SECRET_MARK "\"], "
+	    "\"AccessKeyId\": \"A\", \"SecretAccessKey\": \"v\"}'\n");
+	expect_error("p", "unsupported Version (an array; expected the number "
+	    "1)");
+	process_profile("#!/bin/sh\necho '{\"Version\": 1.5, \"AccessKeyId\": "
+	    "\"A\", \"SecretAccessKey\": \"v-" SECRET_MARK "\"}'\n");
+	expect_error("p", "unsupported Version (a number with a fraction; "
+	    "expected the number 1)");
+	process_profile("#!/bin/sh\necho '{\"Version\": 1, \"AccessKeyId\": "
+	    "[\"v-" SECRET_MARK "\"], \"SecretAccessKey\": \"v-" SECRET_MARK
+	    "\"}'\n");
+	expect_error("p", "credential_process output has an AccessKeyId that "
+	    "is an array, not a string");
+	process_profile("#!/bin/sh\necho '{\"Version\": 1, \"AccessKeyId\": "
+	    "\"A\", \"SecretAccessKey\": {\"k\": \"v-" SECRET_MARK "\"}}'\n");
+	expect_error("p", "credential_process output has a SecretAccessKey "
+	    "that is an object, not a string");
+	process_profile("#!/bin/sh\necho '{\"Version\": 1, \"AccessKeyId\": "
+	    "\"\", \"SecretAccessKey\": \"v-" SECRET_MARK "\"}'\n");
+	expect_error("p", "credential_process output has an empty "
+	    "AccessKeyId");
+	process_profile("#!/bin/sh\necho '{\"Version\": 1, \"AccessKeyId\": "
+	    "\"A\", \"SecretAccessKey\": \"v-" SECRET_MARK "\", "
+	    "\"SessionToken\": 12345}'\n");
+	expect_error("p", "credential_process output has a SessionToken that "
+	    "is a number, not a string");
+	process_profile("#!/bin/sh\necho '{\"Version\": 1, \"AccessKeyId\": "
+	    "\"A\", \"SecretAccessKey\": \"v-" SECRET_MARK "\", "
+	    "\"Expiration\": true}'\n");
+	expect_error("p", "credential_process output has an Expiration that "
+	    "is a boolean, not a string");
 }
 
 static void
