@@ -858,7 +858,9 @@ aws_on_http(struct http_response *hr, void *arg)
 		aws_parse_error(resp, svc);
 	}
 
-	kind = resp->kind == AWS_ERR_PARSE ? RETRY_NO :
+	/* A request http_start() refused to send is refused again. */
+	kind = resp->kind == AWS_ERR_PARSE ||
+	    hr->curl_code == CURLE_BAD_FUNCTION_ARGUMENT ? RETRY_NO :
 	    retry_classify(resp->status, resp->code, hr->error != NULL,
 	    hr->timed_out);
 	if (kind == RETRY_NO || call->attempt >= c->max_attempts) {

@@ -170,9 +170,42 @@ creds_answer(creds_res_fn fn, void *arg, enum creds_status status,
 	fn(&res, arg);
 }
 
+bool
+creds_text_ok(const char *s)
+{
+	const unsigned char *p;
+
+	for (p = (const unsigned char *)s; p != NULL && *p != '\0'; p++) {
+		/* C0, DEL, and C1 (U+0080-U+009F, 0xc2 0x80-0x9f). */
+		if (*p < 0x20 || *p == 0x7f ||
+		    (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f))
+			return false;
+	}
+	return true;
+}
+
 void
 creds_found(creds_res_fn fn, void *arg, struct creds *c)
 {
+	const char *bad = NULL;
+
+	/* The access key goes into Authorization and the token into
+	 * X-Amz-Security-Token: a line break in either would start a header
+	 * of the sender's choosing.  One check here covers every provider. */
+	if (!creds_text_ok(c->access_key))
+		bad = "access key id";
+	else if (!creds_text_ok(c->secret_key))
+		bad = "secret access key";
+	else if (!creds_text_ok(c->session_token))
+		bad = "session token";
+	else if (!creds_text_ok(c->account_id))
+		bad = "account id";
+	if (bad != NULL) {
+		creds_fail(fn, arg, "%s: the %s has a control character",
+		    c->source, bad);
+		creds_free(c);
+		return;
+	}
 	creds_answer(fn, arg, CREDS_FOUND, c, NULL);
 }
 
@@ -270,8 +303,14 @@ creds_parse_time(const char *s, time_t *out)
 	time_t t;
 	int off = 0, sign, hh, mm;
 
+	if (s == NULL)
+		return -1;
+	/* strptime() skips white space, line breaks included. */
+	for (p = s; *p != '\0'; p++)
+		if (!isgraph((unsigned char)*p))
+			return -1;
 	memset(&tm, 0, sizeof tm);
-	if (s == NULL || (p = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm)) == NULL)
+	if ((p = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm)) == NULL)
 		return -1;
 	if (*p == '.') {
 		/* Fractions of a second do not matter for expiry. */
@@ -343,6 +382,12 @@ creds_read_token_file(const char *path, const char *what, char **cause)
 		b.data[--b.len] = '\0';
 	if (b.len == 0 || strlen(b.data) != b.len) {
 		*cause = xasprintf("the %s %s is empty or not text", what, path);
+		creds_free_secret(buf_take(&b));
+		return NULL;
+	}
+	if (!creds_text_ok(b.data)) {
+		*cause = xasprintf("the %s %s has a control character", what,
+		    path);
 		creds_free_secret(buf_take(&b));
 		return NULL;
 	}
