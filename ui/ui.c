@@ -569,8 +569,9 @@ static void
 ui_monitor_try(struct ui *ui)
 {
 	struct monitor_options o;
-	const char *group;
-	char *state, *rules_dir, *cause = NULL;
+	const char *group, *v;
+	char *state, *rules_dir, *cause = NULL, *end;
+	long n;
 
 	if (ui->monitor != NULL || ui->monitor_error != NULL ||
 	    ui->setup == NULL ||
@@ -594,11 +595,14 @@ ui_monitor_try(struct ui *ui)
 	o.tail.group = group;
 	o.tail.follow = true;
 	o.tail.since_ms = tail_clock_ms() - 3600 * 1000;
-	if (getenv("S3WATCH_POLL_MS") != NULL) {
-		/* Tests poll fast; AWS's quota wants the defaults. */
-		o.tail.min_interval_ms = atoi(getenv("S3WATCH_POLL_MS"));
-		o.tail.min_gap_ms = o.tail.min_interval_ms < 250 ?
-		    o.tail.min_interval_ms : 0;
+	if ((v = getenv("S3WATCH_POLL_MS")) != NULL) {
+		/* Tests poll fast; AWS's quota wants the defaults.  The range
+		 * of --poll; not atoi(), which overflows. */
+		n = strtol(v, &end, 10);
+		if (end != v && *end == '\0' && n >= 1 && n <= 600000) {
+			o.tail.min_interval_ms = (int)n;
+			o.tail.min_gap_ms = n < 250 ? (int)n : 0;
+		}
 	}
 	if ((ui->monitor = monitor_new(ui->client, &o, ui_on_monitor, ui,
 	    &cause)) == NULL)
