@@ -83,7 +83,8 @@ aws_resolve_endpoint(struct aws_client *c, const struct aws_options *o,
 {
 	struct aws_endpoint *e = &c->endpoints[svc->id];
 	const char *services, *url = NULL, *region = c->region, *signing;
-	char env[64];
+	const char *from = NULL;
+	char env[64], *why = NULL;
 	bool ignore;
 
 	ignore = aws_env("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS") != NULL &&
@@ -99,8 +100,10 @@ aws_resolve_endpoint(struct aws_client *c, const struct aws_options *o,
 		e->source = "--endpoint-url";
 	}
 	snprintf(env, sizeof env, "AWS_ENDPOINT_URL_%s", svc->env_id);
-	if (url == NULL && !ignore && (url = aws_env(env)) != NULL)
+	if (url == NULL && !ignore && (url = aws_env(env)) != NULL) {
 		e->source = "AWS_ENDPOINT_URL_<SERVICE>";
+		from = env;
+	}
 	if (url == NULL && !ignore && (url = aws_env("AWS_ENDPOINT_URL")) != NULL)
 		e->source = "AWS_ENDPOINT_URL";
 	services = aws_profile_get(c, "services");
@@ -124,8 +127,12 @@ aws_resolve_endpoint(struct aws_client *c, const struct aws_options *o,
 			region = sso_region;
 	}
 	if (url != NULL) {
-		if (endpoint_url_check(url, cause) != 0)
+		if (endpoint_url_check(url, &why) != 0) {
+			*cause = xasprintf("%s (from %s)", why, from != NULL ?
+			    from : e->source);
+			free(why);
 			return -1;
+		}
 		e->url = xstrdup(url);
 		while (strlen(e->url) > 8 && e->url[strlen(e->url) - 1] == '/')
 			e->url[strlen(e->url) - 1] = '\0';
@@ -851,7 +858,9 @@ aws_on_http(struct http_response *hr, void *arg)
 		aws_parse_error(resp, svc);
 	}
 
-	kind = resp->kind == AWS_ERR_PARSE ? RETRY_NO :
+	/* A request http_start() refused to send is refused again. */
+	kind = resp->kind == AWS_ERR_PARSE ||
+	    hr->curl_code == CURLE_BAD_FUNCTION_ARGUMENT ? RETRY_NO :
 	    retry_classify(resp->status, resp->code, hr->error != NULL,
 	    hr->timed_out);
 	if (kind == RETRY_NO || call->attempt >= c->max_attempts) {

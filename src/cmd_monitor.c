@@ -197,16 +197,19 @@ mon_on_event(enum monitor_event kind, const struct monitor_record *r,
 	}
 }
 
+/* --since (default 1h) into *ms; the reason on a bad value. */
 static int
-mon_check_since(const struct mon_cli *cli)
+mon_since(const struct mon_cli *cli, int64_t *ms)
 {
-	int64_t ms;
+	char *cause = NULL;
+	int rc;
 
-	if (cli->since != NULL && session_since(cli->since, &ms) != 0)
-		return cmd_error(cli->cmd, EXIT_USAGE, "--since '%s': give a "
-		    "duration such as 90s, 15m, 1h or 7d, or a time such as "
-		    "2026-11-24T10:00:00Z", cli->since);
-	return EXIT_OK;
+	if (session_since_parse(cli->since != NULL ? cli->since : "1h", ms,
+	    &cause) == 0)
+		return EXIT_OK;
+	rc = cmd_error(cli->cmd, EXIT_USAGE, "--since %s", cause);
+	free(cause);
+	return rc;
 }
 
 static struct monitor *
@@ -240,11 +243,7 @@ mon_open(struct mon_cli *cli, struct session *ss, int *rc)
 		o.tail.min_gap_ms = cli->poll_ms < 250 ? cli->poll_ms : 0;
 	}
 	o.tail.page_limit = cli->page_limit;
-	if (session_since(cli->since != NULL ? cli->since : "1h",
-	    &o.tail.since_ms) != 0) {
-		*rc = cmd_error(cli->cmd, EXIT_USAGE, "--since '%s': give a "
-		    "duration such as 90s, 15m, 1h or 7d, or a time such as "
-		    "2026-11-24T10:00:00Z", cli->since);
+	if ((*rc = mon_since(cli, &o.tail.since_ms)) != EXIT_OK) {
 		free(state);
 		return NULL;
 	}
@@ -391,6 +390,7 @@ cmd_monitor(int argc, char **argv, const struct cmd_globals *g)
 	struct mon_cli cli = { .cmd = "monitor", .resume = true };
 	struct session *ss;
 	struct monitor *m;
+	int64_t since;
 	int rc;
 
 	if ((rc = mon_parse(&cli, argc, argv, usage, false)) != EXIT_OK) {
@@ -402,7 +402,7 @@ cmd_monitor(int argc, char **argv, const struct cmd_globals *g)
 		goto out;
 	}
 	/* Bad arguments are said before anything talks to AWS. */
-	if ((rc = mon_check_since(&cli)) != EXIT_OK)
+	if ((rc = mon_since(&cli, &since)) != EXIT_OK)
 		goto out;
 	if ((ss = session_open("monitor", g, cli.config, cli.sets, cli.nsets,
 	    true, &rc)) == NULL)

@@ -22,6 +22,7 @@
 #include "cmd.h"
 #include "evjson.h"
 #include "rules.h"
+#include "text.h"
 
 #define REPLAY_CHUNK	(1024 * 1024)
 /* A value longer than this can't be an event: give up on it. */
@@ -54,8 +55,9 @@ struct replay {
 
 /* --- output --------------------------------------------------------------- */
 
-/* A JSON string; control characters (C0, DEL, C1) are escaped and
- * invalid UTF-8 becomes U+FFFD, so nothing reaches the terminal raw. */
+/* A JSON string; control characters (C0, DEL, C1) and invisible ones
+ * (text_invisible) are escaped and invalid UTF-8 becomes U+FFFD, so
+ * nothing reaches the terminal raw or hidden. */
 static void
 replay_json_string(struct buf *b, const char *s)
 {
@@ -101,8 +103,13 @@ replay_json_string(struct buf *b, const char *s)
 		    (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
 		    (cp >= 0xd800 && cp <= 0xdfff))
 			goto bad;
-		if (cp >= 0x80 && cp <= 0x9f)
+		if ((cp >= 0x80 && cp <= 0x9f) || (text_invisible(cp) &&
+		    cp <= 0xffff))
 			buf_printf(b, "\\u%04x", cp);
+		else if (text_invisible(cp))
+			buf_printf(b, "\\u%04x\\u%04x", 0xd800 +
+			    ((cp - 0x10000) >> 10), 0xdc00 + ((cp - 0x10000) &
+			    0x3ff));
 		else
 			buf_add(b, p, n);
 		p += n;

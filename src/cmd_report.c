@@ -281,11 +281,10 @@ cmd_report(int argc, char **argv, const struct cmd_globals *g)
 		rc = rc < 0 ? EXIT_OK : rc;
 		goto out;
 	}
-	if (session_since(cli.since != NULL ? cli.since : "7d",
-	    &since) != 0) {
-		rc = cmd_error("report", EXIT_USAGE, "--since '%s': give a "
-		    "duration such as 90s, 15m, 1h or 7d, or a time such as "
-		    "2026-11-24T10:00:00Z", cli.since);
+	if (session_since_parse(cli.since != NULL ? cli.since : "7d",
+	    &since, &cause) != 0) {
+		rc = cmd_error("report", EXIT_USAGE, "--since %s", cause);
+		free(cause);
 		goto out;
 	}
 	if ((conf = session_conf("report", cli.config, cli.sets, cli.nsets,

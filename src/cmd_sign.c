@@ -56,6 +56,19 @@ sign_next_line(const struct buf *b, size_t *pos, bool *crlf)
 	return xstrndup(start, len);
 }
 
+/* True when s has a C0, DEL or C1 control character. */
+static bool
+sign_has_ctl(const char *s)
+{
+	const unsigned char *p;
+
+	for (p = (const unsigned char *)s; p != NULL && *p != '\0'; p++)
+		if (*p < 0x20 || *p == 0x7f ||
+		    (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f))
+			return true;
+	return false;
+}
+
 static int
 sign_parse(const struct buf *b, struct sign_input *in, char **cause)
 {
@@ -230,6 +243,14 @@ cmd_sign(int argc, char **argv, const struct cmd_globals *g)
 	    cr.secret_key == NULL || *cr.secret_key == '\0')
 		return cmd_error("sign", EXIT_CONFIG, "AWS_ACCESS_KEY_ID and "
 		    "AWS_SECRET_ACCESS_KEY must be set in the environment");
+	/* The key and the token go into the printed headers; never quote
+	 * them. */
+	if (sign_has_ctl(cr.access_key) || sign_has_ctl(cr.secret_key) ||
+	    sign_has_ctl(cr.session_token))
+		return cmd_error("sign", EXIT_CONFIG, "%s has a control character",
+		    sign_has_ctl(cr.access_key) ? "AWS_ACCESS_KEY_ID" :
+		    sign_has_ctl(cr.secret_key) ? "AWS_SECRET_ACCESS_KEY" :
+		    "AWS_SESSION_TOKEN");
 
 	if (buf_read_fd(&b, STDIN_FILENO, SIGN_MAX_INPUT) != 0) {
 		buf_free(&b);

@@ -75,20 +75,30 @@ struct verify_ctx {
 
 /* --- arguments -------------------------------------------------------------- */
 
-/* "7d", "24h", "90m" back from now, or 2024-05-01[THH:MM:SS[Z]]. */
+/* "7d", "24h", "90m" back from now, or 2024-05-01[THH:MM:SS[Z]]: 0, or
+ * -1 when s is neither, -2 when it is before 1970. */
 static int
 verify_time(const char *s, time_t now, time_t *out)
 {
 	struct tm tm;
 	char *end;
 	long long n;
+	time_t unit;
 
-	n = strtoll(s, &end, 10);
-	if (end != s && n >= 0 && end[0] != '\0' && end[1] == '\0' &&
-	    strchr("smhd", *end) != NULL && n < 100LL * 365 * 86400) {
-		*out = now - (time_t)n * (*end == 's' ? 1 : *end == 'm' ? 60 :
-		    *end == 'h' ? 3600 : 86400);
-		return 0;
+	if (isdigit((unsigned char)s[0])) {
+		errno = 0;
+		n = strtoll(s, &end, 10);
+		if (end[0] != '\0' && end[1] == '\0' &&
+		    strchr("smhd", *end) != NULL) {
+			unit = *end == 's' ? 1 : *end == 'm' ? 60 :
+			    *end == 'h' ? 3600 : 86400;
+			/* Before 1970 the days to list would be billions, and
+			 * n * unit must not overflow on the way. */
+			if (errno == ERANGE || n > now / unit)
+				return -2;
+			*out = now - (time_t)n * unit;
+			return 0;
+		}
 	}
 	memset(&tm, 0, sizeof tm);
 	if ((end = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm)) == NULL) {
@@ -99,7 +109,18 @@ verify_time(const char *s, time_t now, time_t *out)
 	if (*end != '\0' && strcmp(end, "Z") != 0)
 		return -1;
 	*out = timegm(&tm);
-	return *out == (time_t)-1 ? -1 : 0;
+	return *out < 0 ? -2 : 0;
+}
+
+/* The error for what verify_time() said of --NAME S. */
+static int
+verify_time_error(const char *name, const char *s, int rc)
+{
+	if (rc == -2)
+		return cmd_error(VERIFY_CMD, EXIT_USAGE, "--%s '%s' is out of "
+		    "range: 1970 or later", name, s);
+	return cmd_error(VERIFY_CMD, EXIT_USAGE, "--%s '%s': give 7d, 24h or "
+	    "a time such as 2026-11-24T10:00:00Z", name, s);
 }
 
 static int
@@ -116,7 +137,7 @@ verify_parse(struct verify_cli *cli, int argc, char **argv, const char *usage)
 		{ NULL, 0, NULL, 0 }
 	};
 	time_t now = time(NULL);
-	int ch;
+	int ch, rc;
 
 	optind = 0;	/* GNU getopt: start afresh, permuting */
 	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -150,15 +171,12 @@ verify_parse(struct verify_cli *cli, int argc, char **argv, const char *usage)
 		    "do not go together");
 	cli->end = now;
 	cli->start = 0;
-	if (cli->end_arg != NULL && verify_time(cli->end_arg, now,
-	    &cli->end) != 0)
-		return cmd_error(VERIFY_CMD, EXIT_USAGE, "--end '%s': give 7d, "
-		    "24h or a time such as 2026-11-24T10:00:00Z", cli->end_arg);
+	if (cli->end_arg != NULL &&
+	    (rc = verify_time(cli->end_arg, now, &cli->end)) != 0)
+		return verify_time_error("end", cli->end_arg, rc);
 	if (cli->start_arg != NULL) {
-		if (verify_time(cli->start_arg, now, &cli->start) != 0)
-			return cmd_error(VERIFY_CMD, EXIT_USAGE, "--start '%s': "
-			    "give 7d, 24h or a time such as 2026-11-24T10:00:00Z",
-			    cli->start_arg);
+		if ((rc = verify_time(cli->start_arg, now, &cli->start)) != 0)
+			return verify_time_error("start", cli->start_arg, rc);
 	} else if (cli->local == NULL)
 		cli->start = cli->end - VERIFY_DEFAULT_DAYS * 86400;
 	if (cli->start > cli->end)

@@ -261,14 +261,14 @@ conf_check_common(const char *s, char **cause)
 	bool bad;
 	size_t i, n;
 
-	/* Control characters, C1 controls and invalid UTF-8 are what
-	 * text_safe() would change. */
+	/* Control characters, C1 controls, invisible characters and
+	 * invalid UTF-8 are what text_safe() would change. */
 	safe = text_safe_str(s);
 	bad = strcmp(safe, s) != 0;
 	free(safe);
 	if (bad) {
-		*cause = xstrdup("the value contains a control character or "
-		    "invalid UTF-8");
+		*cause = xstrdup("the value contains a control character, an "
+		    "invisible character or invalid UTF-8");
 		return -1;
 	}
 	for (p = s; (p = strstr(p, "${")) != NULL; p = end + 1) {

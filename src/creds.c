@@ -170,9 +170,42 @@ creds_answer(creds_res_fn fn, void *arg, enum creds_status status,
 	fn(&res, arg);
 }
 
+bool
+creds_text_ok(const char *s)
+{
+	const unsigned char *p;
+
+	for (p = (const unsigned char *)s; p != NULL && *p != '\0'; p++) {
+		/* C0, DEL, and C1 (U+0080-U+009F, 0xc2 0x80-0x9f). */
+		if (*p < 0x20 || *p == 0x7f ||
+		    (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f))
+			return false;
+	}
+	return true;
+}
+
 void
 creds_found(creds_res_fn fn, void *arg, struct creds *c)
 {
+	const char *bad = NULL;
+
+	/* The access key goes into Authorization and the token into
+	 * X-Amz-Security-Token: a line break in either would start a header
+	 * of the sender's choosing.  One check here covers every provider. */
+	if (!creds_text_ok(c->access_key))
+		bad = "access key id";
+	else if (!creds_text_ok(c->secret_key))
+		bad = "secret access key";
+	else if (!creds_text_ok(c->session_token))
+		bad = "session token";
+	else if (!creds_text_ok(c->account_id))
+		bad = "account id";
+	if (bad != NULL) {
+		creds_fail(fn, arg, "%s: the %s has a control character",
+		    c->source, bad);
+		creds_free(c);
+		return;
+	}
 	creds_answer(fn, arg, CREDS_FOUND, c, NULL);
 }
 
@@ -270,8 +303,14 @@ creds_parse_time(const char *s, time_t *out)
 	time_t t;
 	int off = 0, sign, hh, mm;
 
+	if (s == NULL)
+		return -1;
+	/* strptime() skips white space, line breaks included. */
+	for (p = s; *p != '\0'; p++)
+		if (!isgraph((unsigned char)*p))
+			return -1;
 	memset(&tm, 0, sizeof tm);
-	if (s == NULL || (p = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm)) == NULL)
+	if ((p = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm)) == NULL)
 		return -1;
 	if (*p == '.') {
 		/* Fractions of a second do not matter for expiry. */
@@ -343,6 +382,12 @@ creds_read_token_file(const char *path, const char *what, char **cause)
 		b.data[--b.len] = '\0';
 	if (b.len == 0 || strlen(b.data) != b.len) {
 		*cause = xasprintf("the %s %s is empty or not text", what, path);
+		creds_free_secret(buf_take(&b));
+		return NULL;
+	}
+	if (!creds_text_ok(b.data)) {
+		*cause = xasprintf("the %s %s has a control character", what,
+		    path);
 		creds_free_secret(buf_take(&b));
 		return NULL;
 	}
@@ -563,15 +608,71 @@ creds_run(const char *cmd, int timeout_ms, struct buf *out, int *status,
 	return *cause != NULL ? -1 : 0;
 }
 
+/* What a JSON value is, for messages that must not quote it. */
+static const char *
+creds_json_kind(struct json_object *v)
+{
+	switch (json_object_get_type(v)) {
+	case json_type_null: return "null";
+	case json_type_boolean: return "a boolean";
+	case json_type_double: return "a number with a fraction";
+	case json_type_int: return "a number";
+	case json_type_object: return "an object";
+	case json_type_array: return "an array";
+	case json_type_string: return "a string";
+	}
+	return "an unknown value";
+}
+
+/* The string member name of o in *out (NULL when absent and optional),
+ * or -1 with *why saying what is wrong without quoting the value: the
+ * output holds the secret key. */
+static int
+creds_process_field(struct json_object *o, const char *name, bool required,
+    const char **out, char **why)
+{
+	const char *article = strchr("AEIOU", name[0]) != NULL ? "an" : "a";
+	struct json_object *v;
+
+	*out = NULL;
+	if (!json_object_object_get_ex(o, name, &v) ||
+	    json_object_is_type(v, json_type_null)) {
+		if (!required)
+			return 0;
+		*why = xasprintf("no %s", name);
+		return -1;
+	}
+	if (!json_object_is_type(v, json_type_string)) {
+		*why = xasprintf("%s %s that is %s, not a string", article, name,
+		    creds_json_kind(v));
+		return -1;
+	}
+	if (json_object_get_string_len(v) == 0) {
+		if (!required)
+			return 0;
+		*why = xasprintf("an empty %s", name);
+		return -1;
+	}
+	*out = json_object_get_string(v);
+	if (strlen(*out) != (size_t)json_object_get_string_len(v)) {
+		/* \u0000 would cut the value short without a word. */
+		*why = xasprintf("%s %s that has a control character", article,
+		    name);
+		*out = NULL;
+		return -1;
+	}
+	return 0;
+}
+
 static void
 creds_process(struct creds_ctx *ctx, const char *profile, const char *cmd,
     creds_res_fn fn, void *arg)
 {
 	struct json_tokener *tok;
 	struct json_object *o = NULL, *v;
-	const char *ak, *sk, *token, *exp;
+	const char *ak, *sk, *token, *exp, *account;
 	struct buf out = { 0 };
-	char *cause = NULL, *source;
+	char *cause = NULL, *source, *why = NULL;
 	time_t expiration = 0;
 	size_t end;
 	int status, timeout;
@@ -625,34 +726,37 @@ creds_process(struct creds_ctx *ctx, const char *profile, const char *cmd,
 		    "no Version (expected 1)", profile);
 		goto out;
 	}
-	if (!json_object_is_type(v, json_type_int) ||
+	if (json_object_is_type(v, json_type_int) &&
 	    json_object_get_int64(v) != 1) {
 		creds_fail(fn, arg, "profile %s: credential_process output has "
-		    "unsupported Version %s (expected 1)", profile,
-		    json_object_is_type(v, json_type_string) ? "string" :
-		    json_object_to_json_string(v));
+		    "unsupported Version %lld (expected 1)", profile,
+		    (long long)json_object_get_int64(v));
 		goto out;
 	}
-	if ((ak = aws_json_str(o, "AccessKeyId")) == NULL || *ak == '\0') {
+	if (!json_object_is_type(v, json_type_int)) {
 		creds_fail(fn, arg, "profile %s: credential_process output has "
-		    "no AccessKeyId", profile);
+		    "unsupported Version (%s; expected the number 1)", profile,
+		    creds_json_kind(v));
 		goto out;
 	}
-	if ((sk = aws_json_str(o, "SecretAccessKey")) == NULL || *sk == '\0') {
+	if (creds_process_field(o, "AccessKeyId", true, &ak, &why) != 0 ||
+	    creds_process_field(o, "SecretAccessKey", true, &sk, &why) != 0 ||
+	    creds_process_field(o, "SessionToken", false, &token, &why) != 0 ||
+	    creds_process_field(o, "Expiration", false, &exp, &why) != 0 ||
+	    creds_process_field(o, "AccountId", false, &account, &why) != 0) {
 		creds_fail(fn, arg, "profile %s: credential_process output has "
-		    "no SecretAccessKey", profile);
+		    "%s", profile, why);
+		free(why);
 		goto out;
 	}
-	token = aws_json_str(o, "SessionToken");
-	if ((exp = aws_json_str(o, "Expiration")) != NULL &&
-	    creds_parse_time(exp, &expiration) != 0) {
+	if (exp != NULL && creds_parse_time(exp, &expiration) != 0) {
 		creds_fail(fn, arg, "profile %s: credential_process output has "
 		    "an Expiration that is not an ISO-8601 time", profile);
 		goto out;
 	}
 	source = xasprintf("profile %s: credential_process", profile);
 	creds_found(fn, arg, creds_make(ak, sk, token, expiration, source,
-	    aws_json_str(o, "AccountId")));
+	    account));
 	free(source);
 out:
 	if (o != NULL)

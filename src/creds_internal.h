@@ -46,7 +46,9 @@ void		 creds_ctx_ref(struct creds_ctx *);
 void		 creds_ctx_unref(struct creds_ctx *);
 bool		 creds_ctx_alive(const struct creds_ctx *);
 
-/* Answers through fn; text is printf-formatted. */
+/* Answers through fn; text is printf-formatted.  creds_found() refuses
+ * (a FAIL naming c->source, never a value) credentials with a control
+ * character in any field. */
 void		 creds_found(creds_res_fn, void *, struct creds *);
 void		 creds_skip(creds_res_fn, void *, const char *, ...)
 		     ATTR_FORMAT(3, 4);
@@ -62,11 +64,15 @@ struct creds	*creds_make(const char *access_key, const char *secret_key,
 int		 creds_parse_time(const char *, time_t *);
 /* The account id of "arn:aws:...:123456789012:..." or NULL; caller frees. */
 char		*creds_arn_account(const char *arn);
+/* False when s has a control character (C0, DEL or C1): such text must
+ * not go into an HTTP header.  NULL is fine. */
+bool		 creds_text_ok(const char *s);
 /* A non-empty environment variable or NULL. */
 const char	*creds_env(const char *name);
 bool		 creds_env_true(const char *name);
-/* Reads a small file holding a token: trailing white space removed.
- * NULL with *cause naming the file (never its contents). */
+/* Reads a small file holding a token: trailing white space removed, no
+ * control character.  NULL with *cause naming the file (never its
+ * contents). */
 char		*creds_read_token_file(const char *path, const char *what,
 		     char **cause);
 /* A profile setting from the chain's config. */

@@ -18,6 +18,7 @@
 #include "buf.h"
 #include "creds.h"
 #include "creds_internal.h"
+#include "endpoint.h"
 #include "hash.h"
 #include "http.h"
 #include "kv.h"
@@ -222,6 +223,13 @@ creds_remote_container(struct creds_ctx *ctx, creds_res_fn fn, void *arg)
 		    "loopback, ECS or EKS Pod Identity address");
 		return;
 	}
+	/* Messages name the URI's origin: it must not hold a password. */
+	if (rel == NULL && endpoint_url_userinfo(full)) {
+		creds_fail(fn, arg, "container credentials: "
+		    "AWS_CONTAINER_CREDENTIALS_FULL_URI has a user name or "
+		    "password before '@': remove it");
+		return;
+	}
 	if ((file = creds_env("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE")) != NULL) {
 		if ((owned = creds_read_token_file(file,
 		    "container authorization token file", &cause)) == NULL) {
@@ -232,9 +240,9 @@ creds_remote_container(struct creds_ctx *ctx, creds_res_fn fn, void *arg)
 		token = owned;
 	} else
 		token = creds_env("AWS_CONTAINER_AUTHORIZATION_TOKEN");
-	if (token != NULL && strpbrk(token, "\r\n") != NULL) {
+	if (token != NULL && !creds_text_ok(token)) {
 		creds_fail(fn, arg, "container credentials: the authorization "
-		    "token has a line break");
+		    "token has a line break or control character");
 		free(owned);
 		return;
 	}
@@ -293,6 +301,19 @@ creds_imds_free(struct creds_imds_job *j)
 	free(j);
 }
 
+/* How many of the n bytes at s are characters of an IAM role name. */
+static size_t
+creds_imds_role_len(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!isalnum((unsigned char)s[i]) && (s[i] == '\0' ||
+		    strchr("+=,.@_-", s[i]) == NULL))
+			break;
+	return i;
+}
+
 static void
 creds_imds_done(struct http_response *hr, void *arg)
 {
@@ -325,6 +346,13 @@ creds_imds_done(struct http_response *hr, void *arg)
 		}
 		j->token = xstrndup(hr->body.data, hr->body.len);
 		log_add_secret(j->token);
+		/* It goes back in a header. */
+		if (strlen(j->token) != hr->body.len ||
+		    !creds_text_ok(j->token)) {
+			creds_fail(j->fn, j->arg, "EC2 instance metadata: the "
+			    "IMDSv2 token has a control character");
+			goto done;
+		}
 		j->stage = CREDS_IMDS_ROLE;
 		j->tries = 0;
 		creds_imds_send(j);
@@ -338,8 +366,9 @@ creds_imds_done(struct http_response *hr, void *arg)
 		n = hr->body.len > 0 ? strcspn(hr->body.data, "\r\n") : 0;
 		while (n > 0 && isspace((unsigned char)hr->body.data[n - 1]))
 			n--;
+		/* It goes into the path: IAM's role name characters only. */
 		if (hr->status != 200 || n == 0 || n > 128 ||
-		    memchr(hr->body.data, '/', n) != NULL) {
+		    creds_imds_role_len(hr->body.data, n) != n) {
 			creds_fail(j->fn, j->arg, "EC2 instance metadata: cannot "
 			    "get the role name (HTTP %ld)", hr->status);
 			goto done;
@@ -448,6 +477,13 @@ creds_remote_imds(struct creds_ctx *ctx, creds_res_fn fn, void *arg)
 		creds_fail(fn, arg, "EC2 instance metadata: "
 		    "AWS_EC2_METADATA_SERVICE_ENDPOINT must be an http:// or "
 		    "https:// URL");
+		return;
+	}
+	/* Messages name the endpoint: it must not hold a password. */
+	if (endpoint_url_userinfo(base)) {
+		creds_fail(fn, arg, "EC2 instance metadata: "
+		    "AWS_EC2_METADATA_SERVICE_ENDPOINT has a user name or "
+		    "password before '@': remove it");
 		return;
 	}
 	j = xcalloc(1, sizeof *j);
@@ -575,9 +611,9 @@ creds_sso_token(struct creds_ctx *ctx, const struct creds_sso *sso,
 	    expires <= creds_now(ctx))
 		*cause = xasprintf("SSO token for session %s has expired; run: "
 		    "aws sso login --profile %s", label, sso->profile);
-	else if (strpbrk(tok, "\r\n") != NULL)
+	else if (!creds_text_ok(tok))
 		*cause = xasprintf("profile %s: the SSO token in %s has a line "
-		    "break", sso->profile, path);
+		    "break or control character", sso->profile, path);
 	else {
 		token = xstrdup(tok);
 		log_add_secret(token);

@@ -147,12 +147,28 @@ endpoint_arn(const char *region, const char *service, const char *arn_region,
 	    account != NULL ? account : "", resource);
 }
 
+bool
+endpoint_url_userinfo(const char *url)
+{
+	const char *host = strstr(url, "://");
+
+	host = host != NULL ? host + 3 : url;
+	return memchr(host, '@', strcspn(host, "/?#")) != NULL;
+}
+
 int
 endpoint_url_check(const char *url, char **cause)
 {
 	const char *host;
 	size_t i;
 
+	/* First: every later message quotes the URL. */
+	if (endpoint_url_userinfo(url)) {
+		*cause = xstrdup("endpoint URL has a user name or password "
+		    "before '@' (scheme://user:password@host): remove it; "
+		    "requests are signed with AWS credentials");
+		return -1;
+	}
 	if (strncmp(url, "https://", 8) == 0)
 		host = url + 8;
 	else if (strncmp(url, "http://", 7) == 0)

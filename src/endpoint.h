@@ -61,7 +61,10 @@ char	*endpoint_arn(const char *region, const char *service,
 	    const char *arn_region, const char *account, const char *resource);
 
 /* Checks "scheme://host[:port][/path]" with scheme http or https; returns
- * 0, or -1 and *cause. */
+ * 0, or -1 and *cause.  A user name or password ("user:pw@host") is
+ * refused, and *cause never quotes a URL that holds one. */
 int	 endpoint_url_check(const char *url, char **cause);
+/* True when the URL has "user[:password]@" before its host. */
+bool	 endpoint_url_userinfo(const char *url);
 
 #endif

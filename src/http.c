@@ -13,6 +13,7 @@
 struct http_xfer {
 	struct loop_xfer	 base;		/* first: the loop casts to it */
 	struct loop		*loop;
+	struct loop_timer	*refused;	/* not sent: answers from here */
 	CURL			*easy;
 	struct curl_slist	*hdrs;
 	void			*body;
@@ -89,6 +90,30 @@ http_on_done(struct loop_xfer *base, CURLcode rc)
 	http_free(x);
 }
 
+/* A control character in a header would end it early and start one of
+ * the sender's choosing ("X-Evil:"); a tab is allowed in a value. */
+static bool
+http_header_ok(const char *s, bool value)
+{
+	const unsigned char *p;
+
+	for (p = (const unsigned char *)s; *p != '\0'; p++)
+		if ((*p < 0x20 && !(value && *p == '\t')) || *p == 0x7f)
+			return false;
+	return true;
+}
+
+static void
+http_on_refused(void *arg)
+{
+	struct http_xfer *x = arg;
+
+	x->refused = NULL;
+	log_debug("http: not sent: %s", x->resp.error);
+	x->done(&x->resp, x->arg);
+	http_free(x);
+}
+
 struct http_xfer *
 http_start(struct loop *l, const struct http_request *req, http_done_fn done,
     void *arg)
@@ -104,6 +129,18 @@ http_start(struct loop *l, const struct http_request *req, http_done_fn done,
 	x->arg = arg;
 	if ((x->easy = curl_easy_init()) == NULL)
 		fatal("curl_easy_init failed");
+
+	/* The last line of defence: callers check what they put there. */
+	for (i = 0; req->headers != NULL && i < req->headers->n; i++) {
+		if (!http_header_ok(req->headers->v[i].name, false) ||
+		    !http_header_ok(req->headers->v[i].value, true)) {
+			x->resp.curl_code = CURLE_BAD_FUNCTION_ARGUMENT;
+			x->resp.error = "a request header has a control "
+			    "character: not sent";
+			x->refused = loop_timer_add(l, 0, http_on_refused, x);
+			return x;
+		}
+	}
 
 	for (i = 0; req->headers != NULL && i < req->headers->n; i++) {
 		line = xasprintf("%s: %s", req->headers->v[i].name,
@@ -169,6 +206,9 @@ http_start(struct loop *l, const struct http_request *req, http_done_fn done,
 void
 http_cancel(struct http_xfer *x)
 {
-	loop_remove_xfer(x->loop, x->easy);
+	if (x->refused != NULL)
+		loop_timer_cancel(x->loop, x->refused);
+	else
+		loop_remove_xfer(x->loop, x->easy);
 	http_free(x);
 }

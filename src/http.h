@@ -37,7 +37,9 @@ struct http_response {
 typedef void (*http_done_fn)(struct http_response *, void *arg);
 
 /* The request is copied; done() is always called exactly once, later, from
- * the loop (never from inside http_start). */
+ * the loop (never from inside http_start).  A header with a control
+ * character (but a tab in a value) is never sent: done() gets an error
+ * and curl_code CURLE_BAD_FUNCTION_ARGUMENT. */
 struct http_xfer *http_start(struct loop *, const struct http_request *,
 		    http_done_fn, void *arg);
 /* Cancels a transfer that has not completed; done() is not called. */

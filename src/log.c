@@ -10,8 +10,10 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "text.h"
 
 #define LOG_MAX_SECRETS	32
+#define LOG_STAMP_LEN	13	/* "HH:MM:SS.mmm " */
 
 static FILE	*log_file;
 static char	*log_secrets[LOG_MAX_SECRETS];
@@ -84,17 +86,29 @@ log_debug(const char *fmt, ...)
 	struct timeval tv;
 	struct tm tm;
 	va_list ap;
-	char *line;
+	char *line, *safe, *p, *nl;
 
 	if (log_file == NULL)
 		return;
 	va_start(ap, fmt);
 	line = xvasprintf(fmt, ap);
 	va_end(ap);
+	/* Masked first: a secret is registered as it is, before any byte of
+	 * it could be replaced. */
 	log_mask(line);
+	/* Lines quote servers' headers and bodies: the log is read with
+	 * less and cat, so nothing in it may drive the terminal. */
+	safe = text_safe_lines(line);
 	gettimeofday(&tv, NULL);
 	gmtime_r(&tv.tv_sec, &tm);
-	fprintf(log_file, "%02d:%02d:%02d.%03ld %s\n", tm.tm_hour, tm.tm_min,
-	    tm.tm_sec, (long)tv.tv_usec / 1000, line);
+	fprintf(log_file, "%02d:%02d:%02d.%03ld ", tm.tm_hour, tm.tm_min,
+	    tm.tm_sec, (long)tv.tv_usec / 1000);
+	/* A quoted line break continues the entry, indented: it can never
+	 * start an entry of its own. */
+	for (p = safe; (nl = strchr(p, '\n')) != NULL; p = nl + 1)
+		fprintf(log_file, "%.*s\n%*s", (int)(nl - p), p, LOG_STAMP_LEN,
+		    "");
+	fprintf(log_file, "%s\n", p);
+	free(safe);
 	free(line);
 }

@@ -1,6 +1,9 @@
 /* The debug log: a file named by --debug-log or S3WATCH_DEBUG_LOG, never
  * stderr (curses owns the terminal).  Registered secrets are masked in
- * every line, as a second line of defence behind not logging them. */
+ * every line, as a second line of defence behind not logging them.  Each
+ * entry is one line with a time stamp, made terminal-safe as text_safe()
+ * does; a line break inside an entry continues it on a line indented past
+ * the time stamp. */
 #ifndef S3W_LOG_H
 #define S3W_LOG_H
 

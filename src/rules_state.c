@@ -2,6 +2,7 @@
  * evicted), the update logic of each stateful kind, and the state file. */
 #include "config.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -593,6 +594,47 @@ rules_state_clear(struct rules *r)
 			rules_table_clear(r->rules[i]->table);
 }
 
+/* "rule ID SIG FIRST KEYS" (SIG in hex): -1 when a part is missing,
+ * malformed or out of range (strto*, never sscanf's undefined overflow). */
+static int
+rules_state_rule_line(const char *line, char id[80], uint64_t *sig,
+    int64_t *first, size_t *keys)
+{
+	const char *p = line + 5, *sp;
+	unsigned long long u;
+	long long v;
+	char *end;
+
+	if (strncmp(line, "rule ", 5) != 0 || (sp = strchr(p, ' ')) == NULL ||
+	    sp == p || sp - p > 79)
+		return -1;
+	memcpy(id, p, (size_t)(sp - p));
+	id[sp - p] = '\0';
+	p = sp + 1;
+	if (!isxdigit((unsigned char)*p))
+		return -1;
+	errno = 0;
+	u = strtoull(p, &end, 16);
+	if (errno != 0 || *end != ' ' || end - p > 16)
+		return -1;
+	*sig = u;
+	p = end + 1;
+	if (!isdigit((unsigned char)*p) && *p != '-')
+		return -1;
+	v = strtoll(p, &end, 10);
+	if (errno != 0 || *end != ' ')
+		return -1;
+	*first = v;
+	p = end + 1;
+	if (!isdigit((unsigned char)*p))
+		return -1;
+	u = strtoull(p, &end, 10);
+	if (errno != 0 || *end != '\0' || u > SIZE_MAX)
+		return -1;
+	*keys = (size_t)u;
+	return 0;
+}
+
 int
 rules_state_load(struct rules *r, const char *path, char **cause)
 {
@@ -665,8 +707,7 @@ rules_state_load(struct rules *r, const char *path, char **cause)
 			done = true;
 			continue;
 		}
-		if (sscanf(line, "rule %79s %16" SCNx64 " %" SCNd64 " %zu%n", id,
-		    &sig, &first, &left, &used) != 4 || line[used] != '\0') {
+		if (rules_state_rule_line(line, id, &sig, &first, &left) != 0) {
 			why = xstrdup("expected a rule line");
 			goto bad;
 		}

@@ -1,6 +1,8 @@
 /* Shared start-up of commands and the console. */
 #include "config.h"
 
+#include <ctype.h>
+#include <errno.h>
 #include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
@@ -100,15 +102,17 @@ void
 session_tail_env(struct tail_options *o)
 {
 	const char *v;
+	char *end;
 	long n;
 
+	/* The range of --poll; a value that is not all digits is ignored. */
 	if ((v = getenv("S3WATCH_POLL_MS")) != NULL &&
-	    (n = strtol(v, NULL, 10)) > 0 && n <= 600000) {
+	    (n = strtol(v, &end, 10)) > 0 && n <= 600000 && *end == '\0') {
 		o->min_interval_ms = (int)n;
 		o->min_gap_ms = n < 250 ? (int)n : 0;
 	}
 	if ((v = getenv("S3WATCH_LATE_SWEEP_MS")) != NULL &&
-	    (n = strtol(v, NULL, 10)) > 0 && n <= 86400000)
+	    (n = strtol(v, &end, 10)) > 0 && n <= 86400000 && *end == '\0')
 		o->late_sweep_ms = n;
 }
 
@@ -125,29 +129,61 @@ session_who(void)
 }
 
 int
-session_since(const char *s, int64_t *out)
+session_since_parse(const char *s, int64_t *out, char **cause)
 {
 	struct tm tm;
 	char *end;
 	long long n;
-	int64_t unit;
+	int64_t unit, now, t;
 
-	n = strtoll(s, &end, 10);
-	if (end != s && n >= 0 && end[0] != '\0' && end[1] == '\0') {
-		switch (*end) {
-		case 's': unit = 1000; break;
-		case 'm': unit = 60 * 1000; break;
-		case 'h': unit = 3600 * 1000; break;
-		case 'd': unit = 86400 * 1000; break;
-		default: return -1;
+	if (isdigit((unsigned char)s[0])) {
+		errno = 0;
+		n = strtoll(s, &end, 10);
+		unit = 0;
+		if (end[0] != '\0' && end[1] == '\0') {
+			switch (*end) {
+			case 's': unit = 1000; break;
+			case 'm': unit = 60 * 1000; break;
+			case 'h': unit = 3600 * 1000; break;
+			case 'd': unit = 86400 * 1000; break;
+			}
 		}
-		*out = tail_clock_ms() - n * unit;
-		return 0;
+		if (unit != 0) {
+			/* No time before 1970: CloudWatch Logs has none, and
+			 * n * unit must not overflow on the way. */
+			now = tail_clock_ms();
+			if (errno == ERANGE || n > now / unit) {
+				*cause = xasprintf("'%s' is out of range: at most "
+				    "%lld%c (back to 1970)", s,
+				    (long long)(now / unit), *end);
+				return -1;
+			}
+			*out = now - n * unit;
+			return 0;
+		}
 	}
 	memset(&tm, 0, sizeof tm);
 	end = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm);
-	if (end == NULL || (*end != '\0' && strcmp(end, "Z") != 0))
+	if (end == NULL || (*end != '\0' && strcmp(end, "Z") != 0)) {
+		*cause = xasprintf("'%s': give a duration such as 90s, 15m, 1h "
+		    "or 7d, or a time such as 2026-11-24T10:00:00Z", s);
 		return -1;
-	*out = (int64_t)timegm(&tm) * 1000;
+	}
+	if ((t = (int64_t)timegm(&tm)) < 0) {
+		*cause = xasprintf("'%s' is out of range: 1970 or later", s);
+		return -1;
+	}
+	*out = t * 1000;
 	return 0;
+}
+
+int
+session_since(const char *s, int64_t *out)
+{
+	char *cause = NULL;
+	int rc;
+
+	rc = session_since_parse(s, out, &cause);
+	free(cause);
+	return rc;
 }

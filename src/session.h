@@ -46,7 +46,11 @@ void		 session_tail_env(struct tail_options *);
 
 /* user@host. */
 char		*session_who(void);
-/* "90s", "15m", "1h", "7d" back from now, or an ISO time: epoch ms. */
+/* "90s", "15m", "1h", "7d" back from now, or an ISO time: epoch ms, 0
+ * (1970) or later; -1 with *cause ("'X': give a duration...", "'X' is out
+ * of range...") for anything else.  session_since() is the same without
+ * the cause. */
+int		 session_since_parse(const char *, int64_t *ms, char **cause);
 int		 session_since(const char *, int64_t *ms);
 
 #endif

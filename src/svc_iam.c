@@ -1,6 +1,8 @@
 /* AWS IAM operations (query protocol). */
 #include "config.h"
 
+#include <limits.h>
+
 #include "svc.h"
 
 #define IAM_NAME_CHARS	"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ" \
@@ -187,6 +189,8 @@ iam_role_answer(struct aws_response *resp, const char *op, struct iam_role *t,
 {
 	const struct xml_node *role;
 	const char *v;
+	char *end;
+	long n;
 
 	memset(t, 0, sizeof *t);
 	if (svc_check(resp, op, cause) != 0)
@@ -200,8 +204,12 @@ iam_role_answer(struct aws_response *resp, const char *op, struct iam_role *t,
 	t->path = svc_xml_dup(role, "Path");
 	t->assume_policy = iam_policy_dup(role, "AssumeRolePolicyDocument");
 	t->description = svc_xml_dup(role, "Description");
-	if ((v = xml_text(role, "MaxSessionDuration")) != NULL)
-		t->max_session = atoi(v);
+	if ((v = xml_text(role, "MaxSessionDuration")) != NULL) {
+		/* Not atoi(): past INT_MAX it is undefined. */
+		n = strtol(v, &end, 10);
+		t->max_session = end != v && *end == '\0' && n > 0 &&
+		    n <= INT_MAX ? (int)n : 0;
+	}
 	t->created = svc_iso8601(xml_text(role, "CreateDate"));
 	return 0;
 }

@@ -35,6 +35,23 @@ text_utf8_len(const unsigned char *s, size_t n, uint32_t *cp)
 	return len;
 }
 
+bool
+text_invisible(uint32_t cp)
+{
+	/* Unicode's default-ignorable code points (soft hyphen, joiners,
+	 * bidi controls, variation selectors, fillers, tags), the line and
+	 * paragraph separators and the interlinear annotation marks. */
+	return cp == 0xad || cp == 0x34f || cp == 0x61c ||
+	    (cp >= 0x115f && cp <= 0x1160) || (cp >= 0x17b4 && cp <= 0x17b5) ||
+	    (cp >= 0x180b && cp <= 0x180f) || (cp >= 0x200b && cp <= 0x200f) ||
+	    (cp >= 0x2028 && cp <= 0x202e) || (cp >= 0x2060 && cp <= 0x206f) ||
+	    cp == 0x3164 || (cp >= 0xfe00 && cp <= 0xfe0f) || cp == 0xfeff ||
+	    cp == 0xffa0 || (cp >= 0xfff0 && cp <= 0xfffb) ||
+	    (cp >= 0x1bca0 && cp <= 0x1bca3) ||
+	    (cp >= 0x1d173 && cp <= 0x1d17a) ||
+	    (cp >= 0xe0000 && cp <= 0xe0fff);
+}
+
 static char *
 text_clean(const char *s, size_t len, bool keep_lines)
 {
@@ -55,8 +72,9 @@ text_clean(const char *s, size_t len, bool keep_lines)
 			i++;
 			continue;
 		}
-		/* C1 controls (CSI is U+009B) act like ESC sequences. */
-		if (cp >= 0x80 && cp <= 0x9f)
+		/* C1 controls (CSI is U+009B) act like ESC sequences;
+		 * invisible characters hide or reorder what is around them. */
+		if ((cp >= 0x80 && cp <= 0x9f) || text_invisible(cp))
 			buf_addc(&b, '?');
 		else
 			buf_add(&b, (const char *)p + i, n);

@@ -3,6 +3,7 @@
  * operation, its notes are the evidence.  See setup_internal.h. */
 #include "config.h"
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -468,6 +469,7 @@ validate_alert_path(struct setup_job *j)
 	size_t i;
 	const char *confirmed;
 	char *cause = NULL;
+	long n;
 
 	SJ_BEGIN(j);
 	SJ_READ(j, cloudwatch_get_dashboard(N(j)->dashboard, &j->cause),
@@ -513,7 +515,9 @@ validate_alert_path(struct setup_job *j)
 		return SJ_DONE;
 	}
 	confirmed = sns_attribute(&at, "SubscriptionsConfirmed");
-	j->n = confirmed != NULL ? atoi(confirmed) : 0;
+	/* Not atoi(): past INT_MAX it is undefined; strtol() clamps. */
+	n = confirmed != NULL ? strtol(confirmed, NULL, 10) : 0;
+	j->n = n > 0 ? (int)(n < INT_MAX ? n : INT_MAX) : 0;
 	sns_attributes_free(&at);
 	/* Endpoints that do not keep the counters (moto): count the list. */
 	if (j->n < 1) {

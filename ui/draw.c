@@ -3,18 +3,24 @@
 #include "config.h"
 
 #include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
 
+#include "buf.h"
 #include "draw.h"
 #include "text.h"
 #include "theme.h"
 
-/* The next character of s: its byte length and display width. */
+/* The next character of s: its byte length and display width.  One the
+ * terminal would not draw as measured (invalid, unprintable, or drawing
+ * nothing: text_invisible) is drawn as '?', one column, and *shown is
+ * false: what is measured is what is drawn. */
 static size_t
-draw_char(const char *s, int *width)
+draw_char(const char *s, int *width, bool *shown)
 {
 	mbstate_t st;
 	wchar_t wc;
@@ -23,22 +29,52 @@ draw_char(const char *s, int *width)
 
 	memset(&st, 0, sizeof st);
 	n = mbrtowc(&wc, s, MB_CUR_MAX, &st);
-	if (n == (size_t)-1 || n == (size_t)-2 || n == 0) {
-		*width = 1;
+	*width = 1;
+	*shown = false;
+	if (n == (size_t)-1 || n == (size_t)-2 || n == 0)
 		return 1;
-	}
-	cw = wcwidth(wc);
-	*width = cw < 0 ? 1 : cw;
+	if ((cw = wcwidth(wc)) < 0 || text_invisible((uint32_t)wc))
+		return n;
+	*width = cw;
+	*shown = true;
 	return n;
+}
+
+/* The n bytes at s (whole characters) at y,x, as draw_char measured
+ * them. */
+static void
+draw_put(int y, int x, const char *s, size_t n, bool clean)
+{
+	struct buf b = { 0 };
+	const char *p = s;
+	size_t k;
+	bool shown;
+	int cw;
+
+	if (clean) {
+		mvaddnstr(y, x, s, (int)n);
+		return;
+	}
+	while (p < s + n) {
+		k = draw_char(p, &cw, &shown);
+		if (shown)
+			buf_add(&b, p, k);
+		else
+			buf_addc(&b, '?');
+		p += k;
+	}
+	mvaddnstr(y, x, b.data != NULL ? b.data : "", (int)b.len);
+	buf_free(&b);
 }
 
 int
 draw_width(const char *s)
 {
 	int w = 0, cw;
+	bool shown;
 
 	while (*s != '\0') {
-		s += draw_char(s, &cw);
+		s += draw_char(s, &cw, &shown);
 		w += cw;
 	}
 	return w;
@@ -49,19 +85,21 @@ draw_text(int y, int x, int w, attr_t attr, const char *s)
 {
 	const char *p = s;
 	int used = 0, cw;
+	bool shown, clean = true;
 	size_t n;
 
 	if (w <= 0 || s == NULL)
 		return 0;
 	while (*p != '\0') {
-		n = draw_char(p, &cw);
+		n = draw_char(p, &cw, &shown);
 		if (used + cw > w)
 			break;
 		used += cw;
+		clean = clean && shown;
 		p += n;
 	}
 	attrset(attr);
-	mvaddnstr(y, x, s, (int)(p - s));
+	draw_put(y, x, s, (size_t)(p - s), clean);
 	attrset(A_NORMAL);
 	return used;
 }
@@ -93,6 +131,7 @@ draw_cell_tail(int y, int x, int w, attr_t attr, const char *s)
 {
 	const char *el = theme_glyphs()->ellipsis;
 	int total, cw;
+	bool shown;
 
 	if (w <= 0 || s == NULL)
 		return 0;
@@ -100,7 +139,7 @@ draw_cell_tail(int y, int x, int w, attr_t attr, const char *s)
 		return draw_cell(y, x, w, attr, s);
 	/* Skip from the front until the rest and the ellipsis fit. */
 	while (*s != '\0' && total > w - 1) {
-		s += draw_char(s, &cw);
+		s += draw_char(s, &cw, &shown);
 		total -= cw;
 	}
 	draw_text(y, x, 1, attr, el);
@@ -137,6 +176,7 @@ draw_wrap(int y, int x, int w, int maxrows, attr_t attr, const char *s)
 {
 	const char *p = s, *line, *brk;
 	int rows = 0, used, cw;
+	bool shown, clean;
 	size_t n;
 
 	if (w <= 0 || s == NULL)
@@ -149,19 +189,21 @@ draw_wrap(int y, int x, int w, int maxrows, attr_t attr, const char *s)
 		line = p;
 		brk = NULL;
 		used = 0;
+		clean = true;
 		while (*p != '\0' && *p != '\n') {
-			n = draw_char(p, &cw);
+			n = draw_char(p, &cw, &shown);
 			if (used + cw > w)
 				break;
 			if (*p == ' ')
 				brk = p;
 			used += cw;
+			clean = clean && shown;
 			p += n;
 		}
 		if (*p != '\0' && *p != '\n' && brk != NULL && brk > line)
 			p = brk;
 		attrset(attr);
-		mvaddnstr(y + rows, x, line, (int)(p - line));
+		draw_put(y + rows, x, line, (size_t)(p - line), clean);
 		attrset(A_NORMAL);
 		if (*p == '\n')
 			p++;

@@ -17,7 +17,9 @@ struct rect {
 	int	y, x, h, w;
 };
 
-/* Display columns of a UTF-8 string (invalid bytes count 1). */
+/* Display columns of a UTF-8 string.  Invalid bytes, unprintable and
+ * invisible characters (text_invisible) count 1: the draw functions show
+ * each of them as '?'. */
 int	draw_width(const char *);
 /* Prints s at y,x in at most w columns (clipped by display width, never
  * splitting a character); returns the columns used. */

@@ -5,8 +5,9 @@
 #     clear error text;
 #   - no crash: the exit code is below 124 (124 = hang, killed by timeout;
 #     >= 128 = a signal) and no sanitizer or "Segmentation" report;
-#   - no raw ESC (0x1b), BEL (0x07) or C1 CSI (U+009B or a lone 0x9b byte)
-#     in stdout or stderr: s3watch must neutralise what it echoes;
+#   - no raw ESC (0x1b), BEL (0x07), C1 CSI (U+009B or a lone 0x9b byte),
+#     bidi override or isolate (U+202E, U+2066) or zero-width space
+#     (U+200B) in stdout or stderr: s3watch must neutralise what it echoes;
 #   - the state directory is intact: every file mode 0600, every .json file
 #     valid JSON, every line of a .jsonl file valid JSON.
 #
@@ -164,7 +165,8 @@ for marker in (b"Sanitizer", b"Segmentation", b"runtime error:", b"core dumped")
         bad.append("crash report %r" % marker.decode())
 text = data.decode("utf-8", "surrogateescape")
 for ch, label in (("\x1b", "ESC"), ("\x07", "BEL"), ("\u009b", "C1 CSI U+009B"),
-                  ("\udc9b", "lone byte 0x9b")):
+                  ("\udc9b", "lone byte 0x9b"), ("\u202e", "bidi override U+202E"),
+                  ("\u2066", "bidi isolate U+2066"), ("\u200b", "zero-width space U+200B")):
     i = text.find(ch)
     if i >= 0:
         bad.append("raw %s at %d: %r" % (label, i, text[max(0, i - 40):i + 20]))

@@ -219,6 +219,19 @@ check_eq "container, wrong token exits 3" 3 "$status"
 check_contains "container, wrong token: the answer" "HTTP 401" "$output"
 check_absent "container, wrong token: no token on screen" wrong-secret-98
 stop_fake
+# A session token with a line break would add a header to every call.
+start_fake container_creds --access-key ASIAFAKECONTAINER02 \
+    --secret-key "$SECRET" --session-token $'ctok-secret-97\r\nX-Evil: 1'
+run "${noenv[@]}" \
+    AWS_CONTAINER_CREDENTIALS_FULL_URI="http://127.0.0.1:$fake_port/v2/creds" \
+    "$S3WATCH" whoami
+check_eq "container, token with a line break exits 3" 3 "$status"
+check_contains "container, token with a line break is refused" \
+    "container credentials: the session token has a control character" \
+    "$output"
+check_absent "container, token with a line break: no token on screen" \
+    ctok-secret-97
+stop_fake
 run "${noenv[@]}" AWS_CONTAINER_CREDENTIALS_FULL_URI=http://0.0.0.0:9/creds \
     "$S3WATCH" whoami
 check_eq "container, non-loopback http refused" 3 "$status"

@@ -115,6 +115,40 @@ s3w --endpoint-url http://127.0.0.1:9 whoami
 check_eq "dead endpoint fails" 1 "$status"
 check_no_secrets "dead endpoint"
 
+# --- endpoint URLs with a password: refused, from every source, never shown ---
+URL_PASS=urlPASSWORDurlPASSWORDurlPASSWORD
+secrets+=("$URL_PASS")
+pw_url=http://s3watch:$URL_PASS@127.0.0.1:9
+cat > "$work/pw-config" <<EOF
+[profile pwurl]
+endpoint_url = $pw_url
+[profile pwsvc]
+services = pwsvc
+[services pwsvc]
+sts =
+  endpoint_url = $pw_url
+EOF
+# check_pw_refused NAME SOURCE: the last run refused the URL from SOURCE.
+check_pw_refused() {
+    check_eq "$1: exits 3" 3 "$status"
+    check_contains "$1: says why" "has a user name or password" "$output"
+    check_contains "$1: names the source" "(from $2)" "$output"
+    check_no_secrets "$1"
+}
+s3w --endpoint-url "$pw_url" whoami
+check_pw_refused "--endpoint-url with a password" --endpoint-url
+AWS_ENDPOINT_URL_STS=$pw_url s3w whoami
+check_pw_refused "AWS_ENDPOINT_URL_STS with a password" AWS_ENDPOINT_URL_STS
+AWS_ENDPOINT_URL=$pw_url s3w whoami
+check_pw_refused "AWS_ENDPOINT_URL with a password" AWS_ENDPOINT_URL
+run env -u AWS_ENDPOINT_URL AWS_CONFIG_FILE="$work/pw-config" \
+    "$S3WATCH" --debug-log "$dbg" --profile pwurl whoami
+check_pw_refused "profile endpoint_url with a password" "endpoint_url in the profile"
+run env -u AWS_ENDPOINT_URL AWS_CONFIG_FILE="$work/pw-config" \
+    "$S3WATCH" --debug-log "$dbg" --profile pwsvc whoami
+check_pw_refused "profile services section with a password" \
+    "services section of the profile"
+
 # --- a credentials file --------------------------------------------------------
 unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN
 cat > "$AWS_SHARED_CREDENTIALS_FILE" <<EOF
@@ -157,6 +191,11 @@ cat > "$work/helper-v2.sh" <<EOF
 #!/bin/sh
 printf '{"Version": 2, "AccessKeyId": "ASIASECRETSTEST00006", "SecretAccessKey": "$PROC_SECRET"}\n'
 EOF
+# The secret inside the Version.
+cat > "$work/helper-vobj.sh" <<EOF
+#!/bin/sh
+printf '{"Version": {"SecretAccessKey": "$PROC_SECRET"}, "AccessKeyId": "ASIASECRETSTEST00008", "SecretAccessKey": "$PROC_SECRET"}\n'
+EOF
 chmod +x "$work"/helper*.sh
 cat > "$AWS_CONFIG_FILE" <<EOF
 [profile proc]
@@ -169,13 +208,15 @@ credential_process = $work/helper-cut.sh
 credential_process = $work/helper-type.sh
 [profile procv2]
 credential_process = $work/helper-v2.sh
+[profile procvobj]
+credential_process = $work/helper-vobj.sh
 EOF
 s3w --profile proc whoami
 check_eq "credential_process whoami exits 0" 0 "$status"
 check_no_secrets "credential_process"
 S3WATCH_CONFIG=$work/s3watch.conf s3w --profile proc alerts list --all
 check_no_secrets "credential_process, alerts list"
-for p in procfail proccut proctype procv2; do
+for p in procfail proccut proctype procv2 procvobj; do
     s3w --profile "$p" whoami
     check_eq "credential_process $p exits 3" 3 "$status"
     check_no_secrets "credential_process $p"

@@ -332,7 +332,14 @@ test_checks(void **state)
 		    "'alice@example.com.' is not an e-mail address such as "
 		    "'alice@example.com'" },
 		{ "alert_email = \"alice@\\tx.com\"", "alert_email: "
-		    "the value contains a control character or invalid UTF-8" },
+		    "the value contains a control character, an invisible "
+		    "character or invalid UTF-8" },
+		{ "source_bucket = \"secure\xe2\x80\x8b-docs\"", "source_bucket: "
+		    "the value contains a control character, an invisible "
+		    "character or invalid UTF-8" },
+		{ "alert_email = \"alice@exa\xe2\x80\xaemple.com\"",
+		    "alert_email: the value contains a control character, an "
+		    "invisible character or invalid UTF-8" },
 		{ "source_bucket = \"Secure-Docs\"", "source_bucket: S3 bucket "
 		    "name 'Secure-Docs' may only contain lower-case letters, "
 		    "digits, '.' and '-'" },

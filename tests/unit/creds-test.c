@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -27,6 +28,8 @@
 #include "creds.h"
 #include "creds_internal.h"
 #include "hash.h"
+#include "http.h"
+#include "kv.h"
 #include "loop.h"
 #include "xalloc.h"
 
@@ -371,6 +374,8 @@ stub_start(struct stub *s, const struct route *routes, size_t n)
 	s->url = xasprintf("http://127.0.0.1:%d", s->port);
 	unlink(s->log);
 	if ((s->pid = fork()) == 0) {
+		/* A failed test never stops it: go with the test. */
+		prctl(PR_SET_PDEATHSIG, SIGTERM);
 		stub_serve(lfd, routes, n, s->log);
 		_exit(0);
 	}
@@ -679,6 +684,45 @@ test_process_failures(void **state)
 	set_files("[profile p]\ncredential_process = /nonexistent/helper\n",
 	    NULL);
 	expect_error("p", "credential_process exited with status 127");
+
+	/* Values of the wrong type are described, never quoted: they may
+	 * hold the secret. */
+	process_profile("#!/bin/sh\necho '{\"Version\": {\"k\": \"v-" SECRET_MARK
+	    "\"}, \"AccessKeyId\": \"A\", \"SecretAccessKey\": \"v-" SECRET_MARK
+	    "\"}'\n");
+	expect_error("p", "credential_process output has unsupported Version "
+	    "(an object; expected the number 1)");
+	process_profile("#!/bin/sh\necho '{\"Version\": [\"v-" SECRET_MARK "\"], "
+	    "\"AccessKeyId\": \"A\", \"SecretAccessKey\": \"v\"}'\n");
+	expect_error("p", "unsupported Version (an array; expected the number "
+	    "1)");
+	process_profile("#!/bin/sh\necho '{\"Version\": 1.5, \"AccessKeyId\": "
+	    "\"A\", \"SecretAccessKey\": \"v-" SECRET_MARK "\"}'\n");
+	expect_error("p", "unsupported Version (a number with a fraction; "
+	    "expected the number 1)");
+	process_profile("#!/bin/sh\necho '{\"Version\": 1, \"AccessKeyId\": "
+	    "[\"v-" SECRET_MARK "\"], \"SecretAccessKey\": \"v-" SECRET_MARK
+	    "\"}'\n");
+	expect_error("p", "credential_process output has an AccessKeyId that "
+	    "is an array, not a string");
+	process_profile("#!/bin/sh\necho '{\"Version\": 1, \"AccessKeyId\": "
+	    "\"A\", \"SecretAccessKey\": {\"k\": \"v-" SECRET_MARK "\"}}'\n");
+	expect_error("p", "credential_process output has a SecretAccessKey "
+	    "that is an object, not a string");
+	process_profile("#!/bin/sh\necho '{\"Version\": 1, \"AccessKeyId\": "
+	    "\"\", \"SecretAccessKey\": \"v-" SECRET_MARK "\"}'\n");
+	expect_error("p", "credential_process output has an empty "
+	    "AccessKeyId");
+	process_profile("#!/bin/sh\necho '{\"Version\": 1, \"AccessKeyId\": "
+	    "\"A\", \"SecretAccessKey\": \"v-" SECRET_MARK "\", "
+	    "\"SessionToken\": 12345}'\n");
+	expect_error("p", "credential_process output has a SessionToken that "
+	    "is a number, not a string");
+	process_profile("#!/bin/sh\necho '{\"Version\": 1, \"AccessKeyId\": "
+	    "\"A\", \"SecretAccessKey\": \"v-" SECRET_MARK "\", "
+	    "\"Expiration\": true}'\n");
+	expect_error("p", "credential_process output has an Expiration that "
+	    "is a boolean, not a string");
 }
 
 static void
@@ -1191,6 +1235,11 @@ test_container(void **state)
 	expect_error(NULL, "AWS_CONTAINER_CREDENTIALS_FULL_URI must use https");
 	setenv("AWS_CONTAINER_CREDENTIALS_FULL_URI", "file:///etc/passwd", 1);
 	expect_error(NULL, "AWS_CONTAINER_CREDENTIALS_FULL_URI must use https");
+	/* A password in the URI: refused, and never repeated. */
+	setenv("AWS_CONTAINER_CREDENTIALS_FULL_URI",
+	    "https://user:pw-" SECRET_MARK "@127.0.0.1:9/c", 1);
+	expect_error(NULL, "container credentials: "
+	    "AWS_CONTAINER_CREDENTIALS_FULL_URI has a user name or password");
 }
 
 static char *imds_creds_body;
@@ -1248,6 +1297,14 @@ test_imds(void **state)
 	    "'Expired', not 'Success'");
 	stub_free(&s);
 
+	/* A password in the endpoint: refused, and never repeated. */
+	log = xasprintf("http://user:pw-" SECRET_MARK "@127.0.0.1:%d",
+	    closed_port());
+	setenv("AWS_EC2_METADATA_SERVICE_ENDPOINT", log, 1);
+	free(log);
+	expect_error(NULL, "EC2 instance metadata: "
+	    "AWS_EC2_METADATA_SERVICE_ENDPOINT has a user name or password");
+
 	/* An IMDSv1-only service refuses the token: skip with the reason. */
 	routes[0] = (struct route){ "PUT", "/latest/api/token", NULL, 403, "" };
 	stub_start(&s, routes, 1);
@@ -1255,6 +1312,291 @@ test_imds(void **state)
 	expect_error(NULL, "EC2 instance metadata (no IMDSv2 token: HTTP 403)");
 	stub_free(&s);
 	free(exp);
+}
+
+/* --- control characters in credentials -------------------------------- */
+
+/* The access key goes into Authorization, the token into
+ * X-Amz-Security-Token: a line break in either would add a header of the
+ * sender's choosing ("X-Evil:").  Every source refuses every control
+ * character in every field, naming the source and never the value. */
+static void
+test_ctl_env(void **state)
+{
+	setenv("AWS_ACCESS_KEY_ID", "AKIDENV", 1);
+	setenv("AWS_SECRET_ACCESS_KEY", "env-" SECRET_MARK, 1);
+	setenv("AWS_SESSION_TOKEN", "tok-" SECRET_MARK "\r\nX-Evil: 1", 1);
+	expect_error(NULL, "environment: the session token has a control "
+	    "character");
+	setenv("AWS_SESSION_TOKEN", "tok-" SECRET_MARK "\x1b[2J", 1);
+	expect_error(NULL, "environment: the session token has a control "
+	    "character");
+	setenv("AWS_SESSION_TOKEN", "tok-" SECRET_MARK "\xc2\x85", 1);
+	expect_error(NULL, "environment: the session token has a control "
+	    "character");
+	unsetenv("AWS_SESSION_TOKEN");
+	setenv("AWS_ACCESS_KEY_ID", "AKIDENV\nX-Evil: 1", 1);
+	expect_error(NULL, "environment: the access key id has a control "
+	    "character");
+	setenv("AWS_ACCESS_KEY_ID", "AKIDENV", 1);
+	setenv("AWS_SECRET_ACCESS_KEY", "env-" SECRET_MARK "\t", 1);
+	expect_error(NULL, "environment: the secret access key has a control "
+	    "character");
+	setenv("AWS_SECRET_ACCESS_KEY", "env-" SECRET_MARK, 1);
+	setenv("AWS_ACCOUNT_ID", "111122223333\r\n", 1);
+	expect_error(NULL, "environment: the account id has a control "
+	    "character");
+	unsetenv("AWS_ACCOUNT_ID");
+	setenv("AWS_CREDENTIAL_EXPIRATION", "2099-01-01T\n00:00:00Z", 1);
+	expect_error(NULL, "environment: AWS_CREDENTIAL_EXPIRATION");
+	setenv("AWS_CREDENTIAL_EXPIRATION", "2099-01-01T00:00:00Z\n", 1);
+	expect_error(NULL, "environment: AWS_CREDENTIAL_EXPIRATION");
+	unsetenv("AWS_CREDENTIAL_EXPIRATION");
+	/* Printable keys still work. */
+	expect_source(NULL, "environment", "AKIDENV");
+}
+
+static void
+test_ctl_files(void **state)
+{
+	char *config;
+
+	/* The config reader lets tabs and carriage returns through. */
+	set_files(NULL, "[cr]\naws_access_key_id = AKIDCR\n"
+	    "aws_secret_access_key = cr-" SECRET_MARK "\n"
+	    "aws_session_token = crtok-" SECRET_MARK "\rX-Evil: 1\n"
+	    "[tab]\naws_access_key_id = AKID\tTAB\n"
+	    "aws_secret_access_key = tab-" SECRET_MARK "\n");
+	expect_error("cr", "profile cr (credentials file): the session token "
+	    "has a control character");
+	expect_error("tab", "profile tab (credentials file): the access key id "
+	    "has a control character");
+
+	process_profile("#!/bin/sh\necho '{\"Version\": 1, \"AccessKeyId\": "
+	    "\"A\", \"SecretAccessKey\": \"p-" SECRET_MARK "\", "
+	    "\"SessionToken\": \"t-" SECRET_MARK "\\r\\nX-Evil: 1\"}'\n");
+	expect_error("p", "profile p: credential_process: the session token "
+	    "has a control character");
+	process_profile("#!/bin/sh\necho '{\"Version\": 1, \"AccessKeyId\": "
+	    "\"A\\u001b[2J\", \"SecretAccessKey\": \"p-" SECRET_MARK "\"}'\n");
+	expect_error("p", "profile p: credential_process: the access key id "
+	    "has a control character");
+	process_profile("#!/bin/sh\necho '{\"Version\": 1, \"AccessKeyId\": "
+	    "\"A\", \"SecretAccessKey\": \"p-" SECRET_MARK "\\u0000x\"}'\n");
+	expect_error("p", "profile p: credential_process output has a "
+	    "SecretAccessKey that has a control character");
+	process_profile("#!/bin/sh\necho '{\"Version\": 1, \"AccessKeyId\": "
+	    "\"A\", \"SecretAccessKey\": \"p-" SECRET_MARK "\", "
+	    "\"Expiration\": \"2099-01-01T\\n00:00:00Z\"}'\n");
+	expect_error("p", "profile p: credential_process output has an "
+	    "Expiration that is not an ISO-8601 time");
+
+	/* A token file (web identity; the container's authorization token
+	 * file is read the same way).  STS is a closed port: the token must
+	 * not get that far. */
+	config = xasprintf("http://127.0.0.1:%d", closed_port());
+	setenv("AWS_ENDPOINT_URL_STS", config, 1);
+	free(config);
+	write_file("token", "eyJ-jwt-" SECRET_MARK "\x1b]52;c;x\x07\n");
+	config = tmp_path("token");
+	setenv("AWS_WEB_IDENTITY_TOKEN_FILE", config, 1);
+	free(config);
+	setenv("AWS_ROLE_ARN", "arn:aws:iam::210987654321:role/w", 1);
+	expect_error(NULL, "web identity (AWS_WEB_IDENTITY_TOKEN_FILE): the "
+	    "web identity token file ");
+	expect_error(NULL, " has a control character");
+}
+
+static void
+test_ctl_http(void **state)
+{
+	const struct route routes[] = {
+		{ "GET", "/cont", NULL, 200, "{\"AccessKeyId\":\"ASIACONT\","
+		    "\"SecretAccessKey\":\"c-" SECRET_MARK "\",\"Token\":\"ct-"
+		    SECRET_MARK "\\r\\nX-Evil: 1\"}" },
+		{ "GET", "/acct", NULL, 200, "{\"AccessKeyId\":\"ASIACONT\","
+		    "\"SecretAccessKey\":\"c-" SECRET_MARK "\","
+		    "\"AccountId\":\"1234\\n\"}" },
+		{ "POST", "/", "Action=AssumeRoleWithWebIdentity&", 200,
+		    "<AssumeRoleWithWebIdentityResponse>"
+		    "<AssumeRoleWithWebIdentityResult><Credentials>"
+		    "<AccessKeyId>ASIAWEB</AccessKeyId>"
+		    "<SecretAccessKey>web-" SECRET_MARK "</SecretAccessKey>"
+		    "<SessionToken>webtok-" SECRET_MARK "&#13;&#10;X-Evil: 1"
+		    "</SessionToken>"
+		    "<Expiration>2099-01-01T00:00:00Z</Expiration></Credentials>"
+		    "</AssumeRoleWithWebIdentityResult>"
+		    "</AssumeRoleWithWebIdentityResponse>" },
+		{ "GET", "/federation/credentials?*", NULL, 200,
+		    "{\"roleCredentials\":{\"accessKeyId\":\"ASIASSO\","
+		    "\"secretAccessKey\":\"sso-" SECRET_MARK "\","
+		    "\"sessionToken\":\"ssotok-" SECRET_MARK "\\r\\nX-Evil: 1\","
+		    "\"expiration\":4070908800000}}" },
+	};
+	struct route imds[3];
+	struct stub s;
+	char *uri, *log;
+
+	stub_start(&s, routes, 4);
+	uri = xasprintf("%s/cont", s.url);
+	setenv("AWS_CONTAINER_CREDENTIALS_FULL_URI", uri, 1);
+	free(uri);
+	expect_error(NULL, "container credentials: the session token has a "
+	    "control character");
+	uri = xasprintf("%s/acct", s.url);
+	setenv("AWS_CONTAINER_CREDENTIALS_FULL_URI", uri, 1);
+	free(uri);
+	expect_error(NULL, "container credentials: the account id has a "
+	    "control character");
+	/* The authorization token: no control character of any kind. */
+	setenv("AWS_CONTAINER_AUTHORIZATION_TOKEN", "Bearer tok-" SECRET_MARK
+	    "\x1b[2J", 1);
+	expect_error(NULL, "container credentials: the authorization token "
+	    "has a line break or control character");
+	unsetenv("AWS_CONTAINER_AUTHORIZATION_TOKEN");
+	unsetenv("AWS_CONTAINER_CREDENTIALS_FULL_URI");
+
+	setenv("AWS_ENDPOINT_URL_STS", s.url, 1);
+	write_file("token", "eyJ-jwt-" SECRET_MARK "\n");
+	uri = tmp_path("token");
+	setenv("AWS_WEB_IDENTITY_TOKEN_FILE", uri, 1);
+	free(uri);
+	setenv("AWS_ROLE_ARN", "arn:aws:iam::210987654321:role/w", 1);
+	expect_error(NULL, "web identity token file: the session token has a "
+	    "control character");
+	unsetenv("AWS_WEB_IDENTITY_TOKEN_FILE");
+	unsetenv("AWS_ROLE_ARN");
+
+	setenv("AWS_ENDPOINT_URL_SSO", s.url, 1);
+	set_files(sso_config, NULL);
+	sso_cache("corp", "good-" SECRET_MARK, time(NULL) + 3600);
+	expect_error("sso", "profile sso: SSO: the session token has a control "
+	    "character");
+	sso_cache("corp", "good-" SECRET_MARK "\\u001b[2J", time(NULL) + 3600);
+	expect_error("sso", "the SSO token in ");
+	expect_error("sso", " has a line break or control character");
+	log = stub_log(&s);
+	assert_int_equal(count(log, "X-Evil"), 0);
+	free(log);
+	stub_free(&s);
+
+	/* EC2 instance metadata: the credentials, the IMDSv2 token that goes
+	 * back in a header, and the role name that goes into the path. */
+	unsetenv("AWS_EC2_METADATA_DISABLED");
+	imds_routes(imds, "{\"Code\":\"Success\",\"AccessKeyId\":\"ASIAIMDS\","
+	    "\"SecretAccessKey\":\"i-" SECRET_MARK "\",\"Token\":\"it-"
+	    SECRET_MARK "\\r\\nX-Evil: 1\"}");
+	stub_start(&s, imds, 3);
+	setenv("AWS_EC2_METADATA_SERVICE_ENDPOINT", s.url, 1);
+	expect_error(NULL, "EC2 instance metadata (IMDSv2): the session token "
+	    "has a control character");
+	stub_free(&s);
+
+	imds_routes(imds, "{\"Code\":\"Success\",\"AccessKeyId\":\"ASIAIMDS\","
+	    "\"SecretAccessKey\":\"i-" SECRET_MARK "\"}");
+	imds[0].body = "imdstok-" SECRET_MARK "\r\nX-Evil: 1";
+	imds[1].need = NULL;
+	imds[2].need = NULL;
+	stub_start(&s, imds, 3);
+	setenv("AWS_EC2_METADATA_SERVICE_ENDPOINT", s.url, 1);
+	expect_error(NULL, "EC2 instance metadata: the IMDSv2 token has a "
+	    "control character");
+	log = stub_log(&s);
+	assert_int_equal(count(log, "X-Evil"), 0);
+	free(log);
+	stub_free(&s);
+
+	imds_routes(imds, "{\"Code\":\"Success\",\"AccessKeyId\":\"ASIAIMDS\","
+	    "\"SecretAccessKey\":\"i-" SECRET_MARK "\"}");
+	imds[1].body = "my-role\x1b[2J\n";
+	imds[2].path = "/latest/meta-data/iam/security-credentials/*";
+	stub_start(&s, imds, 3);
+	setenv("AWS_EC2_METADATA_SERVICE_ENDPOINT", s.url, 1);
+	expect_error(NULL, "EC2 instance metadata: cannot get the role name");
+	stub_free(&s);
+}
+
+/* The last line of defence: a request with a control character in a
+ * header is not sent at all, whoever built it. */
+struct sent {
+	bool	 done;
+	long	 status;
+	char	*error;
+};
+
+static void
+http_done(struct http_response *hr, void *arg)
+{
+	struct sent *t = arg;
+
+	t->done = true;
+	t->status = hr->status;
+	t->error = hr->error != NULL ? xstrdup(hr->error) : NULL;
+}
+
+static void
+http_send(struct loop *l, const char *url, const char *name,
+    const char *value, struct sent *t)
+{
+	struct http_request req;
+	struct kv headers = { 0 };
+
+	kv_add(&headers, name, value);
+	memset(&req, 0, sizeof req);
+	req.method = "GET";
+	req.url = url;
+	req.headers = &headers;
+	memset(t, 0, sizeof *t);
+	http_start(l, &req, http_done, t);
+	kv_free(&headers);
+	/* Never from inside http_start. */
+	assert_false(t->done);
+	loop_run_until(l, &t->done);
+}
+
+static void
+test_http_header_guard(void **state)
+{
+	const struct route routes[] = {
+		{ "GET", "/x", NULL, 200, "ok" },
+	};
+	const char *bad[] = { "a\r\nX-Evil: 1", "a\nX-Evil: 1", "a\rb",
+	    "a\x01", "a\x7f" };
+	struct loop *l = loop_new();
+	struct sent t;
+	struct stub s;
+	char *url, *log;
+	size_t i;
+
+	stub_start(&s, routes, 1);
+	url = xasprintf("%s/x", s.url);
+	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		http_send(l, url, "X-Token", bad[i], &t);
+		if (t.error == NULL || strstr(t.error, "control character") ==
+		    NULL)
+			fail_msg("header %zu: %s", i, t.error);
+		assert_int_equal(t.status, 0);
+		free(t.error);
+	}
+	http_send(l, url, "X-Evil: 1\r\nX-Token", "a", &t);
+	assert_non_null(t.error);
+	assert_non_null(strstr(t.error, "control character"));
+	free(t.error);
+	log = stub_log(&s);
+	assert_string_equal(log, "");
+	free(log);
+
+	/* A tab is allowed in a value (RFC 9110 field-value). */
+	http_send(l, url, "X-Token", "a\tb", &t);
+	assert_null(t.error);
+	assert_int_equal(t.status, 200);
+	log = stub_log(&s);
+	assert_int_equal(count(log, "X-Token: a\tb"), 1);
+	assert_int_equal(count(log, "X-Evil"), 0);
+	free(log);
+	free(url);
+	stub_free(&s);
+	loop_free(l);
 }
 
 /* --- caching and refresh ----------------------------------------------- */
@@ -1487,6 +1829,10 @@ main(void)
 		T(test_sso_portal),
 		T(test_container),
 		T(test_imds),
+		T(test_ctl_env),
+		T(test_ctl_files),
+		T(test_ctl_http),
+		T(test_http_header_guard),
 		T(test_cache_and_waiters),
 		T(test_imds_keeps_old_on_failure),
 		T(test_free_while_pending),

@@ -105,6 +105,49 @@ test_url_check(void **state)
 	free(cause);
 }
 
+/* A user name or password in an endpoint URL would go out in the Host
+ * header and into error messages: refused, without repeating it. */
+static void
+test_url_userinfo(void **state)
+{
+	static const char *const bad[] = {
+		"http://user:pw-SECRET@127.0.0.1:5000/",
+		"https://user:pw-SECRET@s3.example",
+		"http://pw-SECRET@127.0.0.1",
+		"https://:pw-SECRET@host/path",
+		"http://user:pw-SECRET@[::1]:5000",
+		"https://a@b:pw-SECRET@host",
+		/* Refused for the scheme, but without quoting the password. */
+		"ftp://user:pw-SECRET@host/",
+		"user:pw-SECRET@host",
+		"HTTP://user:pw-SECRET@host",
+	};
+	char *cause;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		cause = NULL;
+		if (endpoint_url_check(bad[i], &cause) != -1)
+			fail_msg("accepted %s", bad[i]);
+		if (strstr(cause, "SECRET") != NULL)
+			fail_msg("%s: the password in '%s'", bad[i], cause);
+		if (i < 6 && strstr(cause, "user name or password") == NULL)
+			fail_msg("%s: '%s' does not say why", bad[i], cause);
+		free(cause);
+	}
+	assert_true(endpoint_url_userinfo("http://u:p@h"));
+	assert_true(endpoint_url_userinfo("h@x"));
+	/* '@' after the host is part of the path or query. */
+	assert_false(endpoint_url_userinfo("http://h/a@b"));
+	assert_false(endpoint_url_userinfo("http://h?x=a@b"));
+	assert_false(endpoint_url_userinfo("https://h#a@b"));
+	cause = NULL;
+	assert_int_equal(endpoint_url_check("http://127.0.0.1:5000/a@b",
+	    &cause), 0);
+	assert_null(cause);
+}
+
 int
 main(void)
 {
@@ -114,6 +157,7 @@ main(void)
 		cmocka_unit_test(test_arns),
 		cmocka_unit_test(test_service_table),
 		cmocka_unit_test(test_url_check),
+		cmocka_unit_test(test_url_userinfo),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
