@@ -11,6 +11,7 @@
 #include "hash.h"
 #include "idset.h"
 #include "pattern.h"
+#include "ctevent.h"
 #include "report.h"
 #include "rules.h"
 #include "text.h"
@@ -135,15 +136,6 @@ static const struct report_change_def {
 	  RT_FUNCTION },
 };
 
-/* errorCodes that mean the caller was refused, across the services. */
-static const char *const report_denied_codes[] = {
-	"AccessDenied", "AccessDeniedException", "UnauthorizedOperation",
-	"Client.UnauthorizedOperation", "AuthorizationError",
-	"AuthorizationErrorException", "UnauthorizedException",
-	"Forbidden", "AllAccessDisabled", "InvalidAccessKeyId",
-	"SignatureDoesNotMatch", "ExpiredToken", "InvalidClientTokenId",
-};
-
 static const struct report_change_def *
 report_change_def(const char *source, const char *name)
 {
@@ -170,22 +162,6 @@ report_change_kind(const char *source, const char *name)
 	const struct report_change_def *d = report_change_def(source, name);
 
 	return d != NULL ? d->kind : NULL;
-}
-
-bool
-report_is_denied(const char *code)
-{
-	size_t i;
-
-	if (code == NULL || *code == '\0')
-		return false;
-	if (strncmp(code, "AccessDenied", 12) == 0)
-		return true;
-	for (i = 0; i < sizeof report_denied_codes /
-	    sizeof report_denied_codes[0]; i++)
-		if (strcmp(code, report_denied_codes[i]) == 0)
-			return true;
-	return false;
 }
 
 /* --- bounded aggregate tables ------------------------------------------ */
@@ -536,7 +512,7 @@ static void
 report_fold(struct report *r, const struct report_record *rec, int64_t ms)
 {
 	const char *kind = report_change_kind(rec->source, rec->name);
-	bool denied = report_is_denied(rec->error_code);
+	bool denied = ctevent_denied(rec->error_code);
 	char *f[REPORT_MAX_KEYS], *pb[2], *pd[1], *time, day[21];
 	size_t i;
 

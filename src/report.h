@@ -84,8 +84,6 @@ const char	*report_format_name(enum report_format);
 /* Is this (eventSource, eventName) an administrative change?  Its kind
  * ("bucket policy", "trail", ...) or NULL. */
 const char	*report_change_kind(const char *source, const char *name);
-/* Is this errorCode a denial? */
-bool		 report_is_denied(const char *error_code);
 
 /* Counters, for the command's summary and the tests. */
 struct report_counts {

@@ -13,6 +13,7 @@
 
 #include <json-c/json.h>
 
+#include "ctevent.h"
 #include "hash.h"
 #include "text.h"
 #include "theme.h"
@@ -245,14 +246,6 @@ vm_ev_clear(struct vm_ev *e)
 	memset(e, 0, sizeof *e);
 }
 
-static bool
-vm_denied(const char *code)
-{
-	return code != NULL && (strstr(code, "Denied") != NULL ||
-	    strstr(code, "Unauthorized") != NULL ||
-	    strstr(code, "Forbidden") != NULL);
-}
-
 static void
 vm_add(struct vm *vm, const struct monitor_record *r)
 {
@@ -309,7 +302,7 @@ vm_add(struct vm *vm, const struct monitor_record *r)
 		vm->hit_min[VM_MINUTES - 1]++;
 	vm_top_add(&vm->top_ip, e->f[VF_IP]);
 	vm_top_add(&vm->top_principal, e->f[VF_PRINCIPAL]);
-	if (vm_denied(r->error_code))
+	if (ctevent_denied(r->error_code))
 		vm_top_add(&vm->top_denied, e->f[VF_EVENT]);
 }
 

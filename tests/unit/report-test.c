@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "alerts.h"
+#include "ctevent.h"
 #include "report.h"
 #include "xalloc.h"
 
@@ -209,12 +210,12 @@ test_tables(void **state)
 	    "PutBucketPolicyStatus"));
 	assert_null(report_change_kind("s3.amazonaws.com", "GetBucketPolicy"));
 	assert_null(report_change_kind(NULL, "PutBucketPolicy"));
-	assert_true(report_is_denied("AccessDenied"));
-	assert_true(report_is_denied("AccessDeniedException"));
-	assert_true(report_is_denied("Client.UnauthorizedOperation"));
-	assert_false(report_is_denied("NoSuchKey"));
-	assert_false(report_is_denied(""));
-	assert_false(report_is_denied(NULL));
+	assert_true(ctevent_denied("AccessDenied"));
+	assert_true(ctevent_denied("AccessDeniedException"));
+	assert_true(ctevent_denied("Client.UnauthorizedOperation"));
+	assert_false(ctevent_denied("NoSuchKey"));
+	assert_false(ctevent_denied(""));
+	assert_false(ctevent_denied(NULL));
 	assert_int_equal(report_format_find("md"), REPORT_MD);
 	assert_int_equal(report_format_find("markdown"), REPORT_MD);
 	assert_int_equal(report_format_find("csv"), REPORT_CSV);
