@@ -49,6 +49,11 @@ faults_clear
 # --- resume from the checkpoint -------------------------------------------------
 check_eq "the checkpoint is private" 600 "$(stat -c %a "$S3WATCH_STATE_DIR/checkpoint.json")"
 monitor
+# It must have run and read the group: exit 0 and its totals line; only
+# then does "no event printed" mean "nothing repeated".
+check_eq "a resumed run exits 0" 0 "$status"
+check_contains "a resumed run read the group" "0 events, 0 rule hits" "$output"
+check_eq "and asked AWS" 1 "$(printf '%s\n' "$output" | grep -cE ' [1-9][0-9]* calls,')"
 check_eq "a resumed run repeats nothing" 0 "$(printf '%s\n' "$output" | grep -c '^{')"
 gen 3 50 > "$SANDBOX_TMPDIR/c.jsonl"
 logput "$group" 123456789012_CloudTrail_us-east-1 "$SANDBOX_TMPDIR/c.jsonl" --ago-ms 5000 --spread-ms 1000
