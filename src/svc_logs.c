@@ -9,7 +9,7 @@
 #endif
 
 #include "evjson.h"
-#include "svc.h"
+#include "svc_internal.h"
 
 /* PutLogEvents: AWS counts each event as its message plus 26 bytes. */
 #define LOGS_EVENT_OVERHEAD	26
