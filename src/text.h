@@ -28,4 +28,9 @@ char	*text_safe_str(const char *s);
 /* The same, keeping line breaks (messages of several lines). */
 char	*text_safe_lines(const char *s);
 
+/* Writes code point cp (at most U+10FFFF) as UTF-8 into out, which has
+ * room for 4 bytes; returns the length.  Surrogates are encoded as they
+ * are (callers that read UTF-16 decide what a lone one becomes). */
+size_t	 text_utf8_encode(uint32_t cp, char *out);
+
 #endif
