@@ -27,6 +27,7 @@
 #include "buf.h"
 #include "creds.h"
 #include "creds_internal.h"
+#include "isotime.h"
 #include "log.h"
 #include "loop.h"
 #include "xalloc.h"
@@ -288,51 +289,12 @@ creds_dup(const struct creds *c)
 int
 creds_parse_time(const char *s, time_t *out)
 {
-	struct tm tm;
-	const char *p;
-	time_t t;
-	int off = 0, sign, hh, mm;
+	int64_t t;
 
-	if (s == NULL)
+	if (isotime_parse(s, ISOTIME_FRACTION | ISOTIME_OFFSET |
+	    ISOTIME_SDK_ZONE, &t) != 0)
 		return -1;
-	/* strptime() skips white space, line breaks included. */
-	for (p = s; *p != '\0'; p++)
-		if (!isgraph((unsigned char)*p))
-			return -1;
-	memset(&tm, 0, sizeof tm);
-	if ((p = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm)) == NULL)
-		return -1;
-	if (*p == '.') {
-		/* Fractions of a second do not matter for expiry. */
-		p++;
-		if (!isdigit((unsigned char)*p))
-			return -1;
-		while (isdigit((unsigned char)*p))
-			p++;
-	}
-	if (*p == 'Z' || *p == 'z')
-		p++;
-	else if (strcmp(p, "UTC") == 0)
-		p += 3;
-	else if (*p == '+' || *p == '-') {
-		sign = *p == '-' ? -1 : 1;
-		if (sscanf(p + 1, "%2d:%2d", &hh, &mm) == 2 && strlen(p) == 6)
-			p += 6;
-		else if (sscanf(p + 1, "%2d%2d", &hh, &mm) == 2 &&
-		    strlen(p) == 5)
-			p += 5;
-		else
-			return -1;
-		if (hh > 23 || mm > 59)
-			return -1;
-		off = sign * (hh * 3600 + mm * 60);
-	} else
-		return -1;
-	if (*p != '\0')
-		return -1;
-	if ((t = timegm(&tm)) == (time_t)-1)
-		return -1;
-	*out = t - off;
+	*out = (time_t)t;
 	return 0;
 }
 

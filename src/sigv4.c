@@ -8,6 +8,7 @@
 
 #include "buf.h"
 #include "hash.h"
+#include "isotime.h"
 #include "sigv4.h"
 #include "xalloc.h"
 
@@ -31,25 +32,11 @@ sigv4_format_amz_date(time_t t, char out[17])
 int
 sigv4_parse_amz_date(const char *s, time_t *out)
 {
-	struct tm tm;
-	int i;
+	int64_t t;
 
-	if (strlen(s) != 16 || s[8] != 'T' || s[15] != 'Z')
+	if (strlen(s) != 16 || isotime_parse_basic(s, &t) != 0)
 		return -1;
-	for (i = 0; i < 15; i++)
-		if (i != 8 && !isdigit((unsigned char)s[i]))
-			return -1;
-	memset(&tm, 0, sizeof tm);
-	if (sscanf(s, "%4d%2d%2dT%2d%2d%2dZ", &tm.tm_year, &tm.tm_mon,
-	    &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec) != 6)
-		return -1;
-	if (tm.tm_mon < 1 || tm.tm_mon > 12 || tm.tm_mday < 1 ||
-	    tm.tm_mday > 31 || tm.tm_hour > 23 || tm.tm_min > 59 ||
-	    tm.tm_sec > 60)
-		return -1;
-	tm.tm_year -= 1900;
-	tm.tm_mon -= 1;
-	*out = timegm(&tm);
+	*out = (time_t)t;
 	return 0;
 }
 

@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "buf.h"
+#include "isotime.h"
 #include "kv.h"
 #include "svc.h"
 #include "xml.h"
@@ -92,22 +93,14 @@ svc_url_decode(const char *s, bool plus_is_space)
 	return buf_take(&b);
 }
 
-/* "2024-05-01T12:34:56[.123]Z" (AWS XML timestamps); 0 when unparsable. */
+/* "2024-05-01T12:34:56[.123]Z" (AWS XML timestamps: what follows the
+ * seconds is not read); 0 when unparsable. */
 static inline time_t
 svc_iso8601(const char *s)
 {
-	struct tm tm;
-	int n = 0;
+	int64_t t;
 
-	if (s == NULL)
-		return 0;
-	memset(&tm, 0, sizeof tm);
-	if (sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%n", &tm.tm_year, &tm.tm_mon,
-	    &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &n) != 6 || n == 0)
-		return 0;
-	tm.tm_year -= 1900;
-	tm.tm_mon -= 1;
-	return timegm(&tm);
+	return isotime_parse(s, ISOTIME_PREFIX, &t) == 0 ? (time_t)t : 0;
 }
 
 /* awsJson and rest-json: a request with an empty JSON body to fill. */
