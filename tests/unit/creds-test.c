@@ -1119,6 +1119,31 @@ static const char assume_role_xml[] =
     "<AssumedRoleId>AROA:s</AssumedRoleId></AssumedRoleUser>"
     "</AssumeRoleResult></AssumeRoleResponse>";
 
+/* Profile r's MFA prompt is cancelled (at once, or from the loop): the
+ * error says so and STS is not called. */
+static void
+expect_mfa_cancelled(struct stub *s, bool from_loop)
+{
+	struct mfa_seen mfa = { .answer = NULL };
+	struct got g = { 0 };
+	struct env e;
+	char *log;
+
+	env_open(&e, "r");
+	mfa.loop = from_loop ? e.loop : NULL;
+	aws_client_set_prompt(e.client, fake_prompt, &mfa);
+	env_get(&e, &g);
+	env_close(&e);
+	assert_int_equal(mfa.calls, 1);
+	assert_non_null(g.error);
+	assert_non_null(strstr(g.error, "profile r: no MFA code for "
+	    "arn:aws:iam::123456789012:mfa/me was entered"));
+	got_clear(&g);
+	log = stub_log(s);
+	assert_string_equal(log, "");
+	free(log);
+}
+
 static void
 test_assume_role(void **state)
 {
@@ -1200,18 +1225,7 @@ test_assume_role(void **state)
 
 	/* No MFA code: no call. */
 	unlink(s.log);
-	mfa.answer = NULL;
-	env_open(&e, "r");
-	aws_client_set_prompt(e.client, fake_prompt, &mfa);
-	env_get(&e, &g);
-	env_close(&e);
-	assert_non_null(g.error);
-	assert_non_null(strstr(g.error, "profile r: no MFA code for "
-	    "arn:aws:iam::123456789012:mfa/me was entered"));
-	got_clear(&g);
-	log = stub_log(&s);
-	assert_string_equal(log, "");
-	free(log);
+	expect_mfa_cancelled(&s, false);
 	stub_free(&s);
 
 	/* STS failing is an error naming the role; never the secret. */
@@ -1278,21 +1292,7 @@ test_mfa_async(void **state)
 	unlink(s.log);
 
 	/* Cancelled from the loop: no call. */
-	mfa.answer = NULL;
-	mfa.calls = 0;
-	env_open(&e, "r");
-	mfa.loop = e.loop;
-	aws_client_set_prompt(e.client, fake_prompt, &mfa);
-	env_get(&e, &g);
-	env_close(&e);
-	assert_int_equal(mfa.calls, 1);
-	assert_non_null(g.error);
-	assert_non_null(strstr(g.error, "profile r: no MFA code for "
-	    "arn:aws:iam::123456789012:mfa/me was entered"));
-	got_clear(&g);
-	log = stub_log(&s);
-	assert_string_equal(log, "");
-	free(log);
+	expect_mfa_cancelled(&s, true);
 
 	/* The chain freed while the prompt is up: its answer lands nowhere
 	 * and nothing is called. */
