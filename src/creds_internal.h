@@ -44,7 +44,8 @@ struct creds_ctx {
 	struct aws_client	*client;
 	struct loop		*loop;
 	const struct awsconf	*conf;
-	int			 process_ms;	/* credential_process limit; 0: 30 s */
+	int			 process_ms;	/* a credential_process's
+						   limit; 0: 30 s */
 	struct creds_proc	*procs;		/* credential_process children */
 	int			 refs;
 };

@@ -35,7 +35,7 @@ extern char **environ;
 #define CREDS_PROCESS_MAX	(1024 * 1024)
 #define CREDS_STDERR_KEEP	4096	/* the tail of stderr kept */
 #define CREDS_STDERR_SHOWN	200	/* bytes of its last line in an error */
-#define CREDS_REAP_MS		10	/* without a pidfd: first waitpid retry */
+#define CREDS_REAP_MS		10	/* no pidfd: first waitpid retry */
 #define CREDS_REAP_MAX_MS	250
 
 bool	creds_process_pidfd = true;
@@ -346,8 +346,8 @@ creds_proc_answer(struct creds_proc *p)
 	int status = p->status;
 
 	if (p->cause != NULL) {
-		creds_fail(fn, arg, "profile %s: credential_process %s%s", profile,
-		    p->cause, said);
+		creds_fail(fn, arg, "profile %s: credential_process %s%s",
+		    profile, p->cause, said);
 		goto out;
 	}
 	if (WIFSIGNALED(status)) {

@@ -86,7 +86,7 @@ struct creds_role_job {
 	long			 duration;
 	char			*source;	/* of the result */
 	char			*from;		/* "source profile 'x'", for errors */
-	struct creds		*src;		/* while the MFA code is asked for */
+	struct creds		*src;		/* while the MFA code is asked */
 	creds_res_fn		 fn;
 	void			*arg;
 };

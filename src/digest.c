@@ -19,6 +19,7 @@
 #include "digest.h"
 #include "hash.h"
 #include "isotime.h"
+#include "text.h"
 #include "xalloc.h"
 
 #define DIGEST_MAX_KEYFILE	(1024 * 1024)
@@ -107,18 +108,6 @@ fail:
 	return -1;
 }
 
-static int
-digest_hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Hex to bytes; -1 on odd length or a non-hex character. */
 static int
 digest_unhex(const char *s, struct buf *out)
@@ -129,8 +118,8 @@ digest_unhex(const char *s, struct buf *out)
 	if (n == 0 || n % 2 != 0)
 		return -1;
 	for (i = 0; i < n; i += 2) {
-		if ((hi = digest_hexval((unsigned char)s[i])) < 0 ||
-		    (lo = digest_hexval((unsigned char)s[i + 1])) < 0)
+		if ((hi = text_hex_value((unsigned char)s[i])) < 0 ||
+		    (lo = text_hex_value((unsigned char)s[i + 1])) < 0)
 			return -1;
 		buf_addc(out, (char)(hi << 4 | lo));
 	}

@@ -95,18 +95,6 @@ evjson_ws(const char *p, const char *end)
 	return evjson_skip_ws(p, end);
 }
 
-static int
-evjson_hex(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* p is just past the opening quote.  Returns the pointer past the closing
  * quote; *esc tells whether the string needs unescaping. */
 static const char *
@@ -136,7 +124,8 @@ evjson_string_end(const char *p, const char *end, bool *esc,
 			break;
 		case 'u':
 			for (i = 0; i < 4; i++) {
-				if (p + 2 + i >= end || evjson_hex(p[2 + i]) < 0)
+				if (p + 2 + i >= end ||
+				    text_hex_value(p[2 + i]) < 0)
 					return evjson_fail(e, p,
 					    "bad \\u escape in string");
 			}
@@ -151,8 +140,9 @@ evjson_string_end(const char *p, const char *end, bool *esc,
 static unsigned
 evjson_hex4(const char *p)
 {
-	return (unsigned)(evjson_hex(p[0]) << 12 | evjson_hex(p[1]) << 8 |
-	    evjson_hex(p[2]) << 4 | evjson_hex(p[3]));
+	return (unsigned)(text_hex_value(p[0]) << 12 |
+	    text_hex_value(p[1]) << 8 | text_hex_value(p[2]) << 4 |
+	    text_hex_value(p[3]));
 }
 
 /* Unescapes a validated string body [p, end) into out (never longer than

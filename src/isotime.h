@@ -28,7 +28,7 @@ int	 isotime_parse(const char *s, unsigned flags, int64_t *out);
  * ends before them); what follows is not read. */
 int	 isotime_parse_basic(const char *s, int64_t *out);
 /* Seconds since the epoch of a UTC date and time (proleptic Gregorian). */
-int64_t	 isotime_from_civil(int year, int month, int day, int hour, int min,
-	     int sec);
+int64_t	 isotime_from_civil(int year, int month, int day, int hour,
+	     int min, int sec);
 
 #endif

@@ -488,10 +488,12 @@ pattern_eic_compile(const char *s, size_t len, size_t *n)
 			continue;
 		}
 		if (pattern_locale != (locale_t)0) {
-			c->lolen = (uint8_t)text_utf8_encode((uint32_t)towlower_l(
-			    (wint_t)cp, pattern_locale), c->lo);
-			c->uplen = (uint8_t)text_utf8_encode((uint32_t)towupper_l(
-			    (wint_t)cp, pattern_locale), c->up);
+			c->lolen = (uint8_t)text_utf8_encode(
+			    (uint32_t)towlower_l((wint_t)cp, pattern_locale),
+			    c->lo);
+			c->uplen = (uint8_t)text_utf8_encode(
+			    (uint32_t)towupper_l((wint_t)cp, pattern_locale),
+			    c->up);
 		} else {
 			c->lolen = (uint8_t)text_utf8_encode(cp < 0x80 ?
 			    (uint32_t)tolower((int)cp) : cp, c->lo);

@@ -50,7 +50,7 @@ struct report_doc {
 	/* HTML only: */
 	struct report_bar	*busiest;	/* S3 accesses, busiest first */
 	size_t			 nbusiest;
-	struct report_bar	*days;		/* denied per day ("YYYY-MM-DD") */
+	struct report_bar	*days;		/* denied a day, "YYYY-MM-DD" */
 	size_t			 ndays;
 };
 

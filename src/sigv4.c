@@ -10,6 +10,7 @@
 #include "hash.h"
 #include "isotime.h"
 #include "sigv4.h"
+#include "text.h"
 #include "xalloc.h"
 
 #define SIGV4_ALGORITHM "AWS4-HMAC-SHA256"
@@ -60,17 +61,6 @@ sigv4_uri_encode(struct buf *out, const char *s, size_t n, bool keep_slash)
 	}
 }
 
-static int
-sigv4_hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c = tolower(c);
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
 /* Percent-decodes n bytes of s; '+' stays literal, as SigV4 requires. */
 static void
 sigv4_uri_decode(struct buf *out, const char *s, size_t n)
@@ -78,10 +68,10 @@ sigv4_uri_decode(struct buf *out, const char *s, size_t n)
 	size_t i;
 
 	for (i = 0; i < n; i++) {
-		if (s[i] == '%' && i + 2 < n && sigv4_hexval(s[i + 1]) >= 0 &&
-		    sigv4_hexval(s[i + 2]) >= 0) {
-			buf_addc(out, (char)(sigv4_hexval(s[i + 1]) * 16 +
-			    sigv4_hexval(s[i + 2])));
+		if (s[i] == '%' && i + 2 < n && text_hex_value(s[i + 1]) >= 0 &&
+		    text_hex_value(s[i + 2]) >= 0) {
+			buf_addc(out, (char)(text_hex_value(s[i + 1]) * 16 +
+			    text_hex_value(s[i + 2])));
 			i += 2;
 		} else
 			buf_addc(out, s[i]);

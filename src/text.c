@@ -35,6 +35,18 @@ text_utf8_len(const unsigned char *s, size_t n, uint32_t *cp)
 	return len;
 }
 
+int
+text_hex_value(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
 size_t
 text_utf8_encode(uint32_t cp, char *out)
 {

@@ -475,7 +475,8 @@ test_utf8_encode(void **state)
 		const char	*want;
 	} cases[] = {
 		{ 0x0, "" }, { 0x41, "A" }, { 0x7f, "\x7f" },
-		{ 0x80, "\xc2\x80" }, { 0xe9, "\xc3\xa9" }, { 0x7ff, "\xdf\xbf" },
+		{ 0x80, "\xc2\x80" }, { 0xe9, "\xc3\xa9" },
+		{ 0x7ff, "\xdf\xbf" },
 		{ 0x800, "\xe0\xa0\x80" }, { 0xd800, "\xed\xa0\x80" },
 		{ 0xfffd, "\xef\xbf\xbd" }, { 0xffff, "\xef\xbf\xbf" },
 		{ 0x10000, "\xf0\x90\x80\x80" }, { 0x1f600, "\xf0\x9f\x98\x80" },

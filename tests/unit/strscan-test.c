@@ -57,8 +57,8 @@ test_cases(void **state)
 		/* 0x20 and just above are not stops; 0x1f is. */
 		"                                 \x1f",
 		/* High bytes must not pass for control characters. */
-		"\x9f\xa0\xc2\x80\xe0\xff\xfe\x80\x81\x90\x9b\x9c\x9d\x9e\x9f\xa2"
-		    "\xa2\xa2\"",
+		"\x9f\xa0\xc2\x80\xe0\xff\xfe\x80\x81\x90\x9b\x9c\x9d\x9e"
+		    "\x9f\xa2\xa2\xa2\"",
 	};
 	size_t i;
 
@@ -88,7 +88,8 @@ test_random(void **state)
 			if (x % 97 == 0)
 				buf[i] = stops[(x >> 8) % sizeof stops];
 			else
-				buf[i] = (unsigned char)(0x20 + (x >> 16) % 0xe0);
+				buf[i] = (unsigned char)(0x20 +
+				    (x >> 16) % 0xe0);
 		}
 		/* Every start within the first 16 bytes: each alignment. */
 		for (k = 0; k < 16 && k <= len; k++)
