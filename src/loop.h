@@ -1,7 +1,9 @@
 /* The one event loop: curl_multi_poll over curl's sockets, the watched
- * fds (the tty, a credential_process's pipes) and a signal self-pipe,
- * with millisecond timers.  Nothing that runs under the loop sleeps,
- * busy-waits or blocks on a read; everything that waits registers here. */
+ * fds (the tty, a credential_process's pipes and pidfd) and a signal
+ * self-pipe, with millisecond timers.  Nothing that runs under the loop
+ * sleeps, busy-waits or blocks on a read; everything that waits registers
+ * here.  The one exception is not the console's: a plain command with no
+ * prompt set reads an MFA code from /dev/tty (aws_client_set_prompt). */
 #ifndef S3W_LOOP_H
 #define S3W_LOOP_H
 
