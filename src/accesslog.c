@@ -10,6 +10,7 @@
 
 #include "accesslog.h"
 #include "buf.h"
+#include "isotime.h"
 #include "xalloc.h"
 
 /* A whole log file is read into memory: S3 writes them small. */
@@ -51,7 +52,6 @@ time_t
 accesslog_parse_time(const char *s)
 {
 	static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
-	struct tm tm;
 	const char *m;
 	int day, year, hour, min, sec, off;
 	time_t t;
@@ -75,16 +75,8 @@ accesslog_parse_time(const char *s)
 	if (*m == '\0' || day < 1 || day > 31 || year < 1970 || hour > 23 ||
 	    min > 59 || sec > 60 || off % 100 > 59 || off / 100 > 23)
 		return -1;
-	memset(&tm, 0, sizeof tm);
-	tm.tm_mday = day;
-	tm.tm_mon = (int)(m - months) / 3;
-	tm.tm_year = year - 1900;
-	tm.tm_hour = hour;
-	tm.tm_min = min;
-	tm.tm_sec = sec;
-	t = timegm(&tm);
-	if (t == (time_t)-1)
-		return -1;
+	t = (time_t)isotime_from_civil(year, (int)(m - months) / 3 + 1, day,
+	    hour, min, sec);
 	/* Local time minus the offset is UTC. */
 	off = (off / 100) * 3600 + (off % 100) * 60;
 	return s[21] == '+' ? t - off : t + off;

@@ -42,6 +42,8 @@ struct aws_client {
 	struct retry_quota	 quota;
 	struct aws_endpoint	 endpoints[SVC_COUNT];
 	uint64_t		 rng;
+	aws_prompt_fn		 prompt;
+	void			*prompt_arg;
 };
 
 /* One request in flight, across its attempts. */
@@ -311,6 +313,20 @@ long
 aws_client_clock_skew(const struct aws_client *c)
 {
 	return c->clock_skew;
+}
+
+void
+aws_client_set_prompt(struct aws_client *c, aws_prompt_fn fn, void *arg)
+{
+	c->prompt = fn;
+	c->prompt_arg = fn != NULL ? arg : NULL;
+}
+
+aws_prompt_fn
+aws_client_prompt(const struct aws_client *c, void **arg)
+{
+	*arg = c->prompt_arg;
+	return c->prompt;
 }
 
 int

@@ -77,6 +77,15 @@ typedef void (*aws_done_fn)(struct aws_response *, void *arg);
 
 struct aws_client;
 
+/* Asking the person at the terminal, e.g. for an MFA code.  The prompt
+ * shows question (borrowed for the call; secret: mask what is typed) and
+ * calls done exactly once with the answer (borrowed for the call) or NULL
+ * when cancelled, also when the console quits: later from the loop, or
+ * before it returns. */
+typedef void (*aws_prompt_done_fn)(const char *answer, void *done_arg);
+typedef void (*aws_prompt_fn)(const char *question, bool secret,
+    aws_prompt_done_fn done, void *done_arg, void *arg);
+
 struct aws_client	*aws_client_new(struct loop *, const struct aws_options *,
 			    char **cause);
 /* No call may be in flight: callers wait for (or never start) their calls
@@ -93,6 +102,15 @@ const char		*aws_client_endpoint(const struct aws_client *,
 /* Seconds added to the local clock after a clock-skew correction. */
 long			 aws_client_clock_skew(const struct aws_client *);
 int			 aws_client_max_attempts(const struct aws_client *);
+/* With a prompt the terminal is the caller's (the console): the
+ * credential chain asks through fn and waits on the loop, and a
+ * credential_process gets no terminal.  Without one (NULL fn, plain
+ * commands), the chain reads an MFA code from /dev/tty, blocking, and a
+ * credential_process shares our stdin and stderr. */
+void			 aws_client_set_prompt(struct aws_client *, aws_prompt_fn,
+			    void *arg);
+/* The prompt set, or NULL; *arg gets its argument. */
+aws_prompt_fn		 aws_client_prompt(const struct aws_client *, void **arg);
 
 struct aws_request	*aws_request_new(enum aws_service_id, const char *op);
 void			 aws_request_free(struct aws_request *);

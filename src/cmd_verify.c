@@ -32,6 +32,7 @@
 #include "buf.h"
 #include "cmd.h"
 #include "digest.h"
+#include "isotime.h"
 #include "svc.h"
 #include "text.h"
 
@@ -80,9 +81,9 @@ struct verify_ctx {
 static int
 verify_time(const char *s, time_t now, time_t *out)
 {
-	struct tm tm;
 	char *end;
 	long long n;
+	int64_t t;
 	time_t unit;
 
 	if (isdigit((unsigned char)s[0])) {
@@ -100,15 +101,9 @@ verify_time(const char *s, time_t now, time_t *out)
 			return 0;
 		}
 	}
-	memset(&tm, 0, sizeof tm);
-	if ((end = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm)) == NULL) {
-		memset(&tm, 0, sizeof tm);
-		if ((end = strptime(s, "%Y-%m-%d", &tm)) == NULL)
-			return -1;
-	}
-	if (*end != '\0' && strcmp(end, "Z") != 0)
+	if (isotime_parse(s, ISOTIME_DATE | ISOTIME_NOZONE, &t) != 0)
 		return -1;
-	*out = timegm(&tm);
+	*out = (time_t)t;
 	return *out < 0 ? -2 : 0;
 }
 

@@ -5,40 +5,35 @@
  * A refresh is a walk over the providers.  Each provider answers found,
  * skip (not configured) or fail (configured but broken: the walk stops,
  * as the SDKs do).  Providers that need the network answer later from the
- * loop; callers waiting meanwhile are queued and all answered at the end. */
+ * loop; callers waiting meanwhile are queued and all answered at the end.
+ *
+ * This file holds the chain, the walk, the environment provider and what
+ * the providers share.  creds_profile.c resolves a profile (keys, SSO
+ * settings, roles and their sources); creds_process.c runs a profile's
+ * credential_process and asks for MFA codes; creds_sts.c and
+ * creds_remote.c are the providers that call out over the network. */
 #include "config.h"
 
 #include <ctype.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <poll.h>
-#include <signal.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/wait.h>
 #include <time.h>
-#include <unistd.h>
-
-#include <json-c/json.h>
 
 #include "aws.h"
 #include "awsconf.h"
 #include "buf.h"
 #include "creds.h"
 #include "creds_internal.h"
+#include "isotime.h"
 #include "log.h"
 #include "loop.h"
 #include "xalloc.h"
 
-extern char **environ;
-
 #define CREDS_FRESH_S		300	/* refresh this long before expiry */
 #define CREDS_RETRY_S		30	/* at most one refresh per this, while valid */
-#define CREDS_PROCESS_MS	30000
-#define CREDS_PROCESS_MAX	(1024 * 1024)
 #define CREDS_MAX_CHAIN		16	/* source_profile hops */
 
 struct creds_waiter {
@@ -51,8 +46,6 @@ struct creds_walk;
 struct creds_chain {
 	struct aws_client	*client;
 	char			*profile;	/* given explicitly, or NULL */
-	creds_mfa_fn		 mfa;
-	void			*mfa_arg;
 	int			 process_ms;
 
 	struct creds		*cur;
@@ -88,8 +81,6 @@ struct creds_walk {
 };
 
 static void	creds_walk_next(struct creds_walk *);
-static void	creds_profile(struct creds_ctx *, const char *profile,
-		    char **seen, size_t nseen, creds_res_fn, void *);
 
 /* --- small helpers ----------------------------------------------------- */
 
@@ -233,7 +224,7 @@ creds_fail(creds_res_fn fn, void *arg, const char *fmt, ...)
 	creds_answer(fn, arg, CREDS_FAIL, NULL, text);
 }
 
-static void
+void
 creds_res_clear(struct creds_res *res)
 {
 	creds_free(res->creds);
@@ -263,7 +254,7 @@ creds_make(const char *access_key, const char *secret_key, const char *token,
 	return c;
 }
 
-static void
+void
 creds_free_secret(char *s)
 {
 	if (s == NULL)
@@ -298,51 +289,12 @@ creds_dup(const struct creds *c)
 int
 creds_parse_time(const char *s, time_t *out)
 {
-	struct tm tm;
-	const char *p;
-	time_t t;
-	int off = 0, sign, hh, mm;
+	int64_t t;
 
-	if (s == NULL)
+	if (isotime_parse(s, ISOTIME_FRACTION | ISOTIME_OFFSET |
+	    ISOTIME_SDK_ZONE, &t) != 0)
 		return -1;
-	/* strptime() skips white space, line breaks included. */
-	for (p = s; *p != '\0'; p++)
-		if (!isgraph((unsigned char)*p))
-			return -1;
-	memset(&tm, 0, sizeof tm);
-	if ((p = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm)) == NULL)
-		return -1;
-	if (*p == '.') {
-		/* Fractions of a second do not matter for expiry. */
-		p++;
-		if (!isdigit((unsigned char)*p))
-			return -1;
-		while (isdigit((unsigned char)*p))
-			p++;
-	}
-	if (*p == 'Z' || *p == 'z')
-		p++;
-	else if (strcmp(p, "UTC") == 0)
-		p += 3;
-	else if (*p == '+' || *p == '-') {
-		sign = *p == '-' ? -1 : 1;
-		if (sscanf(p + 1, "%2d:%2d", &hh, &mm) == 2 && strlen(p) == 6)
-			p += 6;
-		else if (sscanf(p + 1, "%2d%2d", &hh, &mm) == 2 &&
-		    strlen(p) == 5)
-			p += 5;
-		else
-			return -1;
-		if (hh > 23 || mm > 59)
-			return -1;
-		off = sign * (hh * 3600 + mm * 60);
-	} else
-		return -1;
-	if (*p != '\0')
-		return -1;
-	if ((t = timegm(&tm)) == (time_t)-1)
-		return -1;
-	*out = t - off;
+	*out = (time_t)t;
 	return 0;
 }
 
@@ -395,8 +347,7 @@ creds_read_token_file(const char *path, const char *what, char **cause)
 	return buf_take(&b);
 }
 
-/* "~/.aws/config" rather than "/home/me/.aws/config", for messages. */
-static char *
+char *
 creds_display_path(const char *path)
 {
 	const char *home = getenv("HOME");
@@ -410,22 +361,9 @@ creds_display_path(const char *path)
 	return xstrdup(path);
 }
 
-static const char *
-creds_ctx_profile_file(const struct creds_ctx *ctx, const char *profile,
-    const char *key)
-{
-	const char *src = awsconf_source(ctx->conf, profile, key);
-
-	if (src == NULL)
-		return "unknown file";
-	if (src == awsconf_credentials_path(ctx->conf))
-		return "credentials file";
-	return "config file";
-}
-
 /* --- environment ------------------------------------------------------- */
 
-static void
+void
 creds_env_provider(struct creds_ctx *ctx, creds_res_fn fn, void *arg)
 {
 	const char *ak, *sk, *token, *exp;
@@ -458,731 +396,6 @@ creds_env_provider(struct creds_ctx *ctx, creds_res_fn fn, void *arg)
 	(void)ctx;
 	creds_found(fn, arg, creds_make(ak, sk, token, expiration,
 	    "environment", creds_env("AWS_ACCOUNT_ID")));
-}
-
-/* --- static keys in a profile ------------------------------------------ */
-
-static bool
-creds_has_static(const struct creds_ctx *ctx, const char *profile)
-{
-	return creds_conf(ctx, profile, "aws_access_key_id") != NULL ||
-	    creds_conf(ctx, profile, "aws_secret_access_key") != NULL;
-}
-
-static void
-creds_profile_static(struct creds_ctx *ctx, const char *profile,
-    creds_res_fn fn, void *arg)
-{
-	const char *ak, *sk, *token, *file;
-	char *source;
-
-	ak = creds_conf(ctx, profile, "aws_access_key_id");
-	sk = creds_conf(ctx, profile, "aws_secret_access_key");
-	if ((token = creds_conf(ctx, profile, "aws_session_token")) == NULL)
-		token = creds_conf(ctx, profile, "aws_security_token");
-	file = creds_ctx_profile_file(ctx, profile, ak != NULL ?
-	    "aws_access_key_id" : "aws_secret_access_key");
-	if (sk == NULL) {
-		creds_fail(fn, arg, "profile %s: aws_access_key_id is set but "
-		    "aws_secret_access_key is not (%s)", profile, file);
-		return;
-	}
-	if (ak == NULL) {
-		creds_fail(fn, arg, "profile %s: aws_secret_access_key is set "
-		    "but aws_access_key_id is not (%s)", profile, file);
-		return;
-	}
-	source = xasprintf("profile %s (%s)", profile, file);
-	creds_found(fn, arg, creds_make(ak, sk, token, 0, source,
-	    creds_conf(ctx, profile, "aws_account_id")));
-	free(source);
-}
-
-/* --- credential_process ------------------------------------------------ */
-
-/* Runs cmd with /bin/sh, its stdout into out; stdin and stderr are ours so
- * it can prompt.  This blocks: the command may own the terminal meanwhile,
- * so nothing else should draw.  Returns 0 and the wait status, or -1. */
-static int
-creds_run(const char *cmd, int timeout_ms, struct buf *out, int *status,
-    char **cause)
-{
-	posix_spawn_file_actions_t fa;
-	posix_spawnattr_t attr;
-	sigset_t none, dfl;
-	struct pollfd pfd;
-	char *argv[4], tmp[4096];
-	uint64_t deadline, now;
-	ssize_t n;
-	pid_t pid;
-	int p[2], rc;
-	bool killed = false;
-
-	if (pipe2(p, O_CLOEXEC) != 0) {
-		*cause = xasprintf("could not be started: pipe: %s",
-		    strerror(errno));
-		return -1;
-	}
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_adddup2(&fa, p[1], STDOUT_FILENO);
-	posix_spawnattr_init(&attr);
-	/* Our signal mask and an ignored SIGPIPE are not the command's. */
-	sigemptyset(&none);
-	sigemptyset(&dfl);
-	sigaddset(&dfl, SIGPIPE);
-	posix_spawnattr_setsigmask(&attr, &none);
-	posix_spawnattr_setsigdefault(&attr, &dfl);
-	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK |
-	    POSIX_SPAWN_SETSIGDEF);
-	argv[0] = (char *)"sh";
-	argv[1] = (char *)"-c";
-	argv[2] = (char *)cmd;
-	argv[3] = NULL;
-	rc = posix_spawn(&pid, "/bin/sh", &fa, &attr, argv, environ);
-	posix_spawn_file_actions_destroy(&fa);
-	posix_spawnattr_destroy(&attr);
-	close(p[1]);
-	if (rc != 0) {
-		close(p[0]);
-		*cause = xasprintf("could not be started: /bin/sh: %s",
-		    strerror(rc));
-		return -1;
-	}
-
-	deadline = loop_now_ms() + (uint64_t)timeout_ms;
-	for (;;) {
-		now = loop_now_ms();
-		if (now >= deadline) {
-			killed = true;
-			break;
-		}
-		pfd.fd = p[0];
-		pfd.events = POLLIN;
-		pfd.revents = 0;
-		rc = poll(&pfd, 1, (int)(deadline - now));
-		if (rc < 0 && errno == EINTR)
-			continue;
-		if (rc < 0) {
-			*cause = xasprintf("could not be read: %s",
-			    strerror(errno));
-			killed = true;
-			break;
-		}
-		if (rc == 0)
-			continue;
-		n = read(p[0], tmp, sizeof tmp);
-		if (n < 0 && (errno == EINTR || errno == EAGAIN))
-			continue;
-		if (n <= 0)
-			break;
-		if (out->len + (size_t)n > CREDS_PROCESS_MAX) {
-			*cause = xstrdup("wrote more than 1 MiB");
-			killed = true;
-			break;
-		}
-		buf_add(out, tmp, (size_t)n);
-	}
-	close(p[0]);
-	if (killed)
-		kill(pid, SIGKILL);
-
-	/* Output is done; the shell should be gone in a moment. */
-	for (;;) {
-		rc = waitpid(pid, status, WNOHANG);
-		if (rc == pid)
-			break;
-		if (rc < 0 && errno != EINTR) {
-			*status = 0;
-			break;
-		}
-		now = loop_now_ms();
-		if (now >= deadline && !killed) {
-			kill(pid, SIGKILL);
-			killed = true;
-		}
-		poll(NULL, 0, 10);
-	}
-	if (killed && *cause == NULL)
-		*cause = xasprintf("did not finish within %d s",
-		    (timeout_ms + 999) / 1000);
-	return *cause != NULL ? -1 : 0;
-}
-
-/* What a JSON value is, for messages that must not quote it. */
-static const char *
-creds_json_kind(struct json_object *v)
-{
-	switch (json_object_get_type(v)) {
-	case json_type_null: return "null";
-	case json_type_boolean: return "a boolean";
-	case json_type_double: return "a number with a fraction";
-	case json_type_int: return "a number";
-	case json_type_object: return "an object";
-	case json_type_array: return "an array";
-	case json_type_string: return "a string";
-	}
-	return "an unknown value";
-}
-
-/* The string member name of o in *out (NULL when absent and optional),
- * or -1 with *why saying what is wrong without quoting the value: the
- * output holds the secret key. */
-static int
-creds_process_field(struct json_object *o, const char *name, bool required,
-    const char **out, char **why)
-{
-	const char *article = strchr("AEIOU", name[0]) != NULL ? "an" : "a";
-	struct json_object *v;
-
-	*out = NULL;
-	if (!json_object_object_get_ex(o, name, &v) ||
-	    json_object_is_type(v, json_type_null)) {
-		if (!required)
-			return 0;
-		*why = xasprintf("no %s", name);
-		return -1;
-	}
-	if (!json_object_is_type(v, json_type_string)) {
-		*why = xasprintf("%s %s that is %s, not a string", article, name,
-		    creds_json_kind(v));
-		return -1;
-	}
-	if (json_object_get_string_len(v) == 0) {
-		if (!required)
-			return 0;
-		*why = xasprintf("an empty %s", name);
-		return -1;
-	}
-	*out = json_object_get_string(v);
-	if (strlen(*out) != (size_t)json_object_get_string_len(v)) {
-		/* \u0000 would cut the value short without a word. */
-		*why = xasprintf("%s %s that has a control character", article,
-		    name);
-		*out = NULL;
-		return -1;
-	}
-	return 0;
-}
-
-static void
-creds_process(struct creds_ctx *ctx, const char *profile, const char *cmd,
-    creds_res_fn fn, void *arg)
-{
-	struct json_tokener *tok;
-	struct json_object *o = NULL, *v;
-	const char *ak, *sk, *token, *exp, *account;
-	struct buf out = { 0 };
-	char *cause = NULL, *source, *why = NULL;
-	time_t expiration = 0;
-	size_t end;
-	int status, timeout;
-
-	timeout = ctx->chain->process_ms > 0 ? ctx->chain->process_ms :
-	    CREDS_PROCESS_MS;
-	if (creds_run(cmd, timeout, &out, &status, &cause) != 0) {
-		creds_fail(fn, arg, "profile %s: credential_process %s", profile,
-		    cause);
-		goto out;
-	}
-	if (WIFSIGNALED(status)) {
-		creds_fail(fn, arg, "profile %s: credential_process was killed "
-		    "by signal %d", profile, WTERMSIG(status));
-		goto out;
-	}
-	if (WIFEXITED(status) && WEXITSTATUS(status) != 0) {
-		creds_fail(fn, arg, "profile %s: credential_process exited with "
-		    "status %d", profile, WEXITSTATUS(status));
-		goto out;
-	}
-
-	/* Never quote the output in errors: it holds the secret key. */
-	tok = json_tokener_new();
-	o = json_tokener_parse_ex(tok, out.data != NULL ? out.data : "",
-	    (int)out.len);
-	end = json_tokener_get_parse_end(tok);
-	if (o == NULL || json_tokener_get_error(tok) != json_tokener_success) {
-		creds_fail(fn, arg, "profile %s: credential_process output is "
-		    "not valid JSON (%s at byte %zu)", profile, out.len == 0 ?
-		    "empty output" : json_tokener_error_desc(
-		    json_tokener_get_error(tok)), end);
-		json_tokener_free(tok);
-		goto out;
-	}
-	json_tokener_free(tok);
-	while (end < out.len && isspace((unsigned char)out.data[end]))
-		end++;
-	if (end != out.len) {
-		creds_fail(fn, arg, "profile %s: credential_process output has "
-		    "data after the JSON object (byte %zu)", profile, end);
-		goto out;
-	}
-	if (!json_object_is_type(o, json_type_object)) {
-		creds_fail(fn, arg, "profile %s: credential_process output is "
-		    "not a JSON object", profile);
-		goto out;
-	}
-	if (!json_object_object_get_ex(o, "Version", &v)) {
-		creds_fail(fn, arg, "profile %s: credential_process output has "
-		    "no Version (expected 1)", profile);
-		goto out;
-	}
-	if (json_object_is_type(v, json_type_int) &&
-	    json_object_get_int64(v) != 1) {
-		creds_fail(fn, arg, "profile %s: credential_process output has "
-		    "unsupported Version %lld (expected 1)", profile,
-		    (long long)json_object_get_int64(v));
-		goto out;
-	}
-	if (!json_object_is_type(v, json_type_int)) {
-		creds_fail(fn, arg, "profile %s: credential_process output has "
-		    "unsupported Version (%s; expected the number 1)", profile,
-		    creds_json_kind(v));
-		goto out;
-	}
-	if (creds_process_field(o, "AccessKeyId", true, &ak, &why) != 0 ||
-	    creds_process_field(o, "SecretAccessKey", true, &sk, &why) != 0 ||
-	    creds_process_field(o, "SessionToken", false, &token, &why) != 0 ||
-	    creds_process_field(o, "Expiration", false, &exp, &why) != 0 ||
-	    creds_process_field(o, "AccountId", false, &account, &why) != 0) {
-		creds_fail(fn, arg, "profile %s: credential_process output has "
-		    "%s", profile, why);
-		free(why);
-		goto out;
-	}
-	if (exp != NULL && creds_parse_time(exp, &expiration) != 0) {
-		creds_fail(fn, arg, "profile %s: credential_process output has "
-		    "an Expiration that is not an ISO-8601 time", profile);
-		goto out;
-	}
-	source = xasprintf("profile %s: credential_process", profile);
-	creds_found(fn, arg, creds_make(ak, sk, token, expiration, source,
-	    account));
-	free(source);
-out:
-	if (o != NULL)
-		json_object_put(o);
-	if (out.data != NULL)
-		explicit_bzero(out.data, out.len);
-	buf_free(&out);
-	free(cause);
-}
-
-/* --- MFA --------------------------------------------------------------- */
-
-static int
-creds_tty_mfa(const char *serial, char *code, size_t len, void *arg)
-{
-	char *prompt;
-	size_t n = 0;
-	ssize_t r;
-	char ch;
-	int fd;
-
-	(void)arg;
-	if ((fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC)) < 0)
-		return -1;
-	prompt = xasprintf("Enter MFA code for %s: ", serial);
-	if (write(fd, prompt, strlen(prompt)) < 0) {
-		free(prompt);
-		close(fd);
-		return -1;
-	}
-	free(prompt);
-	for (;;) {
-		r = read(fd, &ch, 1);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0 || ch == '\n')
-			break;
-		if (ch != '\r' && n + 1 < len)
-			code[n++] = ch;
-	}
-	code[n] = '\0';
-	close(fd);
-	return n > 0 ? 0 : -1;
-}
-
-/* --- profiles ---------------------------------------------------------- */
-
-/* A role to assume once the source credentials are in. */
-struct creds_role_job {
-	struct creds_ctx	*ctx;
-	char			*profile;
-	char			*role_arn;
-	char			*session_name;
-	char			*external_id;
-	char			*mfa_serial;
-	long			 duration;
-	char			*source;	/* of the result */
-	char			*from;		/* "source profile 'x'", for errors */
-	creds_res_fn		 fn;
-	void			*arg;
-};
-
-static void
-creds_role_job_free(struct creds_role_job *j)
-{
-	creds_ctx_unref(j->ctx);
-	free(j->profile);
-	free(j->role_arn);
-	free(j->session_name);
-	free(j->external_id);
-	free(j->mfa_serial);
-	free(j->source);
-	free(j->from);
-	free(j);
-}
-
-static void
-creds_role_done(struct creds_res *res, void *arg)
-{
-	struct creds_role_job *j = arg;
-
-	j->fn(res, j->arg);
-	creds_role_job_free(j);
-}
-
-static void
-creds_role_source_done(struct creds_res *res, void *arg)
-{
-	struct creds_role_job *j = arg;
-	struct creds_role role;
-	struct creds *src;
-	char code[64], *what;
-
-	if (res->status == CREDS_FAIL) {
-		j->fn(res, j->arg);
-		creds_role_job_free(j);
-		return;
-	}
-	if (!creds_ctx_alive(j->ctx)) {
-		creds_res_clear(res);
-		creds_fail(j->fn, j->arg, "cancelled");
-		creds_role_job_free(j);
-		return;
-	}
-	if (res->status == CREDS_SKIP) {
-		creds_fail(j->fn, j->arg, "profile %s: %s has no credentials%s%s%s",
-		    j->profile, j->from, res->text != NULL && *res->text != '\0' ?
-		    " (tried " : "", res->text != NULL ? res->text : "",
-		    res->text != NULL && *res->text != '\0' ? ")" : "");
-		creds_res_clear(res);
-		creds_role_job_free(j);
-		return;
-	}
-	src = res->creds;
-	res->creds = NULL;
-
-	memset(&role, 0, sizeof role);
-	if (j->mfa_serial != NULL) {
-		/* The prompt blocks: MFA is interactive by nature. */
-		code[0] = '\0';
-		if (j->ctx->chain->mfa(j->mfa_serial, code, sizeof code,
-		    j->ctx->chain->mfa_arg) != 0 || code[0] == '\0') {
-			creds_free(src);
-			creds_fail(j->fn, j->arg, "profile %s: no MFA code for "
-			    "%s was entered", j->profile, j->mfa_serial);
-			creds_role_job_free(j);
-			return;
-		}
-		role.mfa_serial = j->mfa_serial;
-		role.mfa_code = code;
-	}
-	what = xasprintf("profile %s", j->profile);
-	role.role_arn = j->role_arn;
-	role.session_name = j->session_name;
-	role.external_id = j->external_id;
-	role.duration = j->duration;
-	role.source = j->source;
-	role.what = what;
-	creds_sts_assume_role(j->ctx, src, &role, creds_role_done, j);
-	explicit_bzero(code, sizeof code);
-	creds_free(src);
-	free(what);
-}
-
-static int
-creds_parse_duration(const char *v, long *out)
-{
-	char *end;
-	long n;
-
-	errno = 0;
-	n = strtol(v, &end, 10);
-	if (errno != 0 || end == v || *end != '\0' || n < 900 || n > 43200)
-		return -1;
-	*out = n;
-	return 0;
-}
-
-/* SSO settings of a profile, merged with its [sso-session]; *is_sso false
- * when the profile does not use SSO at all. */
-static void
-creds_profile_sso(struct creds_ctx *ctx, const char *profile, bool *is_sso,
-    creds_res_fn fn, void *arg)
-{
-	struct creds_sso sso;
-	const char *session, *v;
-	struct buf missing = { 0 };
-	char *cfg;
-
-	memset(&sso, 0, sizeof sso);
-	sso.profile = profile;
-	session = creds_conf(ctx, profile, "sso_session");
-	sso.start_url = creds_conf(ctx, profile, "sso_start_url");
-	sso.region = creds_conf(ctx, profile, "sso_region");
-	sso.account_id = creds_conf(ctx, profile, "sso_account_id");
-	sso.role_name = creds_conf(ctx, profile, "sso_role_name");
-	*is_sso = session != NULL || sso.start_url != NULL ||
-	    sso.region != NULL || sso.account_id != NULL ||
-	    sso.role_name != NULL;
-	if (!*is_sso)
-		return;
-
-	if (session != NULL) {
-		sso.session = session;
-		if (!awsconf_has_section(ctx->conf, "sso-session", session)) {
-			cfg = creds_display_path(awsconf_config_path(ctx->conf));
-			creds_fail(fn, arg, "profile %s: sso_session '%s' has no "
-			    "[sso-session %s] section in %s", profile, session,
-			    session, cfg);
-			free(cfg);
-			return;
-		}
-		v = awsconf_get_section(ctx->conf, "sso-session", session,
-		    "sso_start_url");
-		if (v != NULL && sso.start_url != NULL &&
-		    strcmp(v, sso.start_url) != 0) {
-			creds_fail(fn, arg, "profile %s: sso_start_url differs "
-			    "from the one in [sso-session %s]", profile, session);
-			return;
-		}
-		if (v != NULL)
-			sso.start_url = v;
-		v = awsconf_get_section(ctx->conf, "sso-session", session,
-		    "sso_region");
-		if (v != NULL && sso.region != NULL &&
-		    strcmp(v, sso.region) != 0) {
-			creds_fail(fn, arg, "profile %s: sso_region differs from "
-			    "the one in [sso-session %s]", profile, session);
-			return;
-		}
-		if (v != NULL)
-			sso.region = v;
-	}
-	if (sso.start_url == NULL)
-		buf_adds(&missing, ", sso_start_url");
-	if (sso.region == NULL)
-		buf_adds(&missing, ", sso_region");
-	if (sso.account_id == NULL)
-		buf_adds(&missing, ", sso_account_id");
-	if (sso.role_name == NULL)
-		buf_adds(&missing, ", sso_role_name");
-	if (missing.len > 0) {
-		creds_fail(fn, arg, "profile %s: SSO is configured but %s %s "
-		    "missing", profile, missing.data + 2,
-		    strchr(missing.data + 2, ',') != NULL ? "are" : "is");
-		buf_free(&missing);
-		return;
-	}
-	creds_remote_sso(ctx, &sso, fn, arg);
-}
-
-/* The providers of one profile other than assume-role, in botocore's
- * order: web identity, SSO, credentials file keys, credential_process,
- * config file keys. */
-static void
-creds_profile_direct(struct creds_ctx *ctx, const char *profile,
-    creds_res_fn fn, void *arg)
-{
-	const char *token_file, *role_arn, *v, *cmd, *src;
-	struct creds_role role;
-	char *source, *what, *files[2];
-	long duration = 0;
-	bool is_sso;
-
-	if ((token_file = creds_conf(ctx, profile,
-	    "web_identity_token_file")) != NULL) {
-		if ((role_arn = creds_conf(ctx, profile, "role_arn")) == NULL) {
-			creds_fail(fn, arg, "profile %s: web_identity_token_file "
-			    "is set but role_arn is not", profile);
-			return;
-		}
-		if ((v = creds_conf(ctx, profile, "duration_seconds")) != NULL &&
-		    creds_parse_duration(v, &duration) != 0) {
-			creds_fail(fn, arg, "profile %s: duration_seconds '%s' "
-			    "must be a number from 900 to 43200", profile, v);
-			return;
-		}
-		source = xasprintf("profile %s: web identity token file",
-		    profile);
-		what = xasprintf("profile %s", profile);
-		memset(&role, 0, sizeof role);
-		role.role_arn = role_arn;
-		role.session_name = creds_conf(ctx, profile, "role_session_name");
-		role.duration = duration;
-		role.source = source;
-		role.what = what;
-		creds_sts_web_identity(ctx, token_file, &role, fn, arg);
-		free(source);
-		free(what);
-		return;
-	}
-
-	creds_profile_sso(ctx, profile, &is_sso, fn, arg);
-	if (is_sso)
-		return;
-
-	src = awsconf_source(ctx->conf, profile, "aws_access_key_id");
-	if (src == NULL)
-		src = awsconf_source(ctx->conf, profile,
-		    "aws_secret_access_key");
-	if (src != NULL && src == awsconf_credentials_path(ctx->conf)) {
-		creds_profile_static(ctx, profile, fn, arg);
-		return;
-	}
-	if ((cmd = creds_conf(ctx, profile, "credential_process")) != NULL) {
-		creds_process(ctx, profile, cmd, fn, arg);
-		return;
-	}
-	if (src != NULL) {
-		creds_profile_static(ctx, profile, fn, arg);
-		return;
-	}
-	files[0] = creds_display_path(awsconf_credentials_path(ctx->conf));
-	files[1] = creds_display_path(awsconf_config_path(ctx->conf));
-	creds_skip(fn, arg, "profile %s (%s, %s)", profile, files[0], files[1]);
-	free(files[0]);
-	free(files[1]);
-}
-
-static void
-creds_profile_role(struct creds_ctx *ctx, const char *profile,
-    const char *role_arn, char **seen, size_t nseen, creds_res_fn fn,
-    void *arg)
-{
-	struct creds_role_job *j;
-	const char *sp, *cs, *v;
-	struct buf path = { 0 };
-	char **next;
-	long duration = 0;
-	size_t i;
-
-	sp = creds_conf(ctx, profile, "source_profile");
-	cs = creds_conf(ctx, profile, "credential_source");
-	if (sp != NULL && cs != NULL) {
-		creds_fail(fn, arg, "profile %s: source_profile and "
-		    "credential_source are both set; use one", profile);
-		return;
-	}
-	if (sp == NULL && cs == NULL) {
-		creds_fail(fn, arg, "profile %s: role_arn is set but neither "
-		    "source_profile nor credential_source is", profile);
-		return;
-	}
-	if ((v = creds_conf(ctx, profile, "duration_seconds")) != NULL &&
-	    creds_parse_duration(v, &duration) != 0) {
-		creds_fail(fn, arg, "profile %s: duration_seconds '%s' must be "
-		    "a number from 900 to 43200", profile, v);
-		return;
-	}
-	if (sp != NULL && !awsconf_has_profile(ctx->conf, sp)) {
-		creds_fail(fn, arg, "profile %s: source_profile '%s' does not "
-		    "exist", profile, sp);
-		return;
-	}
-
-	j = xcalloc(1, sizeof *j);
-	j->ctx = ctx;
-	creds_ctx_ref(ctx);
-	j->profile = xstrdup(profile);
-	j->role_arn = xstrdup(role_arn);
-	if ((v = creds_conf(ctx, profile, "role_session_name")) != NULL)
-		j->session_name = xstrdup(v);
-	if ((v = creds_conf(ctx, profile, "external_id")) != NULL)
-		j->external_id = xstrdup(v);
-	if ((v = creds_conf(ctx, profile, "mfa_serial")) != NULL)
-		j->mfa_serial = xstrdup(v);
-	j->duration = duration;
-	j->fn = fn;
-	j->arg = arg;
-
-	if (cs != NULL) {
-		j->source = xasprintf("profile %s: assume-role %s via %s",
-		    profile, role_arn, cs);
-		j->from = xasprintf("credential_source %s", cs);
-		if (strcmp(cs, "Environment") == 0)
-			creds_env_provider(ctx, creds_role_source_done, j);
-		else if (strcmp(cs, "Ec2InstanceMetadata") == 0)
-			creds_remote_imds(ctx, creds_role_source_done, j);
-		else if (strcmp(cs, "EcsContainer") == 0)
-			creds_remote_container(ctx, creds_role_source_done, j);
-		else {
-			creds_role_job_free(j);
-			creds_fail(fn, arg, "profile %s: unknown credential_source "
-			    "'%s' (use Environment, Ec2InstanceMetadata or "
-			    "EcsContainer)", profile, cs);
-		}
-		return;
-	}
-
-	j->source = xasprintf("profile %s: assume-role %s via profile %s",
-	    profile, role_arn, sp);
-	j->from = xasprintf("source profile '%s'", sp);
-
-	/* A profile may name itself to use its own keys; otherwise going
-	 * back to a profile already on the way here is a loop. */
-	for (i = 0; i < nseen && strcmp(seen[i], sp) != 0; i++)
-		;
-	if (i < nseen || strcmp(sp, profile) == 0) {
-		if (strcmp(sp, profile) == 0 && creds_has_static(ctx, sp)) {
-			creds_profile_static(ctx, sp, creds_role_source_done, j);
-			return;
-		}
-		for (i = 0; i < nseen; i++)
-			buf_printf(&path, "%s -> ", seen[i]);
-		buf_printf(&path, "%s -> %s", profile, sp);
-		creds_role_job_free(j);
-		creds_fail(fn, arg, "profile %s: source_profile loop: %s",
-		    nseen > 0 ? seen[0] : profile, path.data);
-		buf_free(&path);
-		return;
-	}
-	if (nseen + 1 >= CREDS_MAX_CHAIN) {
-		creds_role_job_free(j);
-		creds_fail(fn, arg, "profile %s: more than %d source_profile "
-		    "hops", nseen > 0 ? seen[0] : profile, CREDS_MAX_CHAIN);
-		return;
-	}
-
-	/* As botocore: a source with keys (or without a role) gives its own
-	 * credentials, one with a role is assumed in turn. */
-	if (creds_has_static(ctx, sp) || creds_conf(ctx, sp, "role_arn") ==
-	    NULL || creds_conf(ctx, sp, "web_identity_token_file") != NULL) {
-		creds_profile_direct(ctx, sp, creds_role_source_done, j);
-		return;
-	}
-	next = xreallocarray(NULL, nseen + 1, sizeof *next);
-	for (i = 0; i < nseen; i++)
-		next[i] = seen[i];
-	next[nseen] = (char *)profile;
-	creds_profile(ctx, sp, next, nseen + 1, creds_role_source_done, j);
-	free(next);
-}
-
-static void
-creds_profile(struct creds_ctx *ctx, const char *profile, char **seen,
-    size_t nseen, creds_res_fn fn, void *arg)
-{
-	const char *role_arn;
-
-	role_arn = creds_conf(ctx, profile, "role_arn");
-	if (role_arn != NULL && creds_conf(ctx, profile,
-	    "web_identity_token_file") == NULL) {
-		creds_profile_role(ctx, profile, role_arn, seen, nseen, fn, arg);
-		return;
-	}
-	creds_profile_direct(ctx, profile, fn, arg);
 }
 
 /* --- the walk ---------------------------------------------------------- */
@@ -1321,7 +534,7 @@ creds_walk_next(struct creds_walk *w)
 			free(files[1]);
 			return;
 		}
-		creds_profile(w->ctx, profile, NULL, 0, creds_walk_answer, w);
+		creds_profile(w->ctx, profile, creds_walk_answer, w);
 		return;
 	case CREDS_STEP_WEB_IDENTITY:
 		creds_walk_web_identity(w);
@@ -1349,6 +562,7 @@ creds_walk_start(struct creds_chain *chain)
 	ctx->client = chain->client;
 	ctx->loop = aws_client_loop(chain->client);
 	ctx->conf = aws_client_conf(chain->client);
+	ctx->process_ms = chain->process_ms;
 	ctx->refs = 1;
 	w->ctx = ctx;
 	w->step = CREDS_STEP_ENV;
@@ -1366,19 +580,22 @@ creds_chain_new(struct aws_client *client, const char *profile)
 	chain->client = client;
 	if (profile != NULL)
 		chain->profile = xstrdup(profile);
-	chain->mfa = creds_tty_mfa;
 	return chain;
 }
 
 static void
 creds_chain_destroy(struct creds_chain *chain)
 {
+	struct creds_walk *w;
+
 	if (chain->timer != NULL)
 		loop_timer_cancel(aws_client_loop(chain->client), chain->timer);
-	if (chain->walk != NULL) {
-		/* Answers still on their way land in the orphaned walk. */
-		chain->walk->ctx->chain = NULL;
+	if ((w = chain->walk) != NULL) {
+		/* Answers still on their way land in the orphaned walk; a
+		 * credential_process still running is stopped. */
+		w->ctx->chain = NULL;
 		chain->walk = NULL;
+		creds_process_cancel(w->ctx);
 	}
 	creds_free(chain->cur);
 	creds_free(chain->old);
@@ -1399,14 +616,6 @@ creds_chain_free(struct creds_chain *chain)
 		return;
 	}
 	creds_chain_destroy(chain);
-}
-
-void
-creds_chain_set_mfa_prompt(struct creds_chain *chain, creds_mfa_fn fn,
-    void *arg)
-{
-	chain->mfa = fn != NULL ? fn : creds_tty_mfa;
-	chain->mfa_arg = fn != NULL ? arg : NULL;
 }
 
 void
@@ -1559,3 +768,4 @@ creds_chain_source(const struct creds_chain *chain)
 		c->guess = xstrdup("none");
 	return c->guess;
 }
+

@@ -26,15 +26,11 @@ struct creds_chain;
  * next refresh) or with an error (creds NULL, error text borrowed). */
 typedef void (*creds_done_fn)(const struct creds *, const char *error, void *arg);
 
-/* MFA prompt for role_arn + mfa_serial: fills code (NUL-terminated) and
- * returns 0, or -1 to give up. The default reads /dev/tty. */
-typedef int (*creds_mfa_fn)(const char *mfa_serial, char *code, size_t len, void *arg);
-
-/* The client is used for STS and the HTTP providers; profile NULL means
+/* The client is used for STS and the HTTP providers, and its prompt
+ * (aws_client_set_prompt) asks for MFA codes; profile NULL means
  * AWS_PROFILE or "default". */
 struct creds_chain	*creds_chain_new(struct aws_client *, const char *profile);
 void			 creds_chain_free(struct creds_chain *);
-void			 creds_chain_set_mfa_prompt(struct creds_chain *, creds_mfa_fn, void *);
 /* Time limit of a profile's credential_process; 0: the default, 30 s. */
 void			 creds_chain_set_process_timeout(struct creds_chain *, int ms);
 /* Calls done at once when cached credentials are valid for at least

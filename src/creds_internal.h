@@ -1,5 +1,7 @@
-/* Between the credential chain (creds.c) and its network providers
- * (creds_sts.c, creds_remote.c).  Not for other modules. */
+/* Between the credential chain (creds.c) and its providers: profiles
+ * (creds_profile.c), credential_process and MFA (creds_process.c), STS
+ * (creds_sts.c) and the HTTP providers (creds_remote.c).  Not for other
+ * modules. */
 #ifndef S3W_CREDS_INTERNAL_H
 #define S3W_CREDS_INTERNAL_H
 
@@ -7,6 +9,7 @@
 #include <stddef.h>
 #include <time.h>
 
+#include "aws.h"
 #include "creds.h"
 #include "xalloc.h"
 
@@ -31,6 +34,8 @@ struct creds_res {
  * before they return or later from the loop. */
 typedef void (*creds_res_fn)(struct creds_res *, void *arg);
 
+struct creds_proc;
+
 /* One refresh of the chain.  Counted references keep it alive for
  * answers that arrive after creds_chain_free(); those find chain NULL and
  * must not touch the client or its config again. */
@@ -39,6 +44,9 @@ struct creds_ctx {
 	struct aws_client	*client;
 	struct loop		*loop;
 	const struct awsconf	*conf;
+	int			 process_ms;	/* a credential_process's
+						   limit; 0: 30 s */
+	struct creds_proc	*procs;		/* credential_process children */
 	int			 refs;
 };
 
@@ -54,6 +62,8 @@ void		 creds_skip(creds_res_fn, void *, const char *, ...)
 		     ATTR_FORMAT(3, 4);
 void		 creds_fail(creds_res_fn, void *, const char *, ...)
 		     ATTR_FORMAT(3, 4);
+/* Frees what res holds and forgets it. */
+void		 creds_res_clear(struct creds_res *);
 
 /* A new set; strings are copied, token and account may be NULL.  The
  * secrets are registered with the log's mask. */
@@ -75,6 +85,11 @@ bool		 creds_env_true(const char *name);
  * contents). */
 char		*creds_read_token_file(const char *path, const char *what,
 		     char **cause);
+/* Wipes a secret string, then frees it; NULL is fine. */
+void		 creds_free_secret(char *);
+/* "~/.aws/config" rather than "/home/me/.aws/config", for messages;
+ * caller frees. */
+char		*creds_display_path(const char *path);
 /* A profile setting from the chain's config. */
 const char	*creds_conf(const struct creds_ctx *, const char *profile,
 		     const char *key);
@@ -82,6 +97,31 @@ const char	*creds_conf(const struct creds_ctx *, const char *profile,
 extern time_t	(*creds_clock)(void);
 /* The wall clock, corrected for the skew the client measured. */
 time_t		 creds_now(const struct creds_ctx *);
+
+/* The environment provider: AWS_ACCESS_KEY_ID and its companions. */
+void		 creds_env_provider(struct creds_ctx *, creds_res_fn, void *);
+/* What profile gives: its own credentials or a role (creds_profile.c). */
+void		 creds_profile(struct creds_ctx *, const char *profile,
+		     creds_res_fn, void *);
+
+/* Runs a profile's credential_process as a child the loop watches: its
+ * stdout is the answer, read as it comes; a timer kills it after the
+ * ctx's limit.  With a prompt on the client the terminal is the
+ * console's: the child gets /dev/null as stdin, its stderr is kept (its
+ * last line ends the error) and its process group is its own (all of it
+ * is killed); otherwise it shares our stdin, stderr and group. */
+void		 creds_process(struct creds_ctx *, const char *profile,
+		     const char *cmd, creds_res_fn, void *);
+/* Stops the ctx's children (SIGKILL) and answers each "cancelled". */
+void		 creds_process_cancel(struct creds_ctx *);
+/* Tests clear this to wait for children without pidfd_open(2), as on
+ * kernels before 5.3. */
+extern bool	 creds_process_pidfd;
+/* Asks for the MFA code of serial: through the client's prompt, whose
+ * answer comes from the loop, or else from /dev/tty before this
+ * returns.  done gets the code (borrowed) or NULL. */
+void		 creds_mfa_ask(struct creds_ctx *, const char *serial,
+		     aws_prompt_done_fn done, void *arg);
 
 /* STS, through the AWS client. */
 struct creds_role {

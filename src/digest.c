@@ -18,6 +18,8 @@
 #include "buf.h"
 #include "digest.h"
 #include "hash.h"
+#include "isotime.h"
+#include "text.h"
 #include "xalloc.h"
 
 #define DIGEST_MAX_KEYFILE	(1024 * 1024)
@@ -106,18 +108,6 @@ fail:
 	return -1;
 }
 
-static int
-digest_hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Hex to bytes; -1 on odd length or a non-hex character. */
 static int
 digest_unhex(const char *s, struct buf *out)
@@ -128,8 +118,8 @@ digest_unhex(const char *s, struct buf *out)
 	if (n == 0 || n % 2 != 0)
 		return -1;
 	for (i = 0; i < n; i += 2) {
-		if ((hi = digest_hexval((unsigned char)s[i])) < 0 ||
-		    (lo = digest_hexval((unsigned char)s[i + 1])) < 0)
+		if ((hi = text_hex_value((unsigned char)s[i])) < 0 ||
+		    (lo = text_hex_value((unsigned char)s[i + 1])) < 0)
 			return -1;
 		buf_addc(out, (char)(hi << 4 | lo));
 	}
@@ -177,23 +167,14 @@ digest_unbase64(const char *s, size_t len, struct buf *out)
 	return pad > 2 || bits >= 6 ? -1 : 0;
 }
 
-/* "2015-08-17T15:01:31Z" (fractions allowed); -1 when unparsable. */
+/* "2015-08-17T15:01:31Z" (what follows the seconds is not read); -1 when
+ * unparsable. */
 static time_t
 digest_iso8601(const char *s)
 {
-	struct tm tm;
-	int n = 0;
+	int64_t t;
 
-	if (s == NULL)
-		return -1;
-	memset(&tm, 0, sizeof tm);
-	if (sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%n", &tm.tm_year, &tm.tm_mon,
-	    &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &n) != 6 ||
-	    n == 0)
-		return -1;
-	tm.tm_year -= 1900;
-	tm.tm_mon -= 1;
-	return timegm(&tm);
+	return isotime_parse(s, ISOTIME_PREFIX, &t) == 0 ? (time_t)t : -1;
 }
 
 /* --- digest files ------------------------------------------------------------ */
@@ -773,27 +754,14 @@ time_t
 digest_key_time(const char *key)
 {
 	static const char suffix[] = "Z.json.gz";
-	size_t n = key != NULL ? strlen(key) : 0, i;
-	const char *t;
-	struct tm tm;
+	size_t n = key != NULL ? strlen(key) : 0;
+	int64_t t;
 
 	/* ..._YYYYMMDDTHHMMSSZ.json.gz */
-	if (n < 25 || strcmp(key + n - 9, suffix) != 0 || key[n - 25] != '_')
+	if (n < 25 || strcmp(key + n - 9, suffix) != 0 || key[n - 25] != '_' ||
+	    isotime_parse_basic(key + n - 24, &t) != 0)
 		return -1;
-	t = key + n - 24;
-	for (i = 0; i < 15; i++) {
-		if (i == 8 ? t[i] != 'T' : !isdigit((unsigned char)t[i]))
-			return -1;
-	}
-	memset(&tm, 0, sizeof tm);
-	tm.tm_year = (t[0] - '0') * 1000 + (t[1] - '0') * 100 +
-	    (t[2] - '0') * 10 + (t[3] - '0') - 1900;
-	tm.tm_mon = (t[4] - '0') * 10 + (t[5] - '0') - 1;
-	tm.tm_mday = (t[6] - '0') * 10 + (t[7] - '0');
-	tm.tm_hour = (t[9] - '0') * 10 + (t[10] - '0');
-	tm.tm_min = (t[11] - '0') * 10 + (t[12] - '0');
-	tm.tm_sec = (t[13] - '0') * 10 + (t[14] - '0');
-	return timegm(&tm);
+	return (time_t)t;
 }
 
 struct digest_sorted {

@@ -4,11 +4,10 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
-#ifdef __SSE2__
-#include <emmintrin.h>
-#endif
 
 #include "evjson.h"
+#include "strscan.h"
+#include "text.h"
 #include "xalloc.h"
 
 /* Trie of wanted paths, one node per byte; node 0 is the empty path. */
@@ -96,59 +95,6 @@ evjson_ws(const char *p, const char *end)
 	return evjson_skip_ws(p, end);
 }
 
-/* The first '"', '\\' or control character at or after p, or end: 16
- * bytes at a time with SSE2, 8 with SWAR elsewhere (only ever reading
- * inside [p, end)). */
-static inline const char *
-evjson_str_scan(const char *p, const char *end)
-{
-#ifdef __SSE2__
-	const __m128i quote = _mm_set1_epi8('"'), bslash = _mm_set1_epi8('\\');
-	const __m128i ctl = _mm_set1_epi8(0x1f);
-	__m128i v, m;
-	unsigned mask;
-
-	while (end - p >= 16) {
-		v = _mm_loadu_si128((const __m128i *)(const void *)p);
-		m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote),
-		    _mm_cmpeq_epi8(v, bslash)),
-		    _mm_cmpeq_epi8(_mm_max_epu8(v, ctl), ctl));
-		if ((mask = (unsigned)_mm_movemask_epi8(m)) != 0)
-			return p + __builtin_ctz(mask);
-		p += 16;
-	}
-#else
-	const uint64_t ones = 0x0101010101010101ull, high = ones * 0x80;
-	uint64_t w, x, y;
-
-	while (end - p >= 8) {
-		memcpy(&w, p, 8);
-		x = w ^ (ones * '"');
-		y = w ^ (ones * '\\');
-		/* a zero byte in x or y, or a byte below 0x20 in w */
-		if ((((x - ones) & ~x) | ((y - ones) & ~y) |
-		    ((w - ones * 0x20) & ~w)) & high)
-			break;
-		p += 8;
-	}
-#endif
-	while (p < end && (unsigned char)*p >= 0x20 && *p != '"' && *p != '\\')
-		p++;
-	return p;
-}
-
-static int
-evjson_hex(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* p is just past the opening quote.  Returns the pointer past the closing
  * quote; *esc tells whether the string needs unescaping. */
 static const char *
@@ -160,7 +106,7 @@ evjson_string_end(const char *p, const char *end, bool *esc,
 
 	*esc = false;
 	for (;;) {
-		p = evjson_str_scan(p, end);
+		p = strscan_json(p, end);
 		if (p >= end)
 			return evjson_fail(e, p, "unterminated string");
 		c = (unsigned char)*p;
@@ -178,7 +124,8 @@ evjson_string_end(const char *p, const char *end, bool *esc,
 			break;
 		case 'u':
 			for (i = 0; i < 4; i++) {
-				if (p + 2 + i >= end || evjson_hex(p[2 + i]) < 0)
+				if (p + 2 + i >= end ||
+				    text_hex_value(p[2 + i]) < 0)
 					return evjson_fail(e, p,
 					    "bad \\u escape in string");
 			}
@@ -193,33 +140,9 @@ evjson_string_end(const char *p, const char *end, bool *esc,
 static unsigned
 evjson_hex4(const char *p)
 {
-	return (unsigned)(evjson_hex(p[0]) << 12 | evjson_hex(p[1]) << 8 |
-	    evjson_hex(p[2]) << 4 | evjson_hex(p[3]));
-}
-
-static size_t
-evjson_utf8(unsigned cp, char *out)
-{
-	if (cp < 0x80) {
-		out[0] = (char)cp;
-		return 1;
-	}
-	if (cp < 0x800) {
-		out[0] = (char)(0xc0 | cp >> 6);
-		out[1] = (char)(0x80 | (cp & 0x3f));
-		return 2;
-	}
-	if (cp < 0x10000) {
-		out[0] = (char)(0xe0 | cp >> 12);
-		out[1] = (char)(0x80 | (cp >> 6 & 0x3f));
-		out[2] = (char)(0x80 | (cp & 0x3f));
-		return 3;
-	}
-	out[0] = (char)(0xf0 | cp >> 18);
-	out[1] = (char)(0x80 | (cp >> 12 & 0x3f));
-	out[2] = (char)(0x80 | (cp >> 6 & 0x3f));
-	out[3] = (char)(0x80 | (cp & 0x3f));
-	return 4;
+	return (unsigned)(text_hex_value(p[0]) << 12 |
+	    text_hex_value(p[1]) << 8 | text_hex_value(p[2]) << 4 |
+	    text_hex_value(p[3]));
 }
 
 /* Unescapes a validated string body [p, end) into out (never longer than
@@ -250,7 +173,7 @@ evjson_unescape(const char *p, const char *end, char *out)
 				p += 6;
 			} else if (cp >= 0xd800 && cp <= 0xdfff)
 				cp = 0xfffd;
-			n += evjson_utf8(cp, out + n);
+			n += text_utf8_encode(cp, out + n);
 			p += 6;
 			continue;
 		default: out[n++] = p[1]; break;

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,13 +24,26 @@ struct loop_timer {
 	struct loop_timer	*next;
 };
 
+/* A watched fd.  id tells a watch from a later one on the same fd
+ * number, so a pass never calls a watch added after it polled. */
+struct loop_watch {
+	int			 fd;
+	loop_fn			 fn;
+	void			*arg;
+	uint64_t		 id;
+};
+
 struct loop {
 	CURLM			*multi;
 	int			 running;	/* transfers in the multi handle */
 	struct loop_timer	*timers;	/* sorted by due time */
-	int			 fd;
-	loop_fn			 fd_fn;
-	void			*fd_arg;
+	struct loop_watch	*watches;
+	size_t			 nwatches, capwatches;
+	uint64_t		 watch_id;	/* the last one given */
+	struct curl_waitfd	*wfds;		/* per pass: watches + sigpipe */
+	struct pollfd		*pfds;
+	uint64_t		*pids;		/* watch id of each pfds[] */
+	size_t			 capfds;
 	int			 sigpipe[2];
 	unsigned		 sigmask;	/* bit per caught signal */
 };
@@ -55,7 +69,6 @@ loop_new(void)
 		fatal("curl_global_init failed");
 	if ((l->multi = curl_multi_init()) == NULL)
 		fatal("curl_multi_init failed");
-	l->fd = -1;
 	l->sigpipe[0] = l->sigpipe[1] = -1;
 	return l;
 }
@@ -72,6 +85,10 @@ loop_free(struct loop *l)
 		free(t);
 	}
 	curl_multi_cleanup(l->multi);
+	free(l->watches);
+	free(l->wfds);
+	free(l->pfds);
+	free(l->pids);
 	if (l->sigpipe[0] >= 0) {
 		if (loop_sigfd == l->sigpipe[1])
 			loop_sigfd = -1;
@@ -134,12 +151,41 @@ loop_timer_cancel(struct loop *l, struct loop_timer *t)
 	}
 }
 
+static struct loop_watch *
+loop_watch_find(struct loop *l, int fd)
+{
+	size_t i;
+
+	for (i = 0; i < l->nwatches; i++)
+		if (l->watches[i].fd == fd)
+			return &l->watches[i];
+	return NULL;
+}
+
 void
 loop_watch_fd(struct loop *l, int fd, loop_fn fn, void *arg)
 {
-	l->fd = fn != NULL ? fd : -1;
-	l->fd_fn = fn;
-	l->fd_arg = arg;
+	struct loop_watch *w = loop_watch_find(l, fd);
+
+	if (fn == NULL) {
+		if (w != NULL)
+			*w = l->watches[--l->nwatches];
+		return;
+	}
+	if (fd < 0)
+		fatal("loop_watch_fd: fd %d", fd);
+	if (w == NULL) {
+		if (l->nwatches == l->capwatches) {
+			l->capwatches = l->capwatches ? l->capwatches * 2 : 4;
+			l->watches = xreallocarray(l->watches, l->capwatches,
+			    sizeof *l->watches);
+		}
+		w = &l->watches[l->nwatches++];
+	}
+	w->fd = fd;
+	w->fn = fn;
+	w->arg = arg;
+	w->id = ++l->watch_id;
 }
 
 static void
@@ -233,41 +279,79 @@ loop_run_timers(struct loop *l)
 	}
 }
 
+/* curl maps only POLLIN, POLLOUT and POLLPRI of the extra fds, not
+ * POLLHUP: a pipe whose writer has gone would look idle while it ends
+ * every wait at once.  So after the wait, one poll() that does not wait
+ * says which fds are ready, hang-ups included. */
+static void
+loop_run_fds(struct loop *l, size_t n)
+{
+	struct loop_watch *w;
+	size_t i;
+	int rc;
+
+	do
+		rc = poll(l->pfds, (nfds_t)n, 0);
+	while (rc < 0 && errno == EINTR);
+	if (rc <= 0)
+		return;
+	for (i = 0; i < n; i++) {
+		if (l->pfds[i].revents == 0)
+			continue;
+		if (l->pfds[i].fd == l->sigpipe[0]) {
+			loop_drain_signals(l);
+			continue;
+		}
+		/* Stopped or replaced by an earlier callback of this pass. */
+		if ((w = loop_watch_find(l, l->pfds[i].fd)) == NULL ||
+		    w->id != l->pids[i])
+			continue;
+		if (l->pfds[i].revents & POLLNVAL) {
+			/* Closed while watched: a bug, but never a spin. */
+			loop_watch_fd(l, l->pfds[i].fd, NULL, NULL);
+			continue;
+		}
+		w->fn(w->arg);
+	}
+}
+
 void
 loop_run_once(struct loop *l, int max_wait_ms)
 {
-	struct curl_waitfd fds[2];
-	unsigned nfds = 0, i;
 	uint64_t now = loop_now_ms();
 	long wait = max_wait_ms < 0 ? LOOP_IDLE_WAIT_MS : max_wait_ms;
-	int numfds = 0;
-
+	size_t n = 0, i;
 	if (l->timers != NULL) {
 		uint64_t due = l->timers->due;
 
 		wait = due <= now ? 0 : (long)(due - now) < wait ?
 		    (long)(due - now) : wait;
 	}
-	if (l->fd >= 0) {
-		fds[nfds].fd = l->fd;
-		fds[nfds].events = CURL_WAIT_POLLIN;
-		fds[nfds++].revents = 0;
+	if (l->capfds < l->nwatches + 1) {
+		l->capfds = l->nwatches + 1;
+		l->wfds = xreallocarray(l->wfds, l->capfds, sizeof *l->wfds);
+		l->pfds = xreallocarray(l->pfds, l->capfds, sizeof *l->pfds);
+		l->pids = xreallocarray(l->pids, l->capfds, sizeof *l->pids);
+	}
+	for (i = 0; i < l->nwatches; i++) {
+		l->pfds[n].fd = l->watches[i].fd;
+		l->pids[n++] = l->watches[i].id;
 	}
 	if (l->sigpipe[0] >= 0) {
-		fds[nfds].fd = l->sigpipe[0];
-		fds[nfds].events = CURL_WAIT_POLLIN;
-		fds[nfds++].revents = 0;
+		l->pfds[n].fd = l->sigpipe[0];
+		l->pids[n++] = 0;
 	}
-	curl_multi_poll(l->multi, fds, nfds, (int)wait, &numfds);
+	for (i = 0; i < n; i++) {
+		l->pfds[i].events = POLLIN;
+		l->pfds[i].revents = 0;
+		l->wfds[i].fd = l->pfds[i].fd;
+		l->wfds[i].events = CURL_WAIT_POLLIN;
+		l->wfds[i].revents = 0;
+	}
+	curl_multi_poll(l->multi, l->wfds, (unsigned)n, (int)wait, NULL);
 	loop_finish_xfers(l);
-	for (i = 0; i < nfds; i++) {
-		if (fds[i].revents == 0)
-			continue;
-		if (fds[i].fd == l->sigpipe[0])
-			loop_drain_signals(l);
-		else if (fds[i].fd == l->fd && l->fd_fn != NULL)
-			l->fd_fn(l->fd_arg);
-	}
+	if (n > 0)
+		loop_run_fds(l, n);
 	loop_run_timers(l);
 }
 
@@ -275,7 +359,7 @@ void
 loop_run_until(struct loop *l, const bool *done)
 {
 	while (!*done) {
-		if (loop_pending(l) == 0 && l->fd < 0)
+		if (loop_pending(l) == 0 && l->nwatches == 0)
 			fatal("loop_run_until: waiting with nothing pending");
 		loop_run_once(l, -1);
 	}

@@ -13,6 +13,7 @@
 
 #include "evjson.h"
 #include "pattern.h"
+#include "text.h"
 #include "xalloc.h"
 
 #define PATTERN_MAX_RULES	1000	/* $or combinations */
@@ -417,24 +418,6 @@ static const struct {
 	{ 0xfb06, "\xef\xac\x86", "ST" },
 };
 
-static size_t
-pattern_utf8(uint32_t cp, char *out)
-{
-	if (cp < 0x80) {
-		out[0] = (char)cp;
-		return 1;
-	}
-	if (cp < 0x800) {
-		out[0] = (char)(0xc0 | cp >> 6);
-		out[1] = (char)(0x80 | (cp & 0x3f));
-		return 2;
-	}
-	out[0] = (char)(0xe0 | cp >> 12);
-	out[1] = (char)(0x80 | (cp >> 6 & 0x3f));
-	out[2] = (char)(0x80 | (cp & 0x3f));
-	return 3;
-}
-
 /* Decodes one UTF-8 character; invalid bytes stand for themselves. */
 static size_t
 pattern_utf8_next(const unsigned char *s, size_t len, uint32_t *cp)
@@ -505,14 +488,16 @@ pattern_eic_compile(const char *s, size_t len, size_t *n)
 			continue;
 		}
 		if (pattern_locale != (locale_t)0) {
-			c->lolen = (uint8_t)pattern_utf8((uint32_t)towlower_l(
-			    (wint_t)cp, pattern_locale), c->lo);
-			c->uplen = (uint8_t)pattern_utf8((uint32_t)towupper_l(
-			    (wint_t)cp, pattern_locale), c->up);
+			c->lolen = (uint8_t)text_utf8_encode(
+			    (uint32_t)towlower_l((wint_t)cp, pattern_locale),
+			    c->lo);
+			c->uplen = (uint8_t)text_utf8_encode(
+			    (uint32_t)towupper_l((wint_t)cp, pattern_locale),
+			    c->up);
 		} else {
-			c->lolen = (uint8_t)pattern_utf8(cp < 0x80 ?
+			c->lolen = (uint8_t)text_utf8_encode(cp < 0x80 ?
 			    (uint32_t)tolower((int)cp) : cp, c->lo);
-			c->uplen = (uint8_t)pattern_utf8(cp < 0x80 ?
+			c->uplen = (uint8_t)text_utf8_encode(cp < 0x80 ?
 			    (uint32_t)toupper((int)cp) : cp, c->up);
 		}
 	}

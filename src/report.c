@@ -1,4 +1,5 @@
-/* The access report: aggregation and the three writers. */
+/* The access report's model: records folded into bounded tables, then
+ * turned into the document every writer shows (report_internal.h). */
 #include "config.h"
 
 #include <stdio.h>
@@ -13,6 +14,7 @@
 #include "pattern.h"
 #include "ctevent.h"
 #include "report.h"
+#include "report_internal.h"
 #include "rules.h"
 #include "text.h"
 #include "xalloc.h"
@@ -22,7 +24,6 @@
 #define REPORT_DEF_CHANGES	1000
 #define REPORT_DEF_DEDUPE	200000
 #define REPORT_CHART_BARS	15	/* principals in the bar chart */
-#define REPORT_LABEL_MAX	48	/* characters of a chart label */
 #define REPORT_CHART_DAYS	92	/* longest window charted day by day */
 
 /* --- what counts as a change, a denial -------------------------------- */
@@ -670,13 +671,7 @@ report_add_note(struct report *r, const char *text)
 	r->notes[r->nnotes++] = text_safe_str(text);
 }
 
-/* --- sections: what every format shows --------------------------------- */
-
-struct report_col {
-	const char	*key;		/* CSV column */
-	const char	*label;		/* Markdown and HTML heading */
-	bool		 num;
-};
+/* --- the document: what every format shows ---------------------------- */
 
 #define COL(k, l)	{ k, l, false }
 #define NUM(k, l)	{ k, l, true }
@@ -724,18 +719,7 @@ static const struct report_col report_cols_notes[] = {
 	COL("note", "Note"),
 };
 
-enum report_sec_id {
-	RS_SUMMARY, RS_PRINCIPALS, RS_ACCESS, RS_DENIED, RS_DAYS, RS_CHANGES,
-	RS_ACKS, RS_POSTURE, RS_NOTES, RS_COUNT
-};
-
-static const struct report_sec_def {
-	const char		*id;		/* CSV section column */
-	const char		*title;
-	const char		*empty;		/* when there are no rows */
-	const struct report_col	*cols;
-	size_t			 ncols;
-} report_secs[RS_COUNT] = {
+static const struct report_sec_def report_secs[RS_COUNT] = {
 	[RS_SUMMARY] = { "summary", "Summary", NULL,
 	    report_cols_summary, NCOLS(report_cols_summary) },
 	[RS_PRINCIPALS] = { "principals", "Accesses per principal",
@@ -761,13 +745,6 @@ static const struct report_sec_def {
 	    report_cols_posture, NCOLS(report_cols_posture) },
 	[RS_NOTES] = { "notes", "Notes", NULL,
 	    report_cols_notes, NCOLS(report_cols_notes) },
-};
-
-/* A section's rows of cells (safe text, owned; NULL: absent). */
-struct report_sec {
-	const struct report_sec_def	*def;
-	char				**cells;	/* nrows * ncols */
-	size_t				 nrows;
 };
 
 static char **
@@ -1000,275 +977,41 @@ report_build(const struct report *r, struct report_sec *secs,
 		report_sec_row(&secs[RS_NOTES])[0] = xstrdup(r->notes[i]);
 }
 
-static void
-report_secs_free(struct report_sec *secs)
+/* The busiest principals: the chart's bars. */
+static struct report_bar *
+report_busiest(const struct report *r, size_t *nb)
 {
-	size_t i, k;
+	struct report_row *v;
+	struct report_bar *bars;
+	size_t i, n;
 
-	for (i = 0; i < RS_COUNT; i++) {
-		for (k = 0; k < secs[i].nrows * secs[i].def->ncols; k++)
-			free(secs[i].cells[k]);
-		free(secs[i].cells);
+	v = report_sorted(&r->principals, false, &n);
+	*nb = n < REPORT_CHART_BARS ? n : REPORT_CHART_BARS;
+	bars = xcalloc(*nb + 1, sizeof *bars);
+	for (i = 0; i < *nb; i++) {
+		bars[i].label = xstrdup(v[i].f[0]);
+		bars[i].value = v[i].count;
 	}
+	free(v);
+	return bars;
 }
 
-/* --- Markdown ------------------------------------------------------------ */
-
-/* Backslash escapes every character Markdown could act on in a cell, so
- * a value shows as written and cannot become a link, HTML or a column. */
-static void
-report_md_esc(struct buf *b, const char *s)
+static int
+report_bar_cmp(const void *a, const void *b)
 {
-	for (; *s != '\0'; s++) {
-		if (strchr("\\`*_[]<>#|~&", *s) != NULL)
-			buf_addc(b, '\\');
-		buf_addc(b, *s);
-	}
+	const struct report_bar *x = a, *y = b;
+
+	return strcmp(x->label, y->label);
 }
 
-static void
-report_md(const struct report *r, struct buf *b, struct report_sec *secs)
-{
-	const struct report_sec_def *d;
-	size_t i, k, c;
-	const char *cell;
-
-	buf_adds(b, "# ");
-	report_md_esc(b, r->title);
-	buf_adds(b, "\n");
-	for (i = 0; i < RS_COUNT; i++) {
-		d = secs[i].def;
-		if (secs[i].nrows == 0 && d->empty == NULL)
-			continue;
-		buf_printf(b, "\n## %s\n\n", d->title);
-		if (secs[i].nrows == 0) {
-			buf_printf(b, "%s\n", d->empty);
-			continue;
-		}
-		for (c = 0; c < d->ncols; c++)
-			buf_printf(b, "| %s ", d->cols[c].label);
-		buf_adds(b, "|\n");
-		for (c = 0; c < d->ncols; c++)
-			buf_adds(b, d->cols[c].num ? "| ---: " : "| --- ");
-		buf_adds(b, "|\n");
-		for (k = 0; k < secs[i].nrows; k++) {
-			for (c = 0; c < d->ncols; c++) {
-				cell = secs[i].cells[k * d->ncols + c];
-				buf_adds(b, "| ");
-				report_md_esc(b, cell != NULL && *cell != '\0' ?
-				    cell : "-");
-				buf_addc(b, ' ');
-			}
-			buf_adds(b, "|\n");
-		}
-	}
-}
-
-/* --- CSV (RFC 4180) ------------------------------------------------------ */
-
-/* Quoted when it holds a comma, quote, CR or LF; quotes doubled.  A text
- * value starting like a formula gets a leading apostrophe, so a
- * spreadsheet shows it instead of running it. */
-static void
-report_csv_field(struct buf *b, const char *s, bool num)
-{
-	bool formula = !num && *s != '\0' && strchr("=+-@\t\r", *s) != NULL;
-	bool quote = strpbrk(s, ",\"\r\n") != NULL;
-
-	if (quote)
-		buf_addc(b, '"');
-	if (formula)
-		buf_addc(b, '\'');
-	for (; *s != '\0'; s++) {
-		if (*s == '"')
-			buf_addc(b, '"');
-		buf_addc(b, *s);
-	}
-	if (quote)
-		buf_addc(b, '"');
-}
-
-/* One table: a section column, then the union of every section's
- * columns in order of first appearance; each row fills its own. */
-static void
-report_csv(struct buf *b, struct report_sec *secs)
-{
-	const struct report_col *cols[64];
-	size_t ncols = 0, i, k, c, j;
-	const struct report_sec_def *d;
-	const char *cell;
-
-	for (i = 0; i < RS_COUNT; i++)
-		for (c = 0; c < report_secs[i].ncols; c++) {
-			for (j = 0; j < ncols; j++)
-				if (strcmp(cols[j]->key,
-				    report_secs[i].cols[c].key) == 0)
-					break;
-			if (j == ncols && ncols < sizeof cols / sizeof cols[0])
-				cols[ncols++] = &report_secs[i].cols[c];
-		}
-	buf_adds(b, "section");
-	for (j = 0; j < ncols; j++)
-		buf_printf(b, ",%s", cols[j]->key);
-	buf_adds(b, "\r\n");
-	for (i = 0; i < RS_COUNT; i++) {
-		d = secs[i].def;
-		for (k = 0; k < secs[i].nrows; k++) {
-			buf_adds(b, d->id);
-			for (j = 0; j < ncols; j++) {
-				buf_addc(b, ',');
-				for (c = 0; c < d->ncols; c++)
-					if (strcmp(d->cols[c].key,
-					    cols[j]->key) == 0)
-						break;
-				if (c == d->ncols)
-					continue;
-				cell = secs[i].cells[k * d->ncols + c];
-				report_csv_field(b, cell != NULL ? cell : "",
-				    d->cols[c].num);
-			}
-			buf_adds(b, "\r\n");
-		}
-	}
-}
-
-/* --- HTML with inline SVG ------------------------------------------------ */
-
-static void
-report_html_esc(struct buf *b, const char *s)
-{
-	for (; *s != '\0'; s++) {
-		switch (*s) {
-		case '&': buf_adds(b, "&amp;"); break;
-		case '<': buf_adds(b, "&lt;"); break;
-		case '>': buf_adds(b, "&gt;"); break;
-		case '"': buf_adds(b, "&quot;"); break;
-		case '\'': buf_adds(b, "&#39;"); break;
-		default: buf_addc(b, *s); break;
-		}
-	}
-}
-
-/* At most max characters (not bytes: the text is valid UTF-8).  The
- * end is kept, since an ARN's end names the principal. */
-static char *
-report_cut(const char *s, size_t max)
-{
-	size_t chars = 0, i;
-
-	for (i = 0; s[i] != '\0'; i++)
-		if (((unsigned char)s[i] & 0xc0) != 0x80)
-			chars++;
-	if (chars <= max)
-		return xstrdup(s);
-	/* Skip chars - max + 1 characters, leaving room for the ellipsis. */
-	for (i = 0, chars -= max - 1; ; i++)
-		if (((unsigned char)s[i] & 0xc0) != 0x80 && chars-- == 0)
-			break;
-	return xasprintf("\xe2\x80\xa6%s", s + i);
-}
-
-struct report_bar {
-	const char	*label;
-	uint64_t	 value;
-};
-
-/* Horizontal bars: a label, the bar, the value. */
-static void
-report_svg_hbars(struct buf *b, const char *title,
-    const struct report_bar *bars, size_t n)
-{
-	const int lw = 330, bw = 360, rh = 22, w = lw + bw + 70;
-	uint64_t max = 1;
-	size_t i;
-	char *label;
-
-	for (i = 0; i < n; i++)
-		if (bars[i].value > max)
-			max = bars[i].value;
-	buf_printf(b, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" "
-	    "height=\"%d\" viewBox=\"0 0 %d %d\" role=\"img\"><title>",
-	    w, (int)n * rh + 8, w, (int)n * rh + 8);
-	report_html_esc(b, title);
-	buf_adds(b, "</title>\n");
-	for (i = 0; i < n; i++) {
-		int y = (int)i * rh + 4;
-		int len = (int)((double)bars[i].value * bw / (double)max);
-
-		label = report_cut(bars[i].label, REPORT_LABEL_MAX);
-		buf_printf(b, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\" "
-		    "class=\"l\">", lw - 6, y + 15);
-		report_html_esc(b, label);
-		buf_printf(b, "</text><rect x=\"%d\" y=\"%d\" width=\"%d\" "
-		    "height=\"%d\" class=\"b\"/><text x=\"%d\" y=\"%d\" "
-		    "class=\"v\">%llu</text>\n", lw, y + 2, len > 0 ? len : 1,
-		    rh - 6, lw + (len > 0 ? len : 1) + 5, y + 15,
-		    (unsigned long long)bars[i].value);
-		free(label);
-	}
-	buf_adds(b, "</svg>\n");
-}
-
-/* Columns per day, labelled below when there is room. */
-static void
-report_svg_days(struct buf *b, const char *title,
-    const struct report_row *days, size_t n)
-{
-	const int h = 160, top = 20, bottom = 40, left = 10;
-	int cw = n > 0 && 700 / (int)n < 36 ? 700 / (int)n : 36, w;
-	uint64_t max = 1;
-	size_t i, every;
-
-	if (cw < 3)
-		cw = 3;
-	w = left * 2 + cw * (int)n;
-	every = (size_t)(cw >= 36 ? 1 : 36 / cw + 1);
-	for (i = 0; i < n; i++)
-		if (days[i].denied > max)
-			max = days[i].denied;
-	buf_printf(b, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" "
-	    "height=\"%d\" viewBox=\"0 0 %d %d\" role=\"img\"><title>",
-	    w, h + top + bottom, w, h + top + bottom);
-	report_html_esc(b, title);
-	buf_adds(b, "</title>\n");
-	buf_printf(b, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" "
-	    "class=\"a\"/>\n", left, top + h, w - left, top + h);
-	for (i = 0; i < n; i++) {
-		int x = left + (int)i * cw;
-		int bh = (int)((double)days[i].denied * h / (double)max);
-
-		buf_printf(b, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" "
-		    "class=\"d\"><title>", x + 1, top + h - bh, cw - 2, bh);
-		report_html_esc(b, days[i].f[0]);
-		buf_printf(b, ": %llu denied</title></rect>\n",
-		    (unsigned long long)days[i].denied);
-		if (days[i].denied > 0 && cw >= 20)
-			buf_printf(b, "<text x=\"%d\" y=\"%d\" text-anchor="
-			    "\"middle\" class=\"v\">%llu</text>\n", x + cw / 2,
-			    top + h - bh - 4,
-			    (unsigned long long)days[i].denied);
-		if (i % every == 0) {
-			/* MM-DD: the year is in the window above. */
-			const char *d = days[i].f[0];
-
-			buf_printf(b, "<text x=\"%d\" y=\"%d\" text-anchor="
-			    "\"middle\" class=\"t\">", x + cw / 2,
-			    top + h + 14);
-			report_html_esc(b, strlen(d) == 10 ? d + 5 : d);
-			buf_adds(b, "</text>\n");
-		}
-	}
-	buf_adds(b, "</svg>\n");
-}
-
-/* The days to chart: each day of the window (when it is at most
- * REPORT_CHART_DAYS long), with the days seen outside it; by day.  The
- * day strings are owned by the array. */
-static struct report_row *
+/* The days to chart, denied attempts each: each day of the window (when
+ * it is at most REPORT_CHART_DAYS long), with the days seen outside it;
+ * by day. */
+static struct report_bar *
 report_days(const struct report *r, size_t *n)
 {
 	const struct report_table *t = &r->days;
-	struct report_row *v;
+	struct report_bar *v;
 	int64_t day_ms = 86400 * 1000, d, first, last;
 	size_t nw = 0, i, k;
 	char day[21];
@@ -1287,119 +1030,72 @@ report_days(const struct report *r, size_t *n)
 	for (i = 0, d = first; i < nw; i++, d += day_ms) {
 		report_iso(d, day);
 		day[10] = '\0';
-		v[i].f[0] = xstrdup(day);
+		v[i].label = xstrdup(day);
 		for (k = 0; k < t->n; k++)
 			if (strcmp(t->rows[k].f[0], day) == 0)
-				v[i].denied = t->rows[k].denied;
+				v[i].value = t->rows[k].denied;
 	}
 	*n = nw;
 	for (k = 0; k < t->n; k++) {
 		for (i = 0; i < nw; i++)
-			if (strcmp(v[i].f[0], t->rows[k].f[0]) == 0)
+			if (strcmp(v[i].label, t->rows[k].f[0]) == 0)
 				break;
 		if (i == nw) {
-			v[*n] = t->rows[k];
-			v[(*n)++].f[0] = xstrdup(t->rows[k].f[0]);
+			v[*n].label = xstrdup(t->rows[k].f[0]);
+			v[(*n)++].value = t->rows[k].denied;
 		}
 	}
 	if (*n > 1)
-		qsort(v, *n, sizeof *v, report_row_key_cmp);
+		qsort(v, *n, sizeof *v, report_bar_cmp);
 	return v;
 }
 
-static const char report_css[] =
-	"body{font-family:system-ui,sans-serif;margin:2em;color:#222}"
-	"table{border-collapse:collapse;margin:0.5em 0 1.5em}"
-	"th,td{border:1px solid #ccc;padding:3px 8px;text-align:left;"
-	"vertical-align:top;word-break:break-all}"
-	"th{background:#eee}td.n{text-align:right}"
-	"tr.FAIL td{background:#fdd}tr.WARN td{background:#ffd}"
-	"svg{display:block;margin:0.5em 0 1.5em;font-size:12px}"
-	"svg .b{fill:#4a7bd0}svg .d{fill:#c94040}svg .a{stroke:#888}"
-	"svg .l,svg .v,svg .t{fill:#222}p.e{color:#666}";
+static void
+report_doc_build(const struct report *r, struct report_doc *doc,
+    bool charts)
+{
+	char until[21];
+	struct timespec ts;
+
+	memset(doc, 0, sizeof *doc);
+	doc->title = r->title;
+	if (r->o.until_ms > 0)
+		report_iso(r->o.until_ms, until);
+	else {
+		clock_gettime(CLOCK_REALTIME, &ts);
+		report_iso((int64_t)ts.tv_sec * 1000, until);
+	}
+	report_build(r, doc->secs, until);
+	if (charts) {
+		doc->busiest = report_busiest(r, &doc->nbusiest);
+		doc->days = report_days(r, &doc->ndays);
+	}
+}
 
 static void
-report_html(const struct report *r, struct buf *b, struct report_sec *secs)
+report_bars_free(struct report_bar *v, size_t n)
 {
-	const struct report_sec_def *d;
-	struct report_row *v;
-	struct report_bar *bars;
-	size_t i, k, c, n, nb;
-	const char *cell;
+	size_t i;
 
-	buf_adds(b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
-	    "<meta charset=\"utf-8\">\n"
-	    /* Nothing runs and nothing loads, even if a value slipped. */
-	    "<meta http-equiv=\"Content-Security-Policy\" content=\""
-	    "default-src 'none'; style-src 'unsafe-inline'\">\n<title>");
-	report_html_esc(b, r->title);
-	buf_printf(b, "</title>\n<style>%s</style>\n</head>\n<body>\n<h1>",
-	    report_css);
-	report_html_esc(b, r->title);
-	buf_adds(b, "</h1>\n");
-
-	/* Charts: the busiest principals, and denials per day. */
-	v = report_sorted(&r->principals, false, &n);
-	nb = n < REPORT_CHART_BARS ? n : REPORT_CHART_BARS;
-	bars = xcalloc(nb + 1, sizeof *bars);
-	for (i = 0; i < nb; i++) {
-		bars[i].label = v[i].f[0];
-		bars[i].value = v[i].count;
-	}
-	if (nb > 0) {
-		buf_adds(b, "<h2>Charts</h2>\n<h3>S3 accesses per principal "
-		    "(busiest)</h3>\n");
-		report_svg_hbars(b, "S3 accesses per principal", bars, nb);
-	}
-	free(bars);
-	free(v);
-	v = report_days(r, &n);
-	if (n > 0) {
-		if (nb == 0)
-			buf_adds(b, "<h2>Charts</h2>\n");
-		buf_adds(b, "<h3>Denied attempts per day</h3>\n");
-		report_svg_days(b, "Denied attempts per day", v, n);
-	}
 	for (i = 0; i < n; i++)
-		free(v[i].f[0]);
+		free(v[i].label);
 	free(v);
+}
+
+static void
+report_doc_free(struct report_doc *doc)
+{
+	struct report_sec *s;
+	size_t i, k;
 
 	for (i = 0; i < RS_COUNT; i++) {
-		d = secs[i].def;
-		if (secs[i].nrows == 0 && d->empty == NULL)
-			continue;
-		buf_printf(b, "<h2 id=\"%s\">%s</h2>\n", d->id, d->title);
-		if (secs[i].nrows == 0) {
-			buf_printf(b, "<p class=\"e\">%s</p>\n", d->empty);
-			continue;
-		}
-		buf_adds(b, "<table>\n<tr>");
-		for (c = 0; c < d->ncols; c++)
-			buf_printf(b, "<th>%s</th>", d->cols[c].label);
-		buf_adds(b, "</tr>\n");
-		for (k = 0; k < secs[i].nrows; k++) {
-			/* Posture rows are coloured by result. */
-			cell = i == RS_POSTURE ? secs[i].cells[k * d->ncols + 2] :
-			    NULL;
-			if (cell != NULL && (strcmp(cell, "FAIL") == 0 ||
-			    strcmp(cell, "WARN") == 0))
-				buf_printf(b, "<tr class=\"%s\">", cell);
-			else
-				buf_adds(b, "<tr>");
-			for (c = 0; c < d->ncols; c++) {
-				cell = secs[i].cells[k * d->ncols + c];
-				buf_adds(b, d->cols[c].num ? "<td class=\"n\">" :
-				    "<td>");
-				report_html_esc(b, cell != NULL && *cell != '\0' ?
-				    cell : "-");
-				buf_adds(b, "</td>");
-			}
-			buf_adds(b, "</tr>\n");
-		}
-		buf_adds(b, "</table>\n");
+		s = &doc->secs[i];
+		for (k = 0; k < s->nrows * s->def->ncols; k++)
+			free(s->cells[k]);
+		free(s->cells);
 	}
-	buf_adds(b, "<p class=\"e\">Generated by s3watch.</p>\n</body>\n"
-	    "</html>\n");
+	report_bars_free(doc->busiest, doc->nbusiest);
+	report_bars_free(doc->days, doc->ndays);
 }
 
 /* --- rendering ----------------------------------------------------------- */
@@ -1407,30 +1103,22 @@ report_html(const struct report *r, struct buf *b, struct report_sec *secs)
 char *
 report_render(const struct report *r, enum report_format fmt)
 {
-	struct report_sec secs[RS_COUNT];
+	struct report_doc doc;
 	struct buf b = { 0 };
-	char until[21];
-	struct timespec ts;
 
-	if (r->o.until_ms > 0)
-		report_iso(r->o.until_ms, until);
-	else {
-		clock_gettime(CLOCK_REALTIME, &ts);
-		report_iso((int64_t)ts.tv_sec * 1000, until);
-	}
-	report_build(r, secs, until);
+	report_doc_build(r, &doc, fmt == REPORT_HTML);
 	switch (fmt) {
 	case REPORT_MD:
-		report_md(r, &b, secs);
+		report_write_md(&b, &doc);
 		break;
 	case REPORT_CSV:
-		report_csv(&b, secs);
+		report_write_csv(&b, &doc);
 		break;
 	case REPORT_HTML:
-		report_html(r, &b, secs);
+		report_write_html(&b, &doc);
 		break;
 	}
-	report_secs_free(secs);
+	report_doc_free(&doc);
 	if (b.data == NULL)
 		buf_adds(&b, "");
 	return buf_take(&b);

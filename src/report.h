@@ -13,7 +13,12 @@
  * once full, new keys are counted in one "(other)" row.  The change list
  * keeps the first max_changes changes and counts the rest.
  *
- * Ownership: the report owns copies of everything it is given. */
+ * Ownership: the report owns copies of everything it is given.
+ *
+ * The files: report.c is the model (the tables, what counts as a change,
+ * and the document of sections that every format shows); report_md.c,
+ * report_csv.c and report_html.c are the writers, which see only that
+ * document (report_internal.h). */
 #ifndef S3W_REPORT_H
 #define S3W_REPORT_H
 

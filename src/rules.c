@@ -17,6 +17,7 @@
 
 #include "buf.h"
 #include "hmap.h"
+#include "isotime.h"
 #include "rules_internal.h"
 
 const char *const rules_severity_names[RULES_NSEVERITY] = {
@@ -561,61 +562,16 @@ rules_ref_text(struct rules *r, const struct rules_ref *ref, struct buf *out)
 }
 
 /* Seconds since the epoch of "2026-08-21T10:00:00Z" (fractions and
- * offsets allowed); -1 if it isn't one. */
-/* n digits at s as a number, or -1. */
-static int
-rules_digits(const char *s, int n)
-{
-	int v = 0;
-
-	while (n-- > 0) {
-		if (*s < '0' || *s > '9')
-			return -1;
-		v = v * 10 + (*s++ - '0');
-	}
-	return v;
-}
-
+ * offsets allowed, 1970 or later); -1 if it isn't one. */
 int64_t
 rules_parse_time(const char *s)
 {
-	/* Days before each month in a common year. */
-	static const int before[] = { 0, 31, 59, 90, 120, 151, 181, 212, 243,
-	    273, 304, 334 };
-	int y, mo, d, h, mi, sec, oh, om;
-	int64_t days, t;
+	int64_t t;
 
-	if (strlen(s) < 20 || s[4] != '-' || s[7] != '-' || s[10] != 'T' ||
-	    s[13] != ':' || s[16] != ':')
+	if (isotime_parse(s, ISOTIME_FRACTION | ISOTIME_OFFSET | ISOTIME_EPOCH,
+	    &t) != 0)
 		return -1;
-	y = rules_digits(s, 4);
-	mo = rules_digits(s + 5, 2);
-	d = rules_digits(s + 8, 2);
-	h = rules_digits(s + 11, 2);
-	mi = rules_digits(s + 14, 2);
-	sec = rules_digits(s + 17, 2);
-	if (y < 1970 || mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 ||
-	    h > 23 || mi < 0 || mi > 59 || sec < 0 || sec > 60)
-		return -1;
-	s += 19;
-	if (*s == '.')
-		for (s++; isdigit((unsigned char)*s); s++)
-			;
-	/* Days since 1970 (proleptic Gregorian), leap days before y-mo. */
-	days = (int64_t)(y - 1970) * 365 + before[mo - 1] + d - 1 +
-	    ((y - 1) / 4 - 1969 / 4) - ((y - 1) / 100 - 1969 / 100) +
-	    ((y - 1) / 400 - 1969 / 400);
-	if (mo > 2 && (y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)))
-		days++;
-	t = days * 86400 + h * 3600 + mi * 60 + sec;
-	if (*s == 'Z' && s[1] == '\0')
-		return t;
-	if ((*s == '+' || *s == '-') && strlen(s) == 6 && s[3] == ':' &&
-	    (oh = rules_digits(s + 1, 2)) >= 0 &&
-	    (om = rules_digits(s + 4, 2)) >= 0)
-		return *s == '+' ? t - oh * 3600 - om * 60 :
-		    t + oh * 3600 + om * 60;
-	return -1;
+	return t;
 }
 
 static bool

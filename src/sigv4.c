@@ -8,7 +8,9 @@
 
 #include "buf.h"
 #include "hash.h"
+#include "isotime.h"
 #include "sigv4.h"
+#include "text.h"
 #include "xalloc.h"
 
 #define SIGV4_ALGORITHM "AWS4-HMAC-SHA256"
@@ -31,25 +33,11 @@ sigv4_format_amz_date(time_t t, char out[17])
 int
 sigv4_parse_amz_date(const char *s, time_t *out)
 {
-	struct tm tm;
-	int i;
+	int64_t t;
 
-	if (strlen(s) != 16 || s[8] != 'T' || s[15] != 'Z')
+	if (strlen(s) != 16 || isotime_parse_basic(s, &t) != 0)
 		return -1;
-	for (i = 0; i < 15; i++)
-		if (i != 8 && !isdigit((unsigned char)s[i]))
-			return -1;
-	memset(&tm, 0, sizeof tm);
-	if (sscanf(s, "%4d%2d%2dT%2d%2d%2dZ", &tm.tm_year, &tm.tm_mon,
-	    &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec) != 6)
-		return -1;
-	if (tm.tm_mon < 1 || tm.tm_mon > 12 || tm.tm_mday < 1 ||
-	    tm.tm_mday > 31 || tm.tm_hour > 23 || tm.tm_min > 59 ||
-	    tm.tm_sec > 60)
-		return -1;
-	tm.tm_year -= 1900;
-	tm.tm_mon -= 1;
-	*out = timegm(&tm);
+	*out = (time_t)t;
 	return 0;
 }
 
@@ -73,17 +61,6 @@ sigv4_uri_encode(struct buf *out, const char *s, size_t n, bool keep_slash)
 	}
 }
 
-static int
-sigv4_hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c = tolower(c);
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
 /* Percent-decodes n bytes of s; '+' stays literal, as SigV4 requires. */
 static void
 sigv4_uri_decode(struct buf *out, const char *s, size_t n)
@@ -91,10 +68,10 @@ sigv4_uri_decode(struct buf *out, const char *s, size_t n)
 	size_t i;
 
 	for (i = 0; i < n; i++) {
-		if (s[i] == '%' && i + 2 < n && sigv4_hexval(s[i + 1]) >= 0 &&
-		    sigv4_hexval(s[i + 2]) >= 0) {
-			buf_addc(out, (char)(sigv4_hexval(s[i + 1]) * 16 +
-			    sigv4_hexval(s[i + 2])));
+		if (s[i] == '%' && i + 2 < n && text_hex_value(s[i + 1]) >= 0 &&
+		    text_hex_value(s[i + 2]) >= 0) {
+			buf_addc(out, (char)(text_hex_value(s[i + 1]) * 16 +
+			    text_hex_value(s[i + 2])));
 			i += 2;
 		} else
 			buf_addc(out, s[i]);

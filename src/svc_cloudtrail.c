@@ -1,7 +1,7 @@
 /* AWS CloudTrail operations (awsJson 1.1). */
 #include "config.h"
 
-#include "svc.h"
+#include "svc_internal.h"
 
 static const char *const cloudtrail_rw_names[] = {
 	[CLOUDTRAIL_RW_ALL] = "All",

@@ -1,7 +1,7 @@
 /* Amazon CloudWatch operations (query protocol). */
 #include "config.h"
 
-#include "svc.h"
+#include "svc_internal.h"
 
 static bool
 cloudwatch_name_ok(const char *name, char **cause)

@@ -1,7 +1,7 @@
 /* Amazon EventBridge operations (awsJson 1.1). */
 #include "config.h"
 
-#include "svc.h"
+#include "svc_internal.h"
 
 static const char *const events_state_names[] = {
 	[EVENTS_RULE_ENABLED] = "ENABLED",

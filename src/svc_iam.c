@@ -3,7 +3,7 @@
 
 #include <limits.h>
 
-#include "svc.h"
+#include "svc_internal.h"
 
 #define IAM_NAME_CHARS	"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ" \
 	"0123456789+=,.@_-"

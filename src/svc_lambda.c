@@ -5,7 +5,7 @@
 
 #include <openssl/evp.h>
 
-#include "svc.h"
+#include "svc_internal.h"
 
 #define LAMBDA_API	"2015-03-31"
 

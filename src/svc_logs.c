@@ -4,12 +4,10 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
-#ifdef __SSE2__
-#include <emmintrin.h>
-#endif
 
 #include "evjson.h"
-#include "svc.h"
+#include "strscan.h"
+#include "svc_internal.h"
 
 /* PutLogEvents: AWS counts each event as its message plus 26 bytes. */
 #define LOGS_EVENT_OVERHEAD	26
@@ -497,31 +495,6 @@ logs_scan_string(struct logs_scan *sc, const char *p, const char **s,
 	return q;
 }
 
-/* The first '"', '\\' or control character at or after p, or end. */
-static inline const char *
-logs_str_scan(const char *p, const char *end)
-{
-#ifdef __SSE2__
-	const __m128i quote = _mm_set1_epi8('"'), bslash = _mm_set1_epi8('\\');
-	const __m128i ctl = _mm_set1_epi8(0x1f);
-	__m128i v, m;
-	unsigned mask;
-
-	while (end - p >= 16) {
-		v = _mm_loadu_si128((const __m128i *)(const void *)p);
-		m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote),
-		    _mm_cmpeq_epi8(v, bslash)),
-		    _mm_cmpeq_epi8(_mm_max_epu8(v, ctl), ctl));
-		if ((mask = (unsigned)_mm_movemask_epi8(m)) != 0)
-			return p + __builtin_ctz(mask);
-		p += 16;
-	}
-#endif
-	while (p < end && (unsigned char)*p >= 0x20 && *p != '"' && *p != '\\')
-		p++;
-	return p;
-}
-
 static void
 logs_scratch_reserve(struct logs_scratch *b, size_t need)
 {
@@ -559,7 +532,7 @@ logs_scan_take(struct logs_scan *sc, const char *p, struct logs_scratch *b,
 		return logs_scan_fail(sc, p, "expected a string");
 	p++;
 	for (;;) {
-		q = logs_str_scan(p, end);
+		q = strscan_json(p, end);
 		run = (size_t)(q - p);
 		/* the run, one escape (at most 4 bytes) and the NUL */
 		logs_scratch_reserve(b, n + run + 8);

@@ -3,7 +3,7 @@
 
 #include <openssl/evp.h>
 
-#include "svc.h"
+#include "svc_internal.h"
 
 #define S3_XMLNS "http://s3.amazonaws.com/doc/2006-03-01/"
 

@@ -1,7 +1,7 @@
 /* Amazon SNS operations (query protocol). */
 #include "config.h"
 
-#include "svc.h"
+#include "svc_internal.h"
 
 /* 1-256 letters, digits, '-' or '_', plus ".fifo" for FIFO topics (and
  * only for them). */

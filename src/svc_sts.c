@@ -2,7 +2,7 @@
 #include "config.h"
 
 #include "log.h"
-#include "svc.h"
+#include "svc_internal.h"
 
 /* Role session names and external ids: AWS's lengths and characters. */
 static bool

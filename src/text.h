@@ -28,4 +28,12 @@ char	*text_safe_str(const char *s);
 /* The same, keeping line breaks (messages of several lines). */
 char	*text_safe_lines(const char *s);
 
+/* The value of hex digit c (either case), or -1. */
+int	 text_hex_value(int c);
+
+/* Writes code point cp (at most U+10FFFF) as UTF-8 into out, which has
+ * room for 4 bytes; returns the length.  Surrogates are encoded as they
+ * are (callers that read UTF-16 decide what a lone one becomes). */
+size_t	 text_utf8_encode(uint32_t cp, char *out);
+
 #endif

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -577,6 +578,44 @@ test_nothing_found(void **state)
 	expect_error(NULL, "profile default (~/credentials, ~/config)");
 }
 
+/* A prompt as the console's: it answers from a timer on the loop when
+ * loop is set, else before it returns (answer NULL: cancelled). */
+struct mfa_seen {
+	int			 calls;
+	char			 question[256];
+	bool			 secret;
+	const char		*answer;
+	struct loop		*loop;
+	aws_prompt_done_fn	 done;
+	void			*done_arg;
+};
+
+static void
+fake_prompt_answer(void *arg)
+{
+	struct mfa_seen *m = arg;
+
+	m->done(m->answer, m->done_arg);
+}
+
+static void
+fake_prompt(const char *question, bool secret, aws_prompt_done_fn done,
+    void *done_arg, void *arg)
+{
+	struct mfa_seen *m = arg;
+
+	m->calls++;
+	snprintf(m->question, sizeof m->question, "%s", question);
+	m->secret = secret;
+	if (m->loop == NULL) {
+		done(m->answer, done_arg);
+		return;
+	}
+	m->done = done;
+	m->done_arg = done_arg;
+	loop_timer_add(m->loop, 20, fake_prompt_answer, m);
+}
+
 /* --- credential_process ------------------------------------------------ */
 
 static void
@@ -741,6 +780,208 @@ test_process_timeout(void **state)
 	assert_true(ms >= 1900 && ms < 6000);
 }
 
+/* The loop runs while a credential_process does: the helper waits for a
+ * file that only a timer on the loop creates.  Were the chain to block,
+ * the timer could not fire and the helper would run out of time. */
+struct go_file {
+	char	*path;
+	bool	 fired;
+};
+
+static void
+go_file_create(void *arg)
+{
+	struct go_file *gf = arg;
+
+	gf->fired = true;
+	write_file("go", "");
+	(void)gf;
+}
+
+static void
+test_process_async(void **state)
+{
+	struct go_file gf = { 0 };
+	struct got g = { 0 };
+	struct env e;
+	char *script;
+
+	gf.path = tmp_path("go");
+	unlink(gf.path);
+	script = xasprintf("#!/bin/sh\nwhile [ ! -e %s ]; do sleep 0.01; done\n"
+	    "echo '{\"Version\":1,\"AccessKeyId\":\"AKIDASYNC\","
+	    "\"SecretAccessKey\":\"a-" SECRET_MARK "\"}'\n", gf.path);
+	process_profile(script);
+	env_open(&e, "p");
+	creds_chain_get(e.chain, on_creds, &g);
+	/* Started, not waited for. */
+	assert_false(g.done);
+	loop_timer_add(e.loop, 50, go_file_create, &gf);
+	loop_run_until(e.loop, &g.done);
+	env_close(&e);
+	assert_true(gf.fired);
+	if (g.error != NULL)
+		fail_msg("%s", g.error);
+	assert_string_equal(g.ak, "AKIDASYNC");
+	got_clear(&g);
+	free(script);
+	free(gf.path);
+}
+
+/* With a prompt on the client the terminal is the console's: the helper
+ * reads /dev/null, and its stderr, made safe, ends the error. */
+static void
+test_process_console(void **state)
+{
+	struct mfa_seen mfa = { .answer = "unused" };
+	struct got g = { 0 };
+	struct env e;
+
+	process_profile("#!/bin/sh\n"
+	    "[ \"$(readlink /proc/$$/fd/0)\" = /dev/null ] || exit 9\n"
+	    "echo 'step one' >&2\n"
+	    "printf 'token \\033[31mexpired\\n\\n' >&2\nexit 5\n");
+	env_open(&e, "p");
+	aws_client_set_prompt(e.client, fake_prompt, &mfa);
+	env_get(&e, &g);
+	env_close(&e);
+	assert_non_null(g.error);
+	assert_string_equal(g.error, "profile p: credential_process exited "
+	    "with status 5; it said: token ?[31mexpired");
+	got_clear(&g);
+	assert_int_equal(mfa.calls, 0);
+
+	/* Success says nothing of stderr. */
+	process_profile("#!/bin/sh\necho 'noise' >&2\necho '{\"Version\":1,"
+	    "\"AccessKeyId\":\"AKIDQUIET\",\"SecretAccessKey\":\"q-" SECRET_MARK
+	    "\"}'\n");
+	env_open(&e, "p");
+	aws_client_set_prompt(e.client, fake_prompt, &mfa);
+	env_get(&e, &g);
+	env_close(&e);
+	assert_null(g.error);
+	assert_string_equal(g.ak, "AKIDQUIET");
+	got_clear(&g);
+
+	/* Killed for running over: what it said last is there too. */
+	set_files("[profile p]\ncredential_process = echo waiting for "
+	    "approval >&2; exec sleep 5\n", NULL);
+	env_open(&e, "p");
+	aws_client_set_prompt(e.client, fake_prompt, &mfa);
+	creds_chain_set_process_timeout(e.chain, 300);
+	env_get(&e, &g);
+	env_close(&e);
+	assert_non_null(g.error);
+	assert_string_equal(g.error, "profile p: credential_process did not "
+	    "finish within 1 s; it said: waiting for approval");
+	got_clear(&g);
+}
+
+/* Kernels before 5.3 have no pidfd: the exit is then looked for on a
+ * timer once stdout is closed. */
+static void
+test_process_no_pidfd(void **state)
+{
+	struct got g = { 0 };
+	struct env e;
+
+	creds_process_pidfd = false;
+	process_profile("#!/bin/sh\nexec >&-\nsleep 0.1\nexit 4\n");
+	expect_error("p", "credential_process exited with status 4");
+	process_profile("#!/bin/sh\necho '{\"Version\":1,\"AccessKeyId\":"
+	    "\"AKIDNOPIDFD\",\"SecretAccessKey\":\"n-" SECRET_MARK "\"}'\n");
+	expect_source("p", "profile p: credential_process", "AKIDNOPIDFD");
+	set_files("[profile p]\ncredential_process = exec sleep 5\n", NULL);
+	env_open(&e, "p");
+	creds_chain_set_process_timeout(e.chain, 200);
+	env_get(&e, &g);
+	env_close(&e);
+	assert_non_null(g.error);
+	assert_non_null(strstr(g.error, "did not finish within 1 s"));
+	got_clear(&g);
+	creds_process_pidfd = true;
+}
+
+/* Reads the pids a helper wrote to path, once it has. */
+static void
+read_pids(struct env *e, const char *path, pid_t *a, pid_t *b)
+{
+	struct buf buf = { 0 };
+	long x, y;
+
+	while (access(path, F_OK) != 0)
+		loop_run_once(e->loop, 10);
+	assert_int_equal(buf_read_file(&buf, path, 64), 0);
+	assert_int_equal(sscanf(buf.data, "%ld %ld", &x, &y), 2);
+	*a = (pid_t)x;
+	*b = (pid_t)y;
+	buf_free(&buf);
+	unlink(path);
+}
+
+/* pid, a child of ours, died of SIGKILL (or was reaped already). */
+static void
+expect_killed(pid_t pid)
+{
+	int status, i;
+	pid_t rc = 0;
+
+	/* Bounded: a killed process is gone in moments. */
+	for (i = 0; i < 500 && (rc = waitpid(pid, &status, WNOHANG)) == 0; i++)
+		poll(NULL, 0, 10);
+	if (rc < 0) {
+		assert_int_equal(errno, ECHILD);
+		return;
+	}
+	if (rc == 0)
+		fail_msg("process %ld still runs", (long)pid);
+	assert_true(WIFSIGNALED(status));
+	assert_int_equal(WTERMSIG(status), SIGKILL);
+}
+
+/* Freed while its credential_process runs: the child is killed, nobody
+ * is answered.  In the console the helper's whole group goes with it. */
+static void
+test_process_cancel(void **state)
+{
+	struct mfa_seen mfa = { .answer = "unused" };
+	struct got g = { 0 };
+	struct env e;
+	char *pidfile, *script;
+	pid_t shell, helper;
+
+	/* Orphans become ours, to be reaped and examined here. */
+	assert_int_equal(prctl(PR_SET_CHILD_SUBREAPER, 1), 0);
+	pidfile = tmp_path("proc.pid");
+	unlink(pidfile);
+	script = xasprintf("#!/bin/sh\necho $PPID $$ > %s.tmp && mv %s.tmp %s\n"
+	    "exec sleep 30\n", pidfile, pidfile, pidfile);
+	process_profile(script);
+
+	env_open(&e, "p");
+	creds_chain_get(e.chain, on_creds, &g);
+	read_pids(&e, pidfile, &shell, &helper);
+	env_close(&e);
+	assert_int_equal(g.calls, 0);
+	expect_killed(shell);
+	/* Shares our group: only the shell is killed, as before. */
+	assert_int_equal(kill(helper, SIGKILL), 0);
+	expect_killed(helper);
+
+	env_open(&e, "p");
+	aws_client_set_prompt(e.client, fake_prompt, &mfa);
+	creds_chain_get(e.chain, on_creds, &g);
+	read_pids(&e, pidfile, &shell, &helper);
+	env_close(&e);
+	assert_int_equal(g.calls, 0);
+	expect_killed(shell);
+	expect_killed(helper);
+
+	assert_int_equal(prctl(PR_SET_CHILD_SUBREAPER, 0), 0);
+	free(script);
+	free(pidfile);
+}
+
 /* --- provider order ---------------------------------------------------- */
 
 static void
@@ -878,21 +1119,29 @@ static const char assume_role_xml[] =
     "<AssumedRoleId>AROA:s</AssumedRoleId></AssumedRoleUser>"
     "</AssumeRoleResult></AssumeRoleResponse>";
 
-struct mfa_seen {
-	int	 calls;
-	char	 serial[128];
-	int	 rc;
-};
-
-static int
-fake_mfa(const char *serial, char *code, size_t len, void *arg)
+/* Profile r's MFA prompt is cancelled (at once, or from the loop): the
+ * error says so and STS is not called. */
+static void
+expect_mfa_cancelled(struct stub *s, bool from_loop)
 {
-	struct mfa_seen *m = arg;
+	struct mfa_seen mfa = { .answer = NULL };
+	struct got g = { 0 };
+	struct env e;
+	char *log;
 
-	m->calls++;
-	snprintf(m->serial, sizeof m->serial, "%s", serial);
-	snprintf(code, len, "123456");
-	return m->rc;
+	env_open(&e, "r");
+	mfa.loop = from_loop ? e.loop : NULL;
+	aws_client_set_prompt(e.client, fake_prompt, &mfa);
+	env_get(&e, &g);
+	env_close(&e);
+	assert_int_equal(mfa.calls, 1);
+	assert_non_null(g.error);
+	assert_non_null(strstr(g.error, "profile r: no MFA code for "
+	    "arn:aws:iam::123456789012:mfa/me was entered"));
+	got_clear(&g);
+	log = stub_log(s);
+	assert_string_equal(log, "");
+	free(log);
 }
 
 static void
@@ -901,7 +1150,7 @@ test_assume_role(void **state)
 	const struct route routes[] = {
 		{ "POST", "/", "Action=AssumeRole&", 200, assume_role_xml },
 	};
-	struct mfa_seen mfa = { 0, "", 0 };
+	struct mfa_seen mfa = { .answer = "123456" };
 	struct env e;
 	struct got g = { 0 };
 	struct stub s;
@@ -925,7 +1174,7 @@ test_assume_role(void **state)
 	    "aws_secret_access_key = self-" SECRET_MARK "\n");
 
 	env_open(&e, "r");
-	creds_chain_set_mfa_prompt(e.chain, fake_mfa, &mfa);
+	aws_client_set_prompt(e.client, fake_prompt, &mfa);
 	env_get(&e, &g);
 	env_close(&e);
 	if (g.error != NULL)
@@ -938,7 +1187,9 @@ test_assume_role(void **state)
 	assert_string_equal(g.account, "123456789012");
 	assert_int_equal(g.exp, 4070908800);
 	assert_int_equal(mfa.calls, 1);
-	assert_string_equal(mfa.serial, "arn:aws:iam::123456789012:mfa/me");
+	assert_string_equal(mfa.question, "Enter MFA code for "
+	    "arn:aws:iam::123456789012:mfa/me");
+	assert_true(mfa.secret);
 	got_clear(&g);
 	log = stub_log(&s);
 	assert_non_null(strstr(log, "Credential=AKIDBASE/"));
@@ -974,18 +1225,7 @@ test_assume_role(void **state)
 
 	/* No MFA code: no call. */
 	unlink(s.log);
-	mfa.rc = -1;
-	env_open(&e, "r");
-	creds_chain_set_mfa_prompt(e.chain, fake_mfa, &mfa);
-	env_get(&e, &g);
-	env_close(&e);
-	assert_non_null(g.error);
-	assert_non_null(strstr(g.error, "profile r: no MFA code for "
-	    "arn:aws:iam::123456789012:mfa/me was entered"));
-	got_clear(&g);
-	log = stub_log(&s);
-	assert_string_equal(log, "");
-	free(log);
+	expect_mfa_cancelled(&s, false);
 	stub_free(&s);
 
 	/* STS failing is an error naming the role; never the secret. */
@@ -997,6 +1237,76 @@ test_assume_role(void **state)
 	free(log);
 	expect_error("r", "profile r: sts AssumeRole for "
 	    "arn:aws:iam::123456789012:role/r failed: ");
+}
+
+/* The console's prompt answers later, from the loop: the chain waits
+ * for it there, and other work goes on meanwhile. */
+static void
+tick(void *arg)
+{
+	(*(int *)arg)++;
+}
+
+static void
+test_mfa_async(void **state)
+{
+	const struct route routes[] = {
+		{ "POST", "/", "Action=AssumeRole&", 200, assume_role_xml },
+	};
+	struct mfa_seen mfa = { .answer = "654321" };
+	struct got g = { 0 };
+	struct env e;
+	struct stub s;
+	char *log;
+	int ticks = 0;
+
+	stub_start(&s, routes, 1);
+	setenv("AWS_ENDPOINT_URL_STS", s.url, 1);
+	set_files("[profile r]\nrole_arn = arn:aws:iam::123456789012:role/r\n"
+	    "source_profile = base\n"
+	    "mfa_serial = arn:aws:iam::123456789012:mfa/me\n",
+	    "[base]\naws_access_key_id = AKIDBASE\n"
+	    "aws_secret_access_key = base-" SECRET_MARK "\n");
+
+	env_open(&e, "r");
+	mfa.loop = e.loop;
+	aws_client_set_prompt(e.client, fake_prompt, &mfa);
+	creds_chain_get(e.chain, on_creds, &g);
+	/* Asked, not answered: the caller is back at its loop. */
+	assert_int_equal(mfa.calls, 1);
+	assert_false(g.done);
+	loop_timer_add(e.loop, 0, tick, &ticks);
+	loop_run_until(e.loop, &g.done);
+	assert_int_equal(ticks, 1);
+	if (g.error != NULL)
+		fail_msg("%s", g.error);
+	assert_string_equal(g.ak, "ASIAROLE");
+	assert_true(mfa.secret);
+	assert_string_equal(mfa.question, "Enter MFA code for "
+	    "arn:aws:iam::123456789012:mfa/me");
+	got_clear(&g);
+	env_close(&e);
+	log = stub_log(&s);
+	assert_non_null(strstr(log, "TokenCode=654321"));
+	free(log);
+	unlink(s.log);
+
+	/* Cancelled from the loop: no call. */
+	expect_mfa_cancelled(&s, true);
+
+	/* The chain freed while the prompt is up: its answer lands nowhere
+	 * and nothing is called. */
+	mfa.answer = "111111";
+	env_open(&e, "r");
+	mfa.loop = e.loop;
+	aws_client_set_prompt(e.client, fake_prompt, &mfa);
+	creds_chain_get(e.chain, on_creds, &g);
+	env_close(&e);
+	assert_int_equal(g.calls, 0);
+	log = stub_log(&s);
+	assert_string_equal(log, "");
+	free(log);
+	stub_free(&s);
 }
 
 static void
@@ -1820,10 +2130,15 @@ main(void)
 		T(test_process_ok),
 		T(test_process_failures),
 		T(test_process_timeout),
+		T(test_process_async),
+		T(test_process_console),
+		T(test_process_no_pidfd),
+		T(test_process_cancel),
 		T(test_order_in_profile),
 		T(test_chain_order_after_profile),
 		T(test_role_config_errors),
 		T(test_assume_role),
+		T(test_mfa_async),
 		T(test_web_identity),
 		T(test_sso_token_cache),
 		T(test_sso_portal),

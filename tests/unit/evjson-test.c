@@ -14,6 +14,7 @@
 #include <json-c/json.h>
 
 #include "evjson.h"
+#include "text.h"
 
 struct leaf {
 	int			 path;
@@ -464,6 +465,36 @@ test_corruption(void **state)
 	evjson_reader_free(r);
 }
 
+/* The one UTF-8 encoder (text.c), which \u escapes and the pattern
+ * engine's case folding share: each length at its edges. */
+static void
+test_utf8_encode(void **state)
+{
+	static const struct {
+		uint32_t	 cp;
+		const char	*want;
+	} cases[] = {
+		{ 0x0, "" }, { 0x41, "A" }, { 0x7f, "\x7f" },
+		{ 0x80, "\xc2\x80" }, { 0xe9, "\xc3\xa9" },
+		{ 0x7ff, "\xdf\xbf" },
+		{ 0x800, "\xe0\xa0\x80" }, { 0xd800, "\xed\xa0\x80" },
+		{ 0xfffd, "\xef\xbf\xbd" }, { 0xffff, "\xef\xbf\xbf" },
+		{ 0x10000, "\xf0\x90\x80\x80" }, { 0x1f600, "\xf0\x9f\x98\x80" },
+		{ 0x10ffff, "\xf4\x8f\xbf\xbf" },
+	};
+	char out[4];
+	size_t i, n;
+
+	(void)state;
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		n = text_utf8_encode(cases[i].cp, out);
+		assert_int_equal(n, cases[i].cp == 0 ? 1 :
+		    strlen(cases[i].want));
+		assert_memory_equal(out, cases[i].cp == 0 ? "\0" :
+		    cases[i].want, n);
+	}
+}
+
 int
 main(void)
 {
@@ -473,6 +504,7 @@ main(void)
 		cmocka_unit_test(test_paths),
 		cmocka_unit_test(test_differential),
 		cmocka_unit_test(test_corruption),
+		cmocka_unit_test(test_utf8_encode),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
