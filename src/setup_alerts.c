@@ -177,10 +177,8 @@ alerts_topic_seen(struct setup_job *j, struct alerts_facts *f)
 	char *cause = NULL;
 	const char *v;
 
-	if (sns_get_topic_attributes_parse(j->resp, &a, &cause) != 0) {
-		free(cause);
-		return -1;
-	}
+	if (sns_get_topic_attributes_parse(j->resp, &a, &cause) != 0)
+		return setup_fail_parse(j, cause);
 	f->topic_found = true;
 	f->policy = svc_strdup(sns_attribute(&a, "Policy"));
 	v = sns_attribute(&a, "SubscriptionsConfirmed");
@@ -198,10 +196,8 @@ alerts_subscriptions_seen(struct setup_job *j, struct alerts_facts *f)
 	char *cause = NULL;
 	size_t i;
 
-	if (sns_list_subscriptions_by_topic_parse(j->resp, &l, &cause) != 0) {
-		free(cause);
-		return -1;
-	}
+	if (sns_list_subscriptions_by_topic_parse(j->resp, &l, &cause) != 0)
+		return setup_fail_parse(j, cause);
 	for (i = 0; i < l.n; i++) {
 		if (l.v[i].arn != NULL && strcmp(l.v[i].arn,
 		    "PendingConfirmation") == 0)
@@ -229,10 +225,8 @@ alerts_rule_seen(struct setup_job *j, struct alert_rule *r)
 
 	if (sj_code(j, "ResourceNotFoundException"))
 		return 0;
-	if (events_describe_rule_parse(j->resp, &er, &cause) != 0) {
-		free(cause);
-		return -1;
-	}
+	if (events_describe_rule_parse(j->resp, &er, &cause) != 0)
+		return setup_fail_parse(j, cause);
 	r->found = true;
 	r->enabled = er.state == EVENTS_RULE_ENABLED;
 	r->pattern_ok = setup_json_same(er.pattern, r->pattern);
@@ -249,10 +243,8 @@ alerts_targets_seen(struct setup_job *j, struct alert_rule *r)
 	char *cause = NULL;
 	size_t i;
 
-	if (events_list_targets_by_rule_parse(j->resp, &l, &cause) != 0) {
-		free(cause);
-		return -1;
-	}
+	if (events_list_targets_by_rule_parse(j->resp, &l, &cause) != 0)
+		return setup_fail_parse(j, cause);
 	for (i = 0; i < l.n; i++)
 		if (l.v[i].id != NULL && l.v[i].arn != NULL &&
 		    strcmp(l.v[i].id, ALERTS_TARGET_ID) == 0 &&
@@ -306,7 +298,7 @@ setup_alerts_check(struct setup_job *j)
 		setup_note(j, SETUP_L_MISSING, "P-07", NULL, "there is no alert "
 		    "topic %s", N(j)->topic);
 	else if (alerts_topic_seen(j, f) != 0)
-		return setup_fail(j, NULL);
+		return SJ_FAIL;
 	else
 		setup_note(j, f->policy == NULL ? SETUP_L_MISSING :
 		    setup_json_same(f->policy, f->want_policy) ? SETUP_L_OK :
@@ -321,7 +313,7 @@ setup_alerts_check(struct setup_job *j)
 			SJ_READ(j, sns_list_subscriptions_by_topic(
 			    N(j)->topic_arn, f->token, &j->cause), N(j)->topic);
 			if (alerts_subscriptions_seen(j, f) != 0)
-				return setup_fail(j, NULL);
+				return SJ_FAIL;
 		} while (f->token != NULL);
 		if (f->listed_confirmed > f->confirmed)
 			f->confirmed = f->listed_confirmed;
@@ -336,13 +328,13 @@ setup_alerts_check(struct setup_job *j)
 		SJ_READ(j, events_describe_rule(f->rules[j->i].name,
 		    &j->cause), f->rules[j->i].name);
 		if (alerts_rule_seen(j, &f->rules[j->i]) != 0)
-			return setup_fail(j, NULL);
+			return SJ_FAIL;
 		if (!f->rules[j->i].found)
 			continue;
 		SJ_READ(j, events_list_targets_by_rule(f->rules[j->i].name,
 		    NULL, 0, &j->cause), f->rules[j->i].name);
 		if (alerts_targets_seen(j, &f->rules[j->i]) != 0)
-			return setup_fail(j, NULL);
+			return SJ_FAIL;
 	}
 	alerts_rules_noted(j, f);
 	SJ_END(j);

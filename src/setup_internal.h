@@ -209,8 +209,10 @@ void	 setup_note(struct setup_job *, enum setup_level, const char *check,
 /* The last call failed: a FAIL note naming the call, the AWS error and a
  * fix for the error code (or the given one); returns SJ_FAIL. */
 int	 setup_fail(struct setup_job *, const char *fix);
-/* The last call's answer could not be parsed (cause, which it frees):
- * a FAIL note naming the call; returns SJ_FAIL. */
+/* The last call's answer could not be used (cause, from its parser, which
+ * it frees): a FAIL note naming the call and the cause, or setup_fail()'s
+ * when the call itself failed; returns SJ_FAIL.  The step files' readers
+ * of an answer (*_seen) end with it, and so return 0 or SJ_FAIL (noted). */
 int	 setup_fail_parse(struct setup_job *, char *cause);
 /* A FAIL note with this text; returns SJ_FAIL. */
 int	 setup_fail_text(struct setup_job *, const char *fix,

@@ -203,10 +203,8 @@ lambda_role_seen(struct setup_job *j, struct lambda_facts *f)
 
 	if (sj_code(j, "NoSuchEntity"))
 		return 0;
-	if (iam_get_role_parse(j->resp, &role, &cause) != 0) {
-		free(cause);
-		return -1;
-	}
+	if (iam_get_role_parse(j->resp, &role, &cause) != 0)
+		return setup_fail_parse(j, cause);
 	f->role_found = true;
 	f->trust = role.assume_policy;
 	role.assume_policy = NULL;
@@ -222,10 +220,8 @@ lambda_role_policy_seen(struct setup_job *j, struct lambda_facts *f)
 
 	if (sj_code(j, "NoSuchEntity"))
 		return 0;
-	if (iam_get_role_policy_parse(j->resp, &rp, &cause) != 0) {
-		free(cause);
-		return -1;
-	}
+	if (iam_get_role_policy_parse(j->resp, &rp, &cause) != 0)
+		return setup_fail_parse(j, cause);
 	f->policy = rp.document;
 	rp.document = NULL;
 	iam_role_policy_free(&rp);
@@ -239,10 +235,8 @@ lambda_function_seen(struct setup_job *j, struct lambda_facts *f)
 
 	if (sj_code(j, "ResourceNotFoundException"))
 		return 0;
-	if (lambda_get_function_parse(j->resp, &f->fn, &cause) != 0) {
-		free(cause);
-		return -1;
-	}
+	if (lambda_get_function_parse(j->resp, &f->fn, &cause) != 0)
+		return setup_fail_parse(j, cause);
 	f->fn_found = true;
 	f->config_ok = lambda_config_ok(j, f);
 	f->code_ok = lambda_same(f->fn.code_sha256, f->zip_sha256);
@@ -257,10 +251,8 @@ lambda_rule_seen(struct setup_job *j, struct lambda_facts *f)
 
 	if (sj_code(j, "ResourceNotFoundException"))
 		return 0;
-	if (events_describe_rule_parse(j->resp, &er, &cause) != 0) {
-		free(cause);
-		return -1;
-	}
+	if (events_describe_rule_parse(j->resp, &er, &cause) != 0)
+		return setup_fail_parse(j, cause);
 	f->rule_found = true;
 	f->rule_ok = er.state == EVENTS_RULE_ENABLED &&
 	    setup_json_same(er.pattern, LAMBDA_PATTERN);
@@ -275,10 +267,8 @@ lambda_targets_seen(struct setup_job *j, struct lambda_facts *f)
 	char *cause = NULL;
 	size_t i;
 
-	if (events_list_targets_by_rule_parse(j->resp, &l, &cause) != 0) {
-		free(cause);
-		return -1;
-	}
+	if (events_list_targets_by_rule_parse(j->resp, &l, &cause) != 0)
+		return setup_fail_parse(j, cause);
 	for (i = 0; i < l.n; i++)
 		if (lambda_same(l.v[i].id, LAMBDA_TARGET_ID) &&
 		    lambda_same(l.v[i].arn, N(j)->lambda_arn))
@@ -297,10 +287,8 @@ lambda_policy_seen(struct setup_job *j, struct lambda_facts *f)
 
 	if (sj_code(j, "ResourceNotFoundException"))
 		return 0;
-	if (lambda_get_policy_parse(j->resp, &p, &cause) != 0) {
-		free(cause);
-		return -1;
-	}
+	if (lambda_get_policy_parse(j->resp, &p, &cause) != 0)
+		return setup_fail_parse(j, cause);
 	for (i = 0; i < p.n; i++) {
 		s = &p.v[i];
 		if (s->principal != NULL && strcmp(s->principal, "*") == 0)
@@ -392,31 +380,31 @@ setup_lambda_check(struct setup_job *j)
 	SJ_READ(j, iam_get_role(N(j)->lambda_role, &j->cause),
 	    N(j)->lambda_role);
 	if (lambda_role_seen(j, f) != 0)
-		return setup_fail(j, NULL);
+		return SJ_FAIL;
 	if (f->role_found) {
 		SJ_READ(j, iam_get_role_policy(N(j)->lambda_role,
 		    LAMBDA_ROLE_POLICY, &j->cause), N(j)->lambda_role);
 		if (lambda_role_policy_seen(j, f) != 0)
-			return setup_fail(j, NULL);
+			return SJ_FAIL;
 	}
 	SJ_READ(j, lambda_get_function(N(j)->lambda_function, &j->cause),
 	    N(j)->lambda_function);
 	if (lambda_function_seen(j, f) != 0)
-		return setup_fail(j, NULL);
+		return SJ_FAIL;
 	SJ_READ(j, events_describe_rule(f->rule, &j->cause), f->rule);
 	if (lambda_rule_seen(j, f) != 0)
-		return setup_fail(j, NULL);
+		return SJ_FAIL;
 	if (f->rule_found) {
 		SJ_READ(j, events_list_targets_by_rule(f->rule, NULL, 0,
 		    &j->cause), f->rule);
 		if (lambda_targets_seen(j, f) != 0)
-			return setup_fail(j, NULL);
+			return SJ_FAIL;
 	}
 	if (f->fn_found) {
 		SJ_READ(j, lambda_get_policy(N(j)->lambda_function, &j->cause),
 		    N(j)->lambda_function);
 		if (lambda_policy_seen(j, f) != 0)
-			return setup_fail(j, NULL);
+			return SJ_FAIL;
 	}
 	lambda_checked(j, f);
 	SJ_END(j);

@@ -59,8 +59,8 @@ pab_all_on(const struct s3_public_access_block *p)
 	    p->block_public_policy && p->restrict_public_buckets;
 }
 
-/* Reads HeadBucket's answer into f->exists[which]: 0, 1 when the name is
- * taken by someone else (noted), -1 when the call failed otherwise. */
+/* Reads HeadBucket's answer into f->exists[which]: 0, or SJ_FAIL (noted)
+ * when the name is taken by someone else or the call failed otherwise. */
 static int
 bucket_seen(struct setup_job *j, struct buckets_facts *f, int which)
 {
@@ -68,10 +68,8 @@ bucket_seen(struct setup_job *j, struct buckets_facts *f, int which)
 	char *cause = NULL;
 	int rc = 0;
 
-	if (s3_head_bucket_parse(j->resp, &h, &cause) != 0) {
-		free(cause);
-		return -1;
-	}
+	if (s3_head_bucket_parse(j->resp, &h, &cause) != 0)
+		return setup_fail_parse(j, cause);
 	f->exists[which] = h.exists && h.accessible;
 	if (h.exists && !h.accessible) {
 		setup_note(j, SETUP_L_FAIL, "P-01", "choose another name in "
@@ -80,7 +78,7 @@ bucket_seen(struct setup_job *j, struct buckets_facts *f, int which)
 		    bucket_roles[which], bucket_name(j, which),
 		    h.region != NULL ? ": " : "", h.region != NULL ?
 		    h.region : "");
-		rc = 1;
+		rc = SJ_FAIL;
 	} else if (!h.exists)
 		setup_note(j, bucket_ours_to_make(j, which) ? SETUP_L_MISSING :
 		    SETUP_L_FAIL, NULL, bucket_ours_to_make(j, which) ? NULL :
@@ -132,12 +130,8 @@ setup_buckets_check(struct setup_job *j)
 	for (j->i = 0; j->i < B_COUNT; j->i++) {
 		SJ_READ(j, s3_head_bucket(bucket_name(j, j->i), &j->cause),
 		    bucket_name(j, j->i));
-		switch (bucket_seen(j, f, j->i)) {
-		case -1:
-			return setup_fail(j, NULL);
-		case 1:
+		if (bucket_seen(j, f, j->i) != 0)
 			return SJ_FAIL;
-		}
 		/* The monitored bucket is hardened only if setup made it. */
 		if (!f->exists[j->i] || (j->i == B_SOURCE && !setup_owned(j,
 		    "bucket", N(j)->source_bucket)))
@@ -283,9 +277,8 @@ setup_buckets_undo(struct setup_job *j)
 				break;
 			s3_objects_free(&f->objects);
 			if (s3_list_objects_v2_parse(j->resp, &f->objects,
-			    &cause) != 0) {
+			    &cause) != 0)
 				return setup_fail_parse(j, cause);
-			}
 			if (f->objects.n == 0)
 				break;
 			if (j->tries++ == 0) {
@@ -353,9 +346,8 @@ setup_access_logging_check(struct setup_job *j)
 		    N(j)->source_bucket);
 		return SJ_DONE;
 	}
-	if (s3_get_bucket_logging_parse(j->resp, &f->now, &cause) != 0) {
+	if (s3_get_bucket_logging_parse(j->resp, &f->now, &cause) != 0)
 		return setup_fail_parse(j, cause);
-	}
 	f->source_exists = true;
 	f->right_target = f->now.target_bucket != NULL &&
 	    strcmp(f->now.target_bucket, N(j)->log_bucket) == 0 &&

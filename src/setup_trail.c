@@ -84,9 +84,8 @@ trail_read(struct setup_job *j, struct trail_facts *f)
 	SJ_BEGIN(j);
 	names[0] = N(j)->trail_name;
 	SJ_READ(j, cloudtrail_describe_trails(names, 1), N(j)->trail_name);
-	if (cloudtrail_describe_trails_parse(j->resp, &l, &cause) != 0) {
+	if (cloudtrail_describe_trails_parse(j->resp, &l, &cause) != 0)
 		return setup_fail_parse(j, cause);
-	}
 	for (i = 0; i < l.n; i++) {
 		if (l.v[i].name == NULL ||
 		    strcmp(l.v[i].name, N(j)->trail_name) != 0)
@@ -103,15 +102,13 @@ trail_read(struct setup_job *j, struct trail_facts *f)
 	SJ_READ(j, cloudtrail_get_trail_status(N(j)->trail_name, &j->cause),
 	    N(j)->trail_name);
 	if (cloudtrail_get_trail_status_parse(j->resp, &f->status,
-	    &cause) != 0) {
+	    &cause) != 0)
 		return setup_fail_parse(j, cause);
-	}
 	SJ_READ(j, cloudtrail_get_event_selectors(N(j)->trail_name, &j->cause),
 	    N(j)->trail_name);
 	if (cloudtrail_get_event_selectors_parse(j->resp, &f->selectors,
-	    &cause) != 0) {
+	    &cause) != 0)
 		return setup_fail_parse(j, cause);
-	}
 	f->selectors_ok = trail_selectors_cover(j, &f->selectors);
 	SJ_END(j);
 }
@@ -307,9 +304,8 @@ setup_log_group_check(struct setup_job *j)
 	    N(j)->account, N(j)->log_group);
 	SJ_READ(j, logs_describe_log_groups(N(j)->log_group, NULL, 50,
 	    &j->cause), N(j)->log_group);
-	if (logs_describe_log_groups_parse(j->resp, &l, &cause) != 0) {
+	if (logs_describe_log_groups_parse(j->resp, &l, &cause) != 0)
 		return setup_fail_parse(j, cause);
-	}
 	for (i = 0; i < l.n; i++)
 		if (strcmp(l.v[i].name, N(j)->log_group) == 0) {
 			f->group_found = true;
@@ -332,9 +328,8 @@ setup_log_group_check(struct setup_job *j)
 		    "delivery role %s", N(j)->trail_role);
 		return SJ_DONE;
 	}
-	if (iam_get_role_parse(j->resp, &role, &cause) != 0) {
+	if (iam_get_role_parse(j->resp, &role, &cause) != 0)
 		return setup_fail_parse(j, cause);
-	}
 	f->role_found = true;
 	f->trust = role.assume_policy;
 	role.assume_policy = NULL;
@@ -347,10 +342,8 @@ setup_log_group_check(struct setup_job *j)
 	SJ_READ(j, iam_get_role_policy(N(j)->trail_role, TRAIL_ROLE_POLICY,
 	    &j->cause), N(j)->trail_role);
 	if (!sj_code(j, "NoSuchEntity")) {
-		if (iam_get_role_policy_parse(j->resp, &rp, &cause) != 0) {
-			free(cause);
-			return setup_fail(j, NULL);
-		}
+		if (iam_get_role_policy_parse(j->resp, &rp, &cause) != 0)
+			return setup_fail_parse(j, cause);
 		f->policy = rp.document;
 		rp.document = NULL;
 		iam_role_policy_free(&rp);

@@ -196,10 +196,10 @@ validate_access_logging(struct setup_job *j)
 	for (;;) {
 		SJ_READ(j, s3_list_objects_v2(N(j)->log_bucket,
 		    N(j)->log_prefix, NULL, 1000, &j->cause), N(j)->log_bucket);
-		if (s3_list_objects_v2_parse(j->resp, &l, &cause) != 0) {
-			free(cause);
+		if (!sj_ok(j))
 			return setup_fail(j, "run s3watch setup --only 1");
-		}
+		if (s3_list_objects_v2_parse(j->resp, &l, &cause) != 0)
+			return setup_fail_parse(j, cause);
 		for (i = 0; i < l.n; i++)
 			if (l.v[i].modified >= f->start - 60 &&
 			    l.v[i].modified >= f->newest_time) {
@@ -225,10 +225,8 @@ validate_access_logging(struct setup_job *j)
 	}
 	SJ_READ(j, s3_get_object(N(j)->log_bucket, f->newest, &j->cause),
 	    f->newest);
-	if (s3_get_object_parse(j->resp, &d, &cause) != 0) {
-		free(cause);
-		return setup_fail(j, NULL);
-	}
+	if (s3_get_object_parse(j->resp, &d, &cause) != 0)
+		return setup_fail_parse(j, cause);
 	validate_scan_log(d.data, d.len, f->key, &st);
 	s3_data_free(&d);
 	setup_note(j, SETUP_L_PASS, "P-03", NULL, "access logs are delivered: "
@@ -266,10 +264,8 @@ validate_cloudtrail(struct setup_job *j)
 		    j->resp->code != NULL ? j->resp->code : "");
 		return SJ_DONE;
 	}
-	if (cloudtrail_lookup_events_parse(j->resp, &ev, &cause) != 0) {
-		free(cause);
-		return setup_fail(j, NULL);
-	}
+	if (cloudtrail_lookup_events_parse(j->resp, &ev, &cause) != 0)
+		return setup_fail_parse(j, cause);
 	if (ev.n == 0)
 		setup_note(j, SETUP_L_FAIL, "P-04", "check the trail (s3watch "
 		    "status --only 4)", "no management event names %s in the "
@@ -392,10 +388,10 @@ validate_canary(struct setup_job *j)
 		lf.token = f->token;
 		SJ_READ(j, logs_filter_log_events(&lf, &j->cause),
 		    N(j)->log_group);
-		if (logs_filter_log_events_parse(j->resp, &l, &cause) != 0) {
-			free(cause);
+		if (!sj_ok(j))
 			return setup_fail(j, "run s3watch setup --only 5");
-		}
+		if (logs_filter_log_events_parse(j->resp, &l, &cause) != 0)
+			return setup_fail_parse(j, cause);
 		for (i = 0; i < l.n; i++) {
 			if ((k = canary_which(f, l.v[i].message)) < 0 ||
 			    f->seen[k])
