@@ -15,75 +15,26 @@
 #include "setup_internal.h"
 #include "statefile.h"
 
-const struct setup_step setup_steps[SETUP_NSTEPS] = {
-	{ 1, "buckets", "Log buckets",
-	  "Creates the bucket that receives S3 server access logs and the "
-	  "bucket CloudTrail writes to, with Block Public Access on.  The "
-	  "access-log bucket's policy lets only the S3 logging service put "
-	  "objects, only under the log prefix, and only for the monitored "
-	  "bucket of this account (aws:SourceArn and aws:SourceAccount), so no "
-	  "one else can plant logs in it.",
-	  setup_buckets_check, setup_buckets_apply, setup_buckets_verify,
-	  setup_buckets_undo },
-	{ 2, "access-logging", "Server access logging",
-	  "Turns on S3 server access logging for the monitored bucket: every "
-	  "request, with requester, IP, action and status, lands in the log "
-	  "bucket under a date-partitioned prefix that keeps queries and "
-	  "lifecycle rules cheap.",
-	  setup_access_logging_check, setup_access_logging_apply,
-	  setup_access_logging_verify, setup_access_logging_undo },
-	{ 3, "trail-policy", "CloudTrail bucket policy",
-	  "Lets CloudTrail check the trail bucket's ACL and write log files, "
-	  "but only for this trail (aws:SourceArn) and only under its prefix "
-	  "of this account, with the bucket owner in full control.",
-	  setup_trail_policy_check, setup_trail_policy_apply,
-	  setup_trail_policy_verify, setup_trail_policy_undo },
-	{ 4, "trail", "Multi-region trail",
-	  "Records API calls in every region, including global services, "
-	  "with log file validation so tampering is detectable, and S3 data "
-	  "events (reads and writes) for the monitored bucket.  Logging is "
-	  "started.",
-	  setup_trail_check, setup_trail_apply, setup_trail_verify,
-	  setup_trail_undo },
-	{ 5, "log-group", "Log group and delivery role",
-	  "Creates the CloudWatch Logs group the trail streams into, with a "
-	  "retention period, and a role that only CloudTrail may assume (for "
-	  "this trail) and that may only create streams and put events in "
-	  "that group.",
-	  setup_log_group_check, setup_log_group_apply, setup_log_group_verify,
-	  setup_log_group_undo },
-	{ 6, "trail-logs", "Trail to CloudWatch Logs",
-	  "Points the trail at the log group (its log-group:NAME:* ARN) with "
-	  "the delivery role, so events arrive within minutes and can be "
-	  "tailed, queried and alerted on.  A new role can take a while to "
-	  "propagate, so this retries.",
-	  setup_trail_logs_check, setup_trail_logs_apply,
-	  setup_trail_logs_verify, setup_trail_logs_undo },
-	{ 7, "alerts", "EventBridge rules and SNS topic",
-	  "Creates the alert topic, whose policy lets EventBridge publish only "
-	  "for s3watch's rules (without that, alerts never arrive), an "
-	  "optional e-mail subscription, and one EventBridge rule per "
-	  "stateless rule of the pack, each targeting the topic.",
-	  setup_alerts_check, setup_alerts_apply, setup_alerts_verify,
-	  setup_alerts_undo },
-	{ 8, "lambda", "Lambda analyser",
-	  "Deploys a small Python function that receives S3 API events from "
-	  "EventBridge, applies the checks a pattern cannot, and publishes "
-	  "findings to the topic.  Its role may only write its own logs and "
-	  "publish to that topic; only the s3watch rule may invoke it.",
-	  setup_lambda_check, setup_lambda_apply, setup_lambda_verify,
-	  setup_lambda_undo },
-	{ 9, "dashboard", "Dashboard",
-	  "A CloudWatch dashboard with the bucket's storage metrics (with the "
-	  "StorageType dimensions they need) and log widgets over the trail's "
-	  "log group: top calls, denied calls, callers.",
-	  setup_dashboard_check, setup_dashboard_apply, setup_dashboard_verify,
-	  setup_dashboard_undo },
-	{ 10, "queries", "Logs Insights queries",
-	  "Saves the investigation queries: failed access by source IP, "
-	  "access patterns by caller, and administrative actions on buckets.",
-	  setup_queries_check, setup_queries_apply, setup_queries_verify,
-	  setup_queries_undo },
+/* The step entries, each beside its operations: steps 1-3 in setup_s3.c,
+ * 4-6 in setup_trail.c, 7 in setup_alerts.c, 8 in setup_lambda.c, 9-10 in
+ * setup_insights.c. */
+extern const struct setup_step setup_step_buckets, setup_step_access_logging,
+    setup_step_trail_policy, setup_step_trail, setup_step_log_group,
+    setup_step_trail_logs, setup_step_alerts, setup_step_lambda,
+    setup_step_dashboard, setup_step_queries;
+
+/* The one place that orders them: a step's number is its place here. */
+const struct setup_step *const setup_steps[SETUP_NSTEPS] = {
+	&setup_step_buckets,
+	&setup_step_access_logging,
+	&setup_step_trail_policy,
+	&setup_step_trail,
+	&setup_step_log_group,
+	&setup_step_trail_logs,
+	&setup_step_alerts,
+	&setup_step_lambda,
+	&setup_step_dashboard,
+	&setup_step_queries,
 };
 
 /* Suggested fixes for AWS error codes; NULL: grant the call's action. */
@@ -156,7 +107,7 @@ struct setup {
 	int			 failures;
 	int			 warnings;
 	enum setup_level	 worst;		/* of the current step */
-	const struct setup_step	*steps;		/* setup_steps, or another table */
+	const struct setup_step *const *steps;	/* setup_steps, or another */
 	int			 nsteps;
 	enum setup_step_state	 states[SETUP_MAX_STEPS];
 };
@@ -217,7 +168,7 @@ setup_step_find(const char *s)
 	if (*s != '\0' && *end == '\0')
 		return n >= 1 && n <= SETUP_NSTEPS ? (int)n : -1;
 	for (i = 0; i < SETUP_NSTEPS; i++)
-		if (strcmp(setup_steps[i].name, s) == 0)
+		if (strcmp(setup_steps[i]->name, s) == 0)
 			return i + 1;
 	return -1;
 }
@@ -440,7 +391,7 @@ setup_new(struct aws_client *c, const struct conf *conf,
 
 struct setup *
 setup_new_table(struct aws_client *c, const struct conf *conf,
-    const char *ledger_path, const struct setup_step *steps, int nsteps,
+    const char *ledger_path, const struct setup_step *const *steps, int nsteps,
     setup_event_fn fn, void *arg, char **cause)
 {
 	struct setup *s;
@@ -681,7 +632,7 @@ setup_intend(struct setup_job *j, const char *kind, const char *name,
 	if (j->plan)
 		return 0;
 	return setup_ledger_rc(j, ledger_intend(j->s->ledger, kind, name, arn,
-	    j->step->id, &cause), cause);
+	    j->s->cur, &cause), cause);
 }
 
 int
@@ -890,7 +841,7 @@ setup_begin_phase(struct setup *s)
 	const struct setup_phase_spec *p = &setup_op_phases[s->op].v[s->phase];
 
 	setup_job_reset(j);
-	j->step = &s->steps[s->cur - 1];
+	j->step = s->steps[s->cur - 1];
 	j->phase = p->phase;
 	j->plan = p->plan;
 	j->quiet = p->quiet;

@@ -282,7 +282,7 @@ alerts_rules_noted(struct setup_job *j, const struct alerts_facts *f)
 		    "rules are in place", ok, f->nrules);
 }
 
-int
+static int
 setup_alerts_check(struct setup_job *j)
 {
 	struct alerts_facts *f = setup_facts(j);
@@ -364,7 +364,7 @@ alerts_put_target(struct setup_job *j, const struct alert_rule *r)
 	return events_put_targets(r->name, &t, 1, &j->cause);
 }
 
-int
+static int
 setup_alerts_apply(struct setup_job *j)
 {
 	struct alerts_facts *f = setup_facts(j);
@@ -435,7 +435,7 @@ setup_alerts_apply(struct setup_job *j)
 
 /* --- verify ------------------------------------------------------------- */
 
-int
+static int
 setup_alerts_verify(struct setup_job *j)
 {
 	struct alerts_facts *f = setup_facts(j);
@@ -498,7 +498,7 @@ setup_alerts_verify(struct setup_job *j)
 
 /* --- teardown ----------------------------------------------------------- */
 
-int
+static int
 setup_alerts_undo(struct setup_job *j)
 {
 	struct alerts_facts *f = setup_facts(j);
@@ -539,3 +539,16 @@ setup_alerts_undo(struct setup_job *j)
 	    &j->cause), "NotFound");
 	SJ_END(j);
 }
+
+const struct setup_step setup_step_alerts = {
+	.name = "alerts",
+	.title = "EventBridge rules and SNS topic",
+	.why = "Creates the alert topic, whose policy lets EventBridge "
+	    "publish only for s3watch's rules (without that, alerts never "
+	    "arrive), an optional e-mail subscription, and one EventBridge "
+	    "rule per stateless rule of the pack, each targeting the topic.",
+	.check = setup_alerts_check,
+	.apply = setup_alerts_apply,
+	.verify = setup_alerts_verify,
+	.undo = setup_alerts_undo,
+};

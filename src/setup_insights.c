@@ -135,7 +135,7 @@ dash_missing(const struct setup_job *j)
 	    sj_code(j, "ResourceNotFoundException");
 }
 
-int
+static int
 setup_dashboard_check(struct setup_job *j)
 {
 	struct dash_facts *f = setup_facts(j);
@@ -166,7 +166,7 @@ setup_dashboard_check(struct setup_job *j)
 	SJ_END(j);
 }
 
-int
+static int
 setup_dashboard_apply(struct setup_job *j)
 {
 	struct dash_facts *f = setup_facts(j);
@@ -254,7 +254,7 @@ dash_inspect(struct setup_job *j, const char *body, size_t *logs_ok,
 	json_object_put(doc);
 }
 
-int
+static int
 setup_dashboard_verify(struct setup_job *j)
 {
 	struct dash_facts *f = setup_facts(j);
@@ -279,7 +279,7 @@ setup_dashboard_verify(struct setup_job *j)
 	return SJ_DONE;
 }
 
-int
+static int
 setup_dashboard_undo(struct setup_job *j)
 {
 	char *names[1];
@@ -296,6 +296,18 @@ setup_dashboard_undo(struct setup_job *j)
 		return SJ_FAIL;
 	SJ_END(j);
 }
+
+const struct setup_step setup_step_dashboard = {
+	.name = "dashboard",
+	.title = "Dashboard",
+	.why = "A CloudWatch dashboard with the bucket's storage metrics "
+	    "(with the StorageType dimensions they need) and log widgets over "
+	    "the trail's log group: top calls, denied calls, callers.",
+	.check = setup_dashboard_check,
+	.apply = setup_dashboard_apply,
+	.verify = setup_dashboard_verify,
+	.undo = setup_dashboard_undo,
+};
 
 /* --- step 10: saved queries --------------------------------------------- */
 
@@ -417,7 +429,7 @@ queries_seen(struct setup_job *j, struct queries_facts *f, bool undo)
 	return 0;
 }
 
-int
+static int
 setup_queries_check(struct setup_job *j)
 {
 	struct queries_facts *f = setup_facts(j);
@@ -452,7 +464,7 @@ queries_put(struct setup_job *j, const struct queries_facts *f, size_t k)
 	    1, f->id[k], &j->cause);
 }
 
-int
+static int
 setup_queries_apply(struct setup_job *j)
 {
 	struct queries_facts *f = setup_facts(j);
@@ -517,7 +529,7 @@ queries_polled(struct setup_job *j, size_t k)
 	return rc;
 }
 
-int
+static int
 setup_queries_verify(struct setup_job *j)
 {
 	struct queries_facts *f = setup_facts(j);
@@ -576,7 +588,7 @@ setup_queries_verify(struct setup_job *j)
 	SJ_END(j);
 }
 
-int
+static int
 setup_queries_undo(struct setup_job *j)
 {
 	struct queries_facts *f = setup_facts(j);
@@ -610,3 +622,14 @@ setup_queries_undo(struct setup_job *j)
 			return SJ_FAIL;
 	SJ_END(j);
 }
+
+const struct setup_step setup_step_queries = {
+	.name = "queries",
+	.title = "Logs Insights queries",
+	.why = "Saves the investigation queries: failed access by source IP, "
+	    "access patterns by caller, and administrative actions on buckets.",
+	.check = setup_queries_check,
+	.apply = setup_queries_apply,
+	.verify = setup_queries_verify,
+	.undo = setup_queries_undo,
+};

@@ -1,5 +1,7 @@
 /* For the step files (setup_*.c): the job a step's operations run in, the
  * resolved names, and the macros that let an operation wait for AWS.
+ * Each step file defines its steps' entries (struct setup_step, setup.h),
+ * with static operations; setup.c orders them.
  *
  * Operations are resumable functions in the style of protothreads: each
  * returns SJ_WAIT when it sent a call, and is called again from the top
@@ -228,47 +230,5 @@ bool	 setup_owned(struct setup_job *, const char *kind, const char *name);
 
 /* Do two JSON texts hold the same value (object key order aside)? */
 bool	 setup_json_same(const char *, const char *);
-
-/* The steps' operations, one file per group of steps. */
-int	 setup_buckets_check(struct setup_job *);	/* 1 */
-int	 setup_buckets_apply(struct setup_job *);
-int	 setup_buckets_verify(struct setup_job *);
-int	 setup_buckets_undo(struct setup_job *);
-int	 setup_access_logging_check(struct setup_job *);	/* 2 */
-int	 setup_access_logging_apply(struct setup_job *);
-int	 setup_access_logging_verify(struct setup_job *);
-int	 setup_access_logging_undo(struct setup_job *);
-int	 setup_trail_policy_check(struct setup_job *);	/* 3 */
-int	 setup_trail_policy_apply(struct setup_job *);
-int	 setup_trail_policy_verify(struct setup_job *);
-int	 setup_trail_policy_undo(struct setup_job *);
-int	 setup_trail_check(struct setup_job *);		/* 4 */
-int	 setup_trail_apply(struct setup_job *);
-int	 setup_trail_verify(struct setup_job *);
-int	 setup_trail_undo(struct setup_job *);
-int	 setup_log_group_check(struct setup_job *);	/* 5 */
-int	 setup_log_group_apply(struct setup_job *);
-int	 setup_log_group_verify(struct setup_job *);
-int	 setup_log_group_undo(struct setup_job *);
-int	 setup_trail_logs_check(struct setup_job *);	/* 6 */
-int	 setup_trail_logs_apply(struct setup_job *);
-int	 setup_trail_logs_verify(struct setup_job *);
-int	 setup_trail_logs_undo(struct setup_job *);
-int	 setup_alerts_check(struct setup_job *);		/* 7 */
-int	 setup_alerts_apply(struct setup_job *);
-int	 setup_alerts_verify(struct setup_job *);
-int	 setup_alerts_undo(struct setup_job *);
-int	 setup_lambda_check(struct setup_job *);		/* 8 */
-int	 setup_lambda_apply(struct setup_job *);
-int	 setup_lambda_verify(struct setup_job *);
-int	 setup_lambda_undo(struct setup_job *);
-int	 setup_dashboard_check(struct setup_job *);	/* 9 */
-int	 setup_dashboard_apply(struct setup_job *);
-int	 setup_dashboard_verify(struct setup_job *);
-int	 setup_dashboard_undo(struct setup_job *);
-int	 setup_queries_check(struct setup_job *);	/* 10 */
-int	 setup_queries_apply(struct setup_job *);
-int	 setup_queries_verify(struct setup_job *);
-int	 setup_queries_undo(struct setup_job *);
 
 #endif

@@ -354,7 +354,7 @@ lambda_checked(struct setup_job *j, const struct lambda_facts *f)
 		    "function");
 }
 
-int
+static int
 setup_lambda_check(struct setup_job *j)
 {
 	struct lambda_facts *f = setup_facts(j);
@@ -534,7 +534,7 @@ lambda_role_apply(struct setup_job *j)
 		return sj_sub_;						\
 } while (0)
 
-int
+static int
 setup_lambda_apply(struct setup_job *j)
 {
 	struct lambda_facts *f = setup_facts(j);
@@ -609,7 +609,7 @@ setup_lambda_apply(struct setup_job *j)
 
 /* --- verify ------------------------------------------------------------- */
 
-int
+static int
 setup_lambda_verify(struct setup_job *j)
 {
 	struct lambda_facts *f = setup_facts(j);
@@ -666,7 +666,7 @@ setup_lambda_verify(struct setup_job *j)
 
 /* --- teardown ----------------------------------------------------------- */
 
-int
+static int
 setup_lambda_undo(struct setup_job *j)
 {
 	struct lambda_facts *f = setup_facts(j);
@@ -698,3 +698,17 @@ setup_lambda_undo(struct setup_job *j)
 	    N(j)->lambda_role, &j->cause), "NoSuchEntity");
 	SJ_END(j);
 }
+
+const struct setup_step setup_step_lambda = {
+	.name = "lambda",
+	.title = "Lambda analyser",
+	.why = "Deploys a small Python function that receives S3 API events "
+	    "from EventBridge, applies the checks a pattern cannot, and "
+	    "publishes findings to the topic.  Its role may only write its "
+	    "own logs and publish to that topic; only the s3watch rule may "
+	    "invoke it.",
+	.check = setup_lambda_check,
+	.apply = setup_lambda_apply,
+	.verify = setup_lambda_verify,
+	.undo = setup_lambda_undo,
+};

@@ -116,7 +116,7 @@ pab_seen(struct setup_job *j, struct buckets_facts *f, int which)
 	return 0;
 }
 
-int
+static int
 setup_buckets_check(struct setup_job *j)
 {
 	struct buckets_facts *f = setup_facts(j);
@@ -165,7 +165,7 @@ setup_buckets_check(struct setup_job *j)
 
 static const struct s3_public_access_block pab_on = { true, true, true, true };
 
-int
+static int
 setup_buckets_apply(struct setup_job *j)
 {
 	struct buckets_facts *f = setup_facts(j);
@@ -207,7 +207,7 @@ setup_buckets_apply(struct setup_job *j)
 	SJ_END(j);
 }
 
-int
+static int
 setup_buckets_verify(struct setup_job *j)
 {
 	struct buckets_facts *f = setup_facts(j);
@@ -243,7 +243,7 @@ setup_buckets_verify(struct setup_job *j)
 	return SJ_DONE;
 }
 
-int
+static int
 setup_buckets_undo(struct setup_job *j)
 {
 	struct buckets_facts *f = setup_facts(j);
@@ -313,6 +313,21 @@ setup_buckets_undo(struct setup_job *j)
 	SJ_END(j);
 }
 
+const struct setup_step setup_step_buckets = {
+	.name = "buckets",
+	.title = "Log buckets",
+	.why = "Creates the bucket that receives S3 server access logs and "
+	    "the bucket CloudTrail writes to, with Block Public Access on.  "
+	    "The access-log bucket's policy lets only the S3 logging service "
+	    "put objects, only under the log prefix, and only for the "
+	    "monitored bucket of this account (aws:SourceArn and "
+	    "aws:SourceAccount), so no one else can plant logs in it.",
+	.check = setup_buckets_check,
+	.apply = setup_buckets_apply,
+	.verify = setup_buckets_verify,
+	.undo = setup_buckets_undo,
+};
+
 /* --- step 2: server access logging -------------------------------------- */
 
 struct logging_facts {
@@ -330,7 +345,7 @@ logging_facts_free(void *p)
 	s3_logging_free(&f->now);
 }
 
-int
+static int
 setup_access_logging_check(struct setup_job *j)
 {
 	struct logging_facts *f = setup_facts(j);
@@ -375,7 +390,7 @@ setup_access_logging_check(struct setup_job *j)
 	SJ_END(j);
 }
 
-int
+static int
 setup_access_logging_apply(struct setup_job *j)
 {
 	struct logging_facts *f = setup_facts(j);
@@ -401,7 +416,7 @@ setup_access_logging_apply(struct setup_job *j)
 	SJ_END(j);
 }
 
-int
+static int
 setup_access_logging_verify(struct setup_job *j)
 {
 	struct logging_facts *f = setup_facts(j);
@@ -439,7 +454,7 @@ setup_access_logging_verify(struct setup_job *j)
 	SJ_END(j);
 }
 
-int
+static int
 setup_access_logging_undo(struct setup_job *j)
 {
 	SJ_BEGIN(j);
@@ -453,6 +468,19 @@ setup_access_logging_undo(struct setup_job *j)
 		return SJ_FAIL;
 	SJ_END(j);
 }
+
+const struct setup_step setup_step_access_logging = {
+	.name = "access-logging",
+	.title = "Server access logging",
+	.why = "Turns on S3 server access logging for the monitored bucket: "
+	    "every request, with requester, IP, action and status, lands in "
+	    "the log bucket under a date-partitioned prefix that keeps "
+	    "queries and lifecycle rules cheap.",
+	.check = setup_access_logging_check,
+	.apply = setup_access_logging_apply,
+	.verify = setup_access_logging_verify,
+	.undo = setup_access_logging_undo,
+};
 
 /* --- step 3: the trail bucket's policy --------------------------------- */
 
@@ -471,7 +499,7 @@ trail_policy_facts_free(void *p)
 	free(f->want);
 }
 
-int
+static int
 setup_trail_policy_check(struct setup_job *j)
 {
 	struct trail_policy_facts *f = setup_facts(j);
@@ -504,7 +532,7 @@ setup_trail_policy_check(struct setup_job *j)
 	SJ_END(j);
 }
 
-int
+static int
 setup_trail_policy_apply(struct setup_job *j)
 {
 	struct trail_policy_facts *f = setup_facts(j);
@@ -523,7 +551,7 @@ setup_trail_policy_apply(struct setup_job *j)
 	SJ_END(j);
 }
 
-int
+static int
 setup_trail_policy_verify(struct setup_job *j)
 {
 	struct trail_policy_facts *f = setup_facts(j);
@@ -539,7 +567,7 @@ setup_trail_policy_verify(struct setup_job *j)
 	return SJ_DONE;
 }
 
-int
+static int
 setup_trail_policy_undo(struct setup_job *j)
 {
 	SJ_BEGIN(j);
@@ -556,3 +584,16 @@ setup_trail_policy_undo(struct setup_job *j)
 		return SJ_FAIL;
 	SJ_END(j);
 }
+
+const struct setup_step setup_step_trail_policy = {
+	.name = "trail-policy",
+	.title = "CloudTrail bucket policy",
+	.why = "Lets CloudTrail check the trail bucket's ACL and write log "
+	    "files, but only for this trail (aws:SourceArn) and only under "
+	    "its prefix of this account, with the bucket owner in full "
+	    "control.",
+	.check = setup_trail_policy_check,
+	.apply = setup_trail_policy_apply,
+	.verify = setup_trail_policy_verify,
+	.undo = setup_trail_policy_undo,
+};

@@ -127,7 +127,7 @@ trail_read(struct setup_job *j, struct trail_facts *f)
 		return sj_sub_;						\
 } while (0)
 
-int
+static int
 setup_trail_check(struct setup_job *j)
 {
 	struct trail_facts *f = setup_facts(j);
@@ -179,7 +179,7 @@ trail_selectors_request(struct setup_job *j)
 	return r;
 }
 
-int
+static int
 setup_trail_apply(struct setup_job *j)
 {
 	struct trail_facts *f = setup_facts(j);
@@ -215,7 +215,7 @@ setup_trail_apply(struct setup_job *j)
 	SJ_END(j);
 }
 
-int
+static int
 setup_trail_verify(struct setup_job *j)
 {
 	struct trail_facts *f = setup_facts(j);
@@ -248,7 +248,7 @@ setup_trail_verify(struct setup_job *j)
 	return SJ_DONE;
 }
 
-int
+static int
 setup_trail_undo(struct setup_job *j)
 {
 	SJ_BEGIN(j);
@@ -262,6 +262,19 @@ setup_trail_undo(struct setup_job *j)
 		return SJ_FAIL;
 	SJ_END(j);
 }
+
+const struct setup_step setup_step_trail = {
+	.name = "trail",
+	.title = "Multi-region trail",
+	.why = "Records API calls in every region, including global services, "
+	    "with log file validation so tampering is detectable, and S3 data "
+	    "events (reads and writes) for the monitored bucket.  Logging is "
+	    "started.",
+	.check = setup_trail_check,
+	.apply = setup_trail_apply,
+	.verify = setup_trail_verify,
+	.undo = setup_trail_undo,
+};
 
 /* --- step 5: log group and delivery role -------------------------------- */
 
@@ -286,7 +299,7 @@ group_facts_free(void *p)
 	free(f->want_policy);
 }
 
-int
+static int
 setup_log_group_check(struct setup_job *j)
 {
 	struct group_facts *f = setup_facts(j);
@@ -358,7 +371,7 @@ setup_log_group_check(struct setup_job *j)
 	SJ_END(j);
 }
 
-int
+static int
 setup_log_group_apply(struct setup_job *j)
 {
 	struct group_facts *f = setup_facts(j);
@@ -406,7 +419,7 @@ setup_log_group_apply(struct setup_job *j)
 	SJ_END(j);
 }
 
-int
+static int
 setup_log_group_verify(struct setup_job *j)
 {
 	struct group_facts *f = setup_facts(j);
@@ -434,7 +447,7 @@ setup_log_group_verify(struct setup_job *j)
 	return SJ_DONE;
 }
 
-int
+static int
 setup_log_group_undo(struct setup_job *j)
 {
 	SJ_BEGIN(j);
@@ -447,6 +460,19 @@ setup_log_group_undo(struct setup_job *j)
 	SJ_END(j);
 }
 
+const struct setup_step setup_step_log_group = {
+	.name = "log-group",
+	.title = "Log group and delivery role",
+	.why = "Creates the CloudWatch Logs group the trail streams into, "
+	    "with a retention period, and a role that only CloudTrail may "
+	    "assume (for this trail) and that may only create streams and put "
+	    "events in that group.",
+	.check = setup_log_group_check,
+	.apply = setup_log_group_apply,
+	.verify = setup_log_group_verify,
+	.undo = setup_log_group_undo,
+};
+
 /* --- step 6: trail to CloudWatch Logs ---------------------------------- */
 
 static bool
@@ -458,7 +484,7 @@ trail_logs_linked(struct setup_job *j, const struct trail_facts *f)
 	    strcmp(f->trail.cwl_role_arn, N(j)->trail_role_arn) == 0;
 }
 
-int
+static int
 setup_trail_logs_check(struct setup_job *j)
 {
 	struct trail_facts *f = setup_facts(j);
@@ -503,7 +529,7 @@ trail_logs_request(struct setup_job *j, bool link)
 	return cloudtrail_update_trail(&spec, &j->cause);
 }
 
-int
+static int
 setup_trail_logs_apply(struct setup_job *j)
 {
 	struct trail_facts *f = setup_facts(j);
@@ -529,7 +555,7 @@ setup_trail_logs_apply(struct setup_job *j)
 	SJ_END(j);
 }
 
-int
+static int
 setup_trail_logs_verify(struct setup_job *j)
 {
 	struct trail_facts *f = setup_facts(j);
@@ -560,7 +586,7 @@ setup_trail_logs_verify(struct setup_job *j)
 	return SJ_DONE;
 }
 
-int
+static int
 setup_trail_logs_undo(struct setup_job *j)
 {
 	SJ_BEGIN(j);
@@ -576,3 +602,16 @@ setup_trail_logs_undo(struct setup_job *j)
 		return SJ_FAIL;
 	SJ_END(j);
 }
+
+const struct setup_step setup_step_trail_logs = {
+	.name = "trail-logs",
+	.title = "Trail to CloudWatch Logs",
+	.why = "Points the trail at the log group (its log-group:NAME:* ARN) "
+	    "with the delivery role, so events arrive within minutes and can "
+	    "be tailed, queried and alerted on.  A new role can take a while "
+	    "to propagate, so this retries.",
+	.check = setup_trail_logs_check,
+	.apply = setup_trail_logs_apply,
+	.verify = setup_trail_logs_verify,
+	.undo = setup_trail_logs_undo,
+};

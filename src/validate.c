@@ -24,36 +24,49 @@ static int	validate_cloudtrail(struct setup_job *);
 static int	validate_canary(struct setup_job *);
 static int	validate_alert_path(struct setup_job *);
 
+/* The tests, in order: number, name, title, what it does and why, and the
+ * verify operation the engine runs for it.  Both tables come from here. */
+#define VALIDATE_TESTS(X)						\
+	X(1, "access-logging", "Access logging",			\
+	  "Uploads a test object to the monitored bucket and waits "	\
+	  "for server access logs under the prefix, then parses "	\
+	  "them.  AWS delivers within hours, so the wait is "		\
+	  "configurable.",						\
+	  validate_access_logging)					\
+	X(2, "cloudtrail", "CloudTrail events",				\
+	  "Looks up the bucket's management events in CloudTrail's "	\
+	  "event history.",						\
+	  validate_cloudtrail)						\
+	X(3, "canary", "End-to-end canary",				\
+	  "Puts and reads a canary object and reads a missing key, "	\
+	  "waits for those data events in the log group, checks the "	\
+	  "local rules fire on them, and reports the delivery "		\
+	  "latency.",							\
+	  validate_canary)						\
+	X(4, "alert-path", "Alert path",				\
+	  "Checks the dashboard exists, that EventBridge's "		\
+	  "TestEventPattern agrees with the local engine on the "	\
+	  "pack's fixtures, that the topic has confirmed "		\
+	  "subscriptions, and that a test publish succeeds.",		\
+	  validate_alert_path)
+
+#define VALIDATE_TEST(n_, name_, title_, why_, fn_)			\
+	{ n_, name_, title_, why_ },
+#define VALIDATE_STEP(n_, name_, title_, why_, fn_)			\
+	&(const struct setup_step){ .name = name_, .title = title_,	\
+	    .why = why_, .verify = fn_ },
+
 const struct validate_test validate_tests[VALIDATE_NTESTS] = {
-	{ 1, "access-logging", "Access logging",
-	  "Uploads a test object to the monitored bucket and waits for server "
-	  "access logs under the prefix, then parses them.  AWS delivers "
-	  "within hours, so the wait is configurable." },
-	{ 2, "cloudtrail", "CloudTrail events",
-	  "Looks up the bucket's management events in CloudTrail's event "
-	  "history." },
-	{ 3, "canary", "End-to-end canary",
-	  "Puts and reads a canary object and reads a missing key, waits for "
-	  "those data events in the log group, checks the local rules fire on "
-	  "them, and reports the delivery latency." },
-	{ 4, "alert-path", "Alert path",
-	  "Checks the dashboard exists, that EventBridge's TestEventPattern "
-	  "agrees with the local engine on the pack's fixtures, that the "
-	  "topic has confirmed subscriptions, and that a test publish "
-	  "succeeds." },
+	VALIDATE_TESTS(VALIDATE_TEST)
 };
 
-/* The engine's view of the same table. */
-static const struct setup_step validate_steps[VALIDATE_NTESTS] = {
-	{ 1, "access-logging", "Access logging", NULL, NULL, NULL,
-	  validate_access_logging, NULL },
-	{ 2, "cloudtrail", "CloudTrail events", NULL, NULL, NULL,
-	  validate_cloudtrail, NULL },
-	{ 3, "canary", "End-to-end canary", NULL, NULL, NULL,
-	  validate_canary, NULL },
-	{ 4, "alert-path", "Alert path", NULL, NULL, NULL,
-	  validate_alert_path, NULL },
+/* The engine's view of the same tests. */
+static const struct setup_step *const validate_steps[VALIDATE_NTESTS] = {
+	VALIDATE_TESTS(VALIDATE_STEP)
 };
+
+#undef VALIDATE_TEST
+#undef VALIDATE_STEP
 
 struct validate {
 	struct setup		*setup;
