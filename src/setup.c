@@ -5,6 +5,7 @@
 #include <sys/random.h>
 
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -194,24 +195,88 @@ setup_set_state(struct setup *s, enum setup_step_state st, const char *text)
 
 /* --- names ----------------------------------------------------------- */
 
+/* The names of SETUP_NAMES, as a table: its name, its field, how it is
+ * made. */
+enum setup_name_how {
+	SETUP_NAME_ID,
+	SETUP_NAME_CONF,
+	SETUP_NAME_ARN,
+};
+
+static const struct setup_name_def {
+	const char		*name;
+	size_t			 off;		/* in struct setup_names */
+	enum setup_name_how	 how;
+	enum conf_key		 key;		/* CONF */
+	const char		*service;	/* ARN */
+	bool			 regional;
+	const char		*resource;
+	size_t			 of;		/* the name it is made of */
+	const char		*tail;
+} setup_name_defs[] = {
+#define SETUP_NAME_OFF(n)	offsetof(struct setup_names, n)
+#define SETUP_NAME_ID_DEF(n)						\
+	{ .name = #n, .off = SETUP_NAME_OFF(n), .how = SETUP_NAME_ID },
+#define SETUP_NAME_CONF_DEF(n, k)					\
+	{ .name = #n, .off = SETUP_NAME_OFF(n), .how = SETUP_NAME_CONF,	\
+	  .key = (k) },
+#define SETUP_NAME_ARN_DEF(n, svc, reg, res, o, t)			\
+	{ .name = #n, .off = SETUP_NAME_OFF(n), .how = SETUP_NAME_ARN,	\
+	  .service = (svc), .regional = (reg), .resource = (res),	\
+	  .of = SETUP_NAME_OFF(o), .tail = (t) },
+	SETUP_NAMES(SETUP_NAME_ID_DEF, SETUP_NAME_CONF_DEF, SETUP_NAME_ARN_DEF)
+#undef SETUP_NAME_ID_DEF
+#undef SETUP_NAME_CONF_DEF
+#undef SETUP_NAME_ARN_DEF
+#undef SETUP_NAME_OFF
+};
+
+#define SETUP_NNAMES	(sizeof setup_name_defs / sizeof setup_name_defs[0])
+
+static char **
+setup_name_field(const struct setup_names *n, size_t off)
+{
+	return (char **)((char *)n + off);
+}
+
 static void
 setup_names_free(struct setup_names *n)
 {
-	char **strings[] = { &n->account, &n->region, &n->partition,
-	    &n->suffix, &n->caller_arn, &n->source_bucket, &n->log_bucket,
-	    &n->log_prefix, &n->trail_bucket, &n->trail_prefix,
-	    &n->trail_name, &n->trail_arn, &n->log_group, &n->log_group_arn,
-	    &n->trail_role, &n->trail_role_arn, &n->topic, &n->topic_arn,
-	    &n->alert_email, &n->rule_prefix, &n->lambda_function,
-	    &n->lambda_arn, &n->lambda_role, &n->lambda_role_arn,
-	    &n->lambda_runtime, &n->dashboard, &n->query_prefix,
-	    &n->rules_dir };
 	size_t i;
 
-	for (i = 0; i < sizeof strings / sizeof strings[0]; i++)
-		free(*strings[i]);
+	for (i = 0; i < SETUP_NNAMES; i++)
+		free(*setup_name_field(n, setup_name_defs[i].off));
 	svc_strv_free(n->allowed_cidrs, n->nallowed_cidrs);
 	memset(n, 0, sizeof *n);
+}
+
+/* The names the table makes from conf and from other names. */
+static void
+setup_names_make(struct setup *s)
+{
+	struct setup_names *n = &s->names;
+	const struct setup_name_def *d;
+	char **field;
+	size_t i;
+
+	for (i = 0; i < SETUP_NNAMES; i++) {
+		d = &setup_name_defs[i];
+		field = setup_name_field(n, d->off);
+		switch (d->how) {
+		case SETUP_NAME_ID:
+			break;
+		case SETUP_NAME_CONF:
+			*field = conf_expand(s->conf, d->key, n->suffix,
+			    n->account, n->region);
+			break;
+		case SETUP_NAME_ARN:
+			*field = xasprintf("arn:%s:%s:%s:%s:%s%s%s",
+			    n->partition, d->service, d->regional ? n->region :
+			    "", n->account, d->resource,
+			    *setup_name_field(n, d->of), d->tail);
+			break;
+		}
+	}
 }
 
 /* Six lower-case letters and digits: valid in every name we make. */
@@ -242,8 +307,6 @@ setup_resolve(struct setup *s, const char *account, const char *caller,
 	char *suffix;
 	size_t i;
 
-#define EXPAND(key) conf_expand(s->conf, (key), n->suffix, n->account, \
-	n->region)
 	if (region == NULL || (p = endpoint_partition(region)) == NULL) {
 		*cause = xasprintf("no usable region (%s): set region in "
 		    "s3watch.conf, --region or AWS_REGION",
@@ -276,44 +339,14 @@ setup_resolve(struct setup *s, const char *account, const char *caller,
 	    ledger_set(s->ledger, &s->ledger->region, region, cause) != 0)
 		return -1;
 
-	n->source_bucket = EXPAND(CONF_SOURCE_BUCKET);
+	setup_names_make(s);
 	n->create_source_bucket = conf_bool(s->conf, CONF_CREATE_SOURCE_BUCKET);
 	n->require_tls = conf_bool(s->conf, CONF_REQUIRE_TLS);
-	n->log_bucket = EXPAND(CONF_LOG_BUCKET);
-	n->log_prefix = EXPAND(CONF_LOG_PREFIX);
-	n->trail_bucket = EXPAND(CONF_TRAIL_BUCKET);
-	n->trail_prefix = EXPAND(CONF_TRAIL_PREFIX);
-	n->trail_name = EXPAND(CONF_TRAIL_NAME);
-	n->log_group = EXPAND(CONF_LOG_GROUP);
-	n->trail_role = EXPAND(CONF_TRAIL_ROLE);
-	n->topic = EXPAND(CONF_TOPIC);
-	n->alert_email = EXPAND(CONF_ALERT_EMAIL);
-	n->rule_prefix = EXPAND(CONF_RULE_PREFIX);
-	n->lambda_function = EXPAND(CONF_LAMBDA_FUNCTION);
-	n->lambda_role = EXPAND(CONF_LAMBDA_ROLE);
-	n->lambda_runtime = EXPAND(CONF_LAMBDA_RUNTIME);
-	n->dashboard = EXPAND(CONF_DASHBOARD);
-	n->query_prefix = EXPAND(CONF_QUERY_PREFIX);
-	n->rules_dir = EXPAND(CONF_RULES_DIR);
 	n->retention_days = (int)conf_int(s->conf, CONF_RETENTION_DAYS);
 	cidrs = conf_list(s->conf, CONF_ALLOWED_CIDRS, &n->nallowed_cidrs);
 	n->allowed_cidrs = xcalloc(n->nallowed_cidrs + 1, sizeof *cidrs);
 	for (i = 0; i < n->nallowed_cidrs; i++)
 		n->allowed_cidrs[i] = xstrdup(cidrs[i]);
-#undef EXPAND
-
-	n->trail_arn = xasprintf("arn:%s:cloudtrail:%s:%s:trail/%s",
-	    n->partition, n->region, n->account, n->trail_name);
-	n->log_group_arn = xasprintf("arn:%s:logs:%s:%s:log-group:%s:*",
-	    n->partition, n->region, n->account, n->log_group);
-	n->trail_role_arn = xasprintf("arn:%s:iam::%s:role/%s", n->partition,
-	    n->account, n->trail_role);
-	n->topic_arn = xasprintf("arn:%s:sns:%s:%s:%s", n->partition,
-	    n->region, n->account, n->topic);
-	n->lambda_arn = xasprintf("arn:%s:lambda:%s:%s:function:%s",
-	    n->partition, n->region, n->account, n->lambda_function);
-	n->lambda_role_arn = xasprintf("arn:%s:iam::%s:role/%s", n->partition,
-	    n->account, n->lambda_role);
 	s->resolved = true;
 	return 0;
 }
@@ -321,37 +354,14 @@ setup_resolve(struct setup *s, const char *account, const char *caller,
 const char *
 setup_name(const struct setup *s, const char *key)
 {
-	const struct setup_names *n = &s->names;
-	const struct {
-		const char	*key;
-		const char	*value;
-	} t[] = {
-		{ "account", n->account }, { "region", n->region },
-		{ "caller_arn", n->caller_arn },
-		{ "suffix", n->suffix }, { "source_bucket", n->source_bucket },
-		{ "log_bucket", n->log_bucket }, { "log_prefix", n->log_prefix },
-		{ "trail_bucket", n->trail_bucket },
-		{ "trail_prefix", n->trail_prefix },
-		{ "trail_name", n->trail_name }, { "trail_arn", n->trail_arn },
-		{ "log_group", n->log_group },
-		{ "log_group_arn", n->log_group_arn },
-		{ "trail_role", n->trail_role },
-		{ "trail_role_arn", n->trail_role_arn },
-		{ "topic", n->topic }, { "topic_arn", n->topic_arn },
-		{ "rule_prefix", n->rule_prefix },
-		{ "lambda_function", n->lambda_function },
-		{ "lambda_arn", n->lambda_arn },
-		{ "lambda_role", n->lambda_role },
-		{ "dashboard", n->dashboard },
-		{ "query_prefix", n->query_prefix },
-	};
 	size_t i;
 
 	if (!s->resolved)
 		return NULL;
-	for (i = 0; i < sizeof t / sizeof t[0]; i++)
-		if (strcmp(t[i].key, key) == 0)
-			return t[i].value;
+	for (i = 0; i < SETUP_NNAMES; i++)
+		if (strcmp(setup_name_defs[i].name, key) == 0)
+			return *setup_name_field(&s->names,
+			    setup_name_defs[i].off);
 	return NULL;
 }
 

@@ -131,8 +131,9 @@ int		 setup_changes(const struct setup *);	/* writes made */
 int		 setup_failures(const struct setup *);	/* failed steps */
 int		 setup_warnings(const struct setup *);	/* steps with WARN */
 enum setup_step_state setup_step_state(const struct setup *, int step);
-/* A resolved name, e.g. "source_bucket", "trail_arn"; NULL if unknown or
- * not resolved yet (before the run's identity call). */
+/* A resolved name (SETUP_NAMES in setup_internal.h lists them), e.g.
+ * "source_bucket", "trail_arn"; NULL if unknown or not resolved yet
+ * (before the run's identity call). */
 const char	*setup_name(const struct setup *, const char *key);
 
 const char	*setup_state_name(enum setup_step_state);

@@ -33,43 +33,65 @@
 #include "setup.h"
 #include "svc.h"
 
-/* Names and settings of this account and region, resolved once a run
- * knows its identity. */
+/* The names of this account and region, resolved once a run knows its
+ * identity: one line each, saying how it is made, so a new name is one
+ * line here.  They become the fields of struct setup_names (N(j)->name)
+ * and the keys setup_name() answers to; setup.c makes them in this order.
+ *	ID(name)	the run's own: account, region and its partition,
+ *			the suffix, the caller
+ *	CONF(name, key)	the conf option key, with ${suffix}, ${account}
+ *			and ${region} expanded
+ *	ARN(name, service, regional, resource, of, tail)
+ *			"arn:PARTITION:service:REGION:ACCOUNT:" (REGION only
+ *			when regional), resource, the name `of`, tail */
+#define SETUP_NAMES(ID, CONF, ARN)					\
+	ID(account)							\
+	ID(region)							\
+	ID(partition)							\
+	ID(suffix)							\
+	ID(caller_arn)							\
+	CONF(source_bucket, CONF_SOURCE_BUCKET)				\
+	CONF(log_bucket, CONF_LOG_BUCKET)				\
+	CONF(log_prefix, CONF_LOG_PREFIX)				\
+	CONF(trail_bucket, CONF_TRAIL_BUCKET)				\
+	CONF(trail_prefix, CONF_TRAIL_PREFIX)				\
+	CONF(trail_name, CONF_TRAIL_NAME)				\
+	CONF(log_group, CONF_LOG_GROUP)					\
+	CONF(trail_role, CONF_TRAIL_ROLE)				\
+	CONF(topic, CONF_TOPIC)						\
+	CONF(alert_email, CONF_ALERT_EMAIL)				\
+	CONF(rule_prefix, CONF_RULE_PREFIX)				\
+	CONF(lambda_function, CONF_LAMBDA_FUNCTION)			\
+	CONF(lambda_role, CONF_LAMBDA_ROLE)				\
+	CONF(lambda_runtime, CONF_LAMBDA_RUNTIME)			\
+	CONF(dashboard, CONF_DASHBOARD)					\
+	CONF(query_prefix, CONF_QUERY_PREFIX)				\
+	CONF(rules_dir, CONF_RULES_DIR)					\
+	ARN(trail_arn, "cloudtrail", true, "trail/", trail_name, "")	\
+	ARN(log_group_arn, "logs", true, "log-group:", log_group, ":*")	\
+	ARN(trail_role_arn, "iam", false, "role/", trail_role, "")	\
+	ARN(topic_arn, "sns", true, "", topic, "")			\
+	ARN(lambda_arn, "lambda", true, "function:", lambda_function, "") \
+	ARN(lambda_role_arn, "iam", false, "role/", lambda_role, "")
+
+#define SETUP_NAME_ID_FIELD(n)			char *n;
+#define SETUP_NAME_CONF_FIELD(n, key)		char *n;
+#define SETUP_NAME_ARN_FIELD(n, svc, reg, res, of, tail) char *n;
+
 struct setup_names {
-	char	*account;
-	char	*region;
-	char	*partition;
-	char	*suffix;
-	char	*caller_arn;
-	char	*source_bucket;
+	SETUP_NAMES(SETUP_NAME_ID_FIELD, SETUP_NAME_CONF_FIELD,
+	    SETUP_NAME_ARN_FIELD)
+	/* Settings, not names. */
 	bool	 create_source_bucket;
 	bool	 require_tls;
-	char	*log_bucket;
-	char	*log_prefix;
-	char	*trail_bucket;
-	char	*trail_prefix;
-	char	*trail_name;
-	char	*trail_arn;
-	char	*log_group;
-	char	*log_group_arn;		/* "...:log-group:NAME:*" */
-	char	*trail_role;
-	char	*trail_role_arn;
-	char	*topic;
-	char	*topic_arn;
-	char	*alert_email;
-	char	*rule_prefix;
-	char	*lambda_function;
-	char	*lambda_arn;
-	char	*lambda_role;
-	char	*lambda_role_arn;
-	char	*lambda_runtime;
-	char	*dashboard;
-	char	*query_prefix;
-	char	*rules_dir;
 	int	 retention_days;
 	char   **allowed_cidrs;
 	size_t	 nallowed_cidrs;
 };
+
+#undef SETUP_NAME_ID_FIELD
+#undef SETUP_NAME_CONF_FIELD
+#undef SETUP_NAME_ARN_FIELD
 
 enum setup_phase {
 	SETUP_PH_CHECK,
