@@ -445,7 +445,7 @@ setup_job_reset(struct setup_job *j)
 	j->resp = NULL;
 	free(j->cause);
 	j->cause = NULL;
-	j->pt = 0;
+	j->pt = j->sub = 0;
 	j->i = j->n = j->tries = 0;
 }
 
@@ -669,6 +669,28 @@ bool
 setup_owned(struct setup_job *j, const char *kind, const char *name)
 {
 	return ledger_find(j->s->ledger, kind, name) != NULL;
+}
+
+int
+setup_policy_ours(struct setup_job *j, bool exists, const char *kind,
+    const char *name, const char *what, const char *statements,
+    const char *setting)
+{
+	char *policy = xasprintf("%s-policy", kind), *fix;
+	bool ours;
+	int rc;
+
+	ours = !exists || setup_owned(j, kind, name) ||
+	    setup_owned(j, policy, name);
+	free(policy);
+	if (ours)
+		return 0;
+	fix = xasprintf("merge the %s of `s3watch setup --plan` into it, or "
+	    "choose another %s", statements, setting);
+	rc = setup_fail_text(j, fix, "the %s %s already has a policy that "
+	    "s3watch did not write", what, name);
+	free(fix);
+	return rc;
 }
 
 bool

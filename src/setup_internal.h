@@ -107,6 +107,7 @@ struct setup_job {
 	bool			 plan;		/* writes are reported only */
 	bool			 quiet;		/* check after apply: no notes */
 	int			 pt;		/* where to resume */
+	int			 sub;		/* where SJ_SUB's op resumes */
 	struct aws_response	*resp;		/* the last answer, or NULL */
 	char			*cause;		/* a builder's refusal */
 	bool			 answer;	/* to the last SJ_ASK */
@@ -144,6 +145,25 @@ enum {
 } while (0)
 #define SJ_READ(j, req, target)		SJ_CALL_(j, false, req, target)
 #define SJ_WRITE(j, req, target)	SJ_CALL_(j, true, req, target)
+
+/* Runs op, a call of another operation (between SJ_BEGIN and SJ_END, on
+ * the same job), as part of this one: when it waits, this one waits, and
+ * it resumes where it left off, its resume point kept in j->sub
+ * meanwhile.  An SJ_FAIL or SJ_WAIT of op returns from this operation.
+ * Sub-operations do not nest, and share j->i, j->n and j->tries with
+ * their caller. */
+#define SJ_SUB(j, op) do {						\
+	int sj_sub_;							\
+	(j)->sub = 0;							\
+	SJ_FALLTHROUGH;							\
+	case __LINE__:							\
+	(j)->pt = (j)->sub;						\
+	sj_sub_ = (op);							\
+	(j)->sub = (j)->pt;						\
+	(j)->pt = __LINE__;						\
+	if (sj_sub_ != SJ_DONE)						\
+		return sj_sub_;						\
+} while (0)
 
 #define SJ_SLEEP(j, ms) do {						\
 	(j)->pt = __LINE__;						\
@@ -249,8 +269,61 @@ int	 setup_created(struct setup_job *, const char *kind, const char *name);
 int	 setup_forget(struct setup_job *, const char *kind, const char *name);
 /* Is it in the ledger (pending or created)? */
 bool	 setup_owned(struct setup_job *, const char *kind, const char *name);
+/* Someone else's policy is not ours to replace: 0 when the policy of
+ * kind/name (say "bucket"/NAME, whose policy is "bucket-policy"/NAME) is
+ * absent, or the ledger holds the resource or an earlier write of the
+ * policy.  Otherwise a FAIL note, whose fix is to merge statements (of
+ * `s3watch setup --plan`) into it or set setting to another resource;
+ * SJ_FAIL.  what names the resource for the operator. */
+int	 setup_policy_ours(struct setup_job *, bool exists, const char *kind,
+	    const char *name, const char *what, const char *statements,
+	    const char *setting);
 
 /* Do two JSON texts hold the same value (object key order aside)? */
 bool	 setup_json_same(const char *, const char *);
+
+/* --- parts two steps share (setup_parts.c), as sub-operations (SJ_SUB):
+ * check reads what is there, apply writes what differs (ledger first),
+ * undo removes what the ledger holds. */
+
+/* An IAM role of s3watch's with one inline policy (steps 5 and 8).  The
+ * step sets the names and what it wants; check finds the rest. */
+struct setup_role {
+	const char	*name;
+	const char	*arn;
+	const char	*policy_name;
+	const char	*description;
+	char		*want_trust;	/* owned, as are the ones below */
+	char		*want_policy;
+	bool		 found;
+	char		*trust;		/* as found, or NULL */
+	char		*policy;
+};
+
+void	 setup_role_free(struct setup_role *);
+bool	 setup_role_trusted(const struct setup_role *);	/* as wanted */
+bool	 setup_role_policy_ok(const struct setup_role *);
+int	 setup_role_check(struct setup_job *, struct setup_role *);
+int	 setup_role_apply(struct setup_job *, struct setup_role *);
+int	 setup_role_undo(struct setup_job *, struct setup_role *);
+
+/* An EventBridge rule of s3watch's with one target (steps 7 and 8).  The
+ * step sets spec (name, pattern, state, description) and target (id,
+ * arn), borrowed; undo needs only the names. */
+struct setup_rule {
+	struct events_rule_spec	 spec;
+	struct events_target	 target;
+	bool			 check_description;
+	struct events_rule_match seen;
+	bool			 target_ok;
+};
+
+/* Found with the spec's state and pattern (and description, if checked). */
+bool	 setup_rule_ok(const struct setup_rule *);
+int	 setup_rule_check(struct setup_job *, struct setup_rule *);
+int	 setup_rule_apply(struct setup_job *, struct setup_rule *);
+int	 setup_rule_undo(struct setup_job *, struct setup_rule *);
+/* "arn:...:events:REGION:ACCOUNT:rule/NAME"; caller frees. */
+char	*setup_rule_arn(struct setup_job *, const char *name);
 
 #endif

@@ -191,15 +191,10 @@ setup_buckets_apply(struct setup_job *j)
 	}
 	if (f->log_policy == NULL || !setup_json_same(f->log_policy,
 	    f->want_policy)) {
-		/* Someone else's policy is not ours to replace. */
-		if (f->log_policy != NULL && !setup_owned(j, "bucket",
-		    N(j)->log_bucket) && !setup_owned(j, "bucket-policy",
-		    N(j)->log_bucket))
-			return setup_fail_text(j, "merge the S3ServerAccessLogs"
-			    "Delivery statement of `s3watch setup --plan` into "
-			    "it, or choose another log_bucket", "the access-log "
-			    "bucket %s already has a policy that s3watch did "
-			    "not write", N(j)->log_bucket);
+		if (setup_policy_ours(j, f->log_policy != NULL, "bucket",
+		    N(j)->log_bucket, "access-log bucket", "S3ServerAccessLogs"
+		    "Delivery statement", "log_bucket") != 0)
+			return SJ_FAIL;
 		SJ_CREATE(j, "bucket-policy", N(j)->log_bucket, NULL,
 		    s3_put_bucket_policy(N(j)->log_bucket, f->want_policy,
 		    &j->cause), NULL);
@@ -458,14 +453,10 @@ static int
 setup_access_logging_undo(struct setup_job *j)
 {
 	SJ_BEGIN(j);
-	if (!setup_owned(j, "bucket-logging", N(j)->source_bucket))
-		return SJ_DONE;
-	SJ_WRITE(j, s3_put_bucket_logging(N(j)->source_bucket, NULL,
-	    &j->cause), N(j)->source_bucket);
-	if (!sj_ok(j) && !sj_code(j, "NoSuchBucket"))
-		return setup_fail(j, NULL);
-	if (setup_forget(j, "bucket-logging", N(j)->source_bucket) != 0)
-		return SJ_FAIL;
+	/* No logging configuration is how S3 turns it off. */
+	SJ_DELETE(j, "bucket-logging", N(j)->source_bucket,
+	    s3_put_bucket_logging(N(j)->source_bucket, NULL, &j->cause),
+	    "NoSuchBucket");
 	SJ_END(j);
 }
 
@@ -540,12 +531,9 @@ setup_trail_policy_apply(struct setup_job *j)
 	SJ_BEGIN(j);
 	if (f->now != NULL && setup_json_same(f->now, f->want))
 		return SJ_DONE;
-	if (f->now != NULL && !setup_owned(j, "bucket", N(j)->trail_bucket) &&
-	    !setup_owned(j, "bucket-policy", N(j)->trail_bucket))
-		return setup_fail_text(j, "merge the CloudTrail statements of "
-		    "`s3watch setup --plan` into it, or choose another "
-		    "trail_bucket", "the trail bucket %s already has a policy "
-		    "that s3watch did not write", N(j)->trail_bucket);
+	if (setup_policy_ours(j, f->now != NULL, "bucket", N(j)->trail_bucket,
+	    "trail bucket", "CloudTrail statements", "trail_bucket") != 0)
+		return SJ_FAIL;
 	SJ_CREATE(j, "bucket-policy", N(j)->trail_bucket, NULL,
 	    s3_put_bucket_policy(N(j)->trail_bucket, f->want, &j->cause), NULL);
 	SJ_END(j);

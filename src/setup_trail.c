@@ -73,7 +73,7 @@ trail_settings_ok(struct setup_job *j, const struct cloudtrail_trail *t)
 }
 
 /* DescribeTrails, then GetTrailStatus and GetEventSelectors when found;
- * shared by steps 4 and 6.  Returns an SJ_ code. */
+ * shared by steps 4 and 6 as a sub-operation (SJ_SUB). */
 static int
 trail_read(struct setup_job *j, struct trail_facts *f)
 {
@@ -113,20 +113,6 @@ trail_read(struct setup_job *j, struct trail_facts *f)
 	SJ_END(j);
 }
 
-/* Runs trail_read() as a sub-operation with its own resume point. */
-#define SJ_TRAIL_READ(j, f) do {					\
-	int sj_sub_;							\
-	(j)->pt = __LINE__;						\
-	SJ_FALLTHROUGH;							\
-	case __LINE__:							\
-	(j)->pt = (j)->n;						\
-	sj_sub_ = trail_read((j), (f));					\
-	(j)->n = (j)->pt;						\
-	(j)->pt = __LINE__;						\
-	if (sj_sub_ != SJ_DONE)						\
-		return sj_sub_;						\
-} while (0)
-
 static int
 setup_trail_check(struct setup_job *j)
 {
@@ -134,8 +120,7 @@ setup_trail_check(struct setup_job *j)
 
 	SJ_BEGIN(j);
 	f = setup_facts_new(j, sizeof *f, trail_facts_free);
-	j->n = 0;
-	SJ_TRAIL_READ(j, f);
+	SJ_SUB(j, trail_read(j, f));
 	if (!f->found) {
 		setup_note(j, SETUP_L_MISSING, "P-04", NULL, "there is no trail "
 		    "%s", N(j)->trail_name);
@@ -252,14 +237,8 @@ static int
 setup_trail_undo(struct setup_job *j)
 {
 	SJ_BEGIN(j);
-	if (!setup_owned(j, "trail", N(j)->trail_name))
-		return SJ_DONE;
-	SJ_WRITE(j, cloudtrail_delete_trail(N(j)->trail_name, &j->cause),
-	    N(j)->trail_name);
-	if (!sj_ok(j) && !sj_code(j, "TrailNotFoundException"))
-		return setup_fail(j, NULL);
-	if (setup_forget(j, "trail", N(j)->trail_name) != 0)
-		return SJ_FAIL;
+	SJ_DELETE(j, "trail", N(j)->trail_name, cloudtrail_delete_trail(
+	    N(j)->trail_name, &j->cause), "TrailNotFoundException");
 	SJ_END(j);
 }
 
@@ -279,13 +258,9 @@ const struct setup_step setup_step_trail = {
 /* --- step 5: log group and delivery role -------------------------------- */
 
 struct group_facts {
-	bool	 group_found;
-	int	 retention;
-	bool	 role_found;
-	char	*trust;
-	char	*want_trust;
-	char	*policy;
-	char	*want_policy;
+	bool			 group_found;
+	int			 retention;
+	struct setup_role	 role;
 };
 
 static void
@@ -293,10 +268,20 @@ group_facts_free(void *p)
 {
 	struct group_facts *f = p;
 
-	free(f->trust);
-	free(f->want_trust);
-	free(f->policy);
-	free(f->want_policy);
+	setup_role_free(&f->role);
+}
+
+/* The facts, with the delivery role's names (check and undo). */
+static struct group_facts *
+group_facts_new(struct setup_job *j)
+{
+	struct group_facts *f;
+
+	f = setup_facts_new(j, sizeof *f, group_facts_free);
+	f->role = (struct setup_role){ .name = N(j)->trail_role,
+	    .arn = N(j)->trail_role_arn, .policy_name = TRAIL_ROLE_POLICY,
+	    .description = "CloudTrail delivery to CloudWatch Logs (s3watch)" };
+	return f;
 }
 
 static int
@@ -304,17 +289,15 @@ setup_log_group_check(struct setup_job *j)
 {
 	struct group_facts *f = setup_facts(j);
 	struct logs_groups l;
-	struct iam_role role;
-	struct iam_role_policy rp;
 	char *cause = NULL;
 	size_t i;
 
 	SJ_BEGIN(j);
-	f = setup_facts_new(j, sizeof *f, group_facts_free);
-	f->want_trust = policy_trust("cloudtrail.amazonaws.com", N(j)->account,
-	    N(j)->trail_arn);
-	f->want_policy = policy_trail_logs_role(N(j)->partition, N(j)->region,
-	    N(j)->account, N(j)->log_group);
+	f = group_facts_new(j);
+	f->role.want_trust = policy_trust("cloudtrail.amazonaws.com",
+	    N(j)->account, N(j)->trail_arn);
+	f->role.want_policy = policy_trail_logs_role(N(j)->partition,
+	    N(j)->region, N(j)->account, N(j)->log_group);
 	SJ_READ(j, logs_describe_log_groups(N(j)->log_group, NULL, 50,
 	    &j->cause), N(j)->log_group);
 	if (logs_describe_log_groups_parse(j->resp, &l, &cause) != 0)
@@ -335,39 +318,23 @@ setup_log_group_check(struct setup_job *j)
 		    f->retention == N(j)->retention_days ? "" : " (not as "
 		    "configured)");
 
-	SJ_READ(j, iam_get_role(N(j)->trail_role, &j->cause), N(j)->trail_role);
-	if (sj_code(j, "NoSuchEntity")) {
+	SJ_SUB(j, setup_role_check(j, &f->role));
+	if (!f->role.found) {
 		setup_note(j, SETUP_L_MISSING, "P-06", NULL, "there is no "
 		    "delivery role %s", N(j)->trail_role);
 		return SJ_DONE;
 	}
-	if (iam_get_role_parse(j->resp, &role, &cause) != 0)
-		return setup_fail_parse(j, cause);
-	f->role_found = true;
-	f->trust = role.assume_policy;
-	role.assume_policy = NULL;
-	iam_role_free(&role);
-	setup_note(j, setup_json_same(f->trust, f->want_trust) ? SETUP_L_OK :
+	setup_note(j, setup_role_trusted(&f->role) ? SETUP_L_OK :
 	    SETUP_L_DIFFERS, "P-06", NULL, "role %s %s trusted by CloudTrail "
 	    "for this trail only", N(j)->trail_role,
-	    setup_json_same(f->trust, f->want_trust) ? "is" : "is not");
-
-	SJ_READ(j, iam_get_role_policy(N(j)->trail_role, TRAIL_ROLE_POLICY,
-	    &j->cause), N(j)->trail_role);
-	if (!sj_code(j, "NoSuchEntity")) {
-		if (iam_get_role_policy_parse(j->resp, &rp, &cause) != 0)
-			return setup_fail_parse(j, cause);
-		f->policy = rp.document;
-		rp.document = NULL;
-		iam_role_policy_free(&rp);
-	}
-	setup_note(j, f->policy == NULL ? SETUP_L_MISSING :
-	    setup_json_same(f->policy, f->want_policy) ? SETUP_L_OK :
-	    SETUP_L_DIFFERS, "P-06", NULL, "role %s %s", N(j)->trail_role,
-	    f->policy == NULL ? "has no delivery policy" :
-	    setup_json_same(f->policy, f->want_policy) ? "may only create "
-	    "streams and put events in the trail's group" : "has a delivery "
-	    "policy that is not s3watch's");
+	    setup_role_trusted(&f->role) ? "is" : "is not");
+	setup_note(j, f->role.policy == NULL ? SETUP_L_MISSING :
+	    setup_role_policy_ok(&f->role) ? SETUP_L_OK : SETUP_L_DIFFERS,
+	    "P-06", NULL, "role %s %s", N(j)->trail_role,
+	    f->role.policy == NULL ? "has no delivery policy" :
+	    setup_role_policy_ok(&f->role) ? "may only create streams and "
+	    "put events in the trail's group" : "has a delivery policy that "
+	    "is not s3watch's");
 	SJ_END(j);
 }
 
@@ -375,7 +342,6 @@ static int
 setup_log_group_apply(struct setup_job *j)
 {
 	struct group_facts *f = setup_facts(j);
-	struct iam_role_spec spec = { 0 };
 	struct svc_tag tag = { "created-by", "s3watch" };
 
 	SJ_BEGIN(j);
@@ -390,32 +356,7 @@ setup_log_group_apply(struct setup_job *j)
 		if (!sj_ok(j))
 			return setup_fail(j, NULL);
 	}
-	if (!f->role_found) {
-		if (setup_intend(j, "role", N(j)->trail_role,
-		    N(j)->trail_role_arn) != 0)
-			return SJ_FAIL;
-		spec.name = N(j)->trail_role;
-		spec.assume_policy = f->want_trust;
-		spec.description = "CloudTrail delivery to CloudWatch Logs "
-		    "(s3watch)";
-		spec.tags = &tag;
-		spec.ntags = 1;
-		SJ_WRITE(j, iam_create_role(&spec, &j->cause), N(j)->trail_role);
-		if (!sj_ok(j) && !sj_code(j, "EntityAlreadyExists"))
-			return setup_fail(j, NULL);
-		if (setup_created(j, "role", N(j)->trail_role) != 0)
-			return SJ_FAIL;
-	} else if (!setup_json_same(f->trust, f->want_trust)) {
-		SJ_WRITE(j, iam_update_assume_role_policy(N(j)->trail_role,
-		    f->want_trust, &j->cause), N(j)->trail_role);
-		if (!sj_ok(j))
-			return setup_fail(j, NULL);
-	}
-	if (f->policy == NULL || !setup_json_same(f->policy, f->want_policy)) {
-		SJ_CREATE(j, "role-policy", N(j)->trail_role, NULL,
-		    iam_put_role_policy(N(j)->trail_role, TRAIL_ROLE_POLICY,
-		    f->want_policy, &j->cause), NULL);
-	}
+	SJ_SUB(j, setup_role_apply(j, &f->role));
 	SJ_END(j);
 }
 
@@ -423,8 +364,8 @@ static int
 setup_log_group_verify(struct setup_job *j)
 {
 	struct group_facts *f = setup_facts(j);
-	bool trust = f->role_found && setup_json_same(f->trust, f->want_trust);
-	bool policy = setup_json_same(f->policy, f->want_policy);
+	bool trust = setup_role_trusted(&f->role);
+	bool policy = setup_role_policy_ok(&f->role);
 
 	if (!f->group_found)
 		setup_note(j, SETUP_L_FAIL, "P-06", "run s3watch setup --only 5",
@@ -450,11 +391,11 @@ setup_log_group_verify(struct setup_job *j)
 static int
 setup_log_group_undo(struct setup_job *j)
 {
+	struct group_facts *f = setup_facts(j);
+
 	SJ_BEGIN(j);
-	SJ_DELETE(j, "role-policy", N(j)->trail_role, iam_delete_role_policy(
-	    N(j)->trail_role, TRAIL_ROLE_POLICY, &j->cause), "NoSuchEntity");
-	SJ_DELETE(j, "role", N(j)->trail_role, iam_delete_role(N(j)->trail_role,
-	    &j->cause), "NoSuchEntity");
+	f = group_facts_new(j);
+	SJ_SUB(j, setup_role_undo(j, &f->role));
 	SJ_DELETE(j, "log-group", N(j)->log_group, logs_delete_log_group(
 	    N(j)->log_group, &j->cause), "ResourceNotFoundException");
 	SJ_END(j);
@@ -491,8 +432,7 @@ setup_trail_logs_check(struct setup_job *j)
 
 	SJ_BEGIN(j);
 	f = setup_facts_new(j, sizeof *f, trail_facts_free);
-	j->n = 0;
-	SJ_TRAIL_READ(j, f);
+	SJ_SUB(j, trail_read(j, f));
 	if (!f->found)
 		setup_note(j, SETUP_L_MISSING, "P-06", NULL, "there is no trail "
 		    "%s yet (step 4)", N(j)->trail_name);
