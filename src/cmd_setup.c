@@ -115,7 +115,7 @@ setup_cli_text(struct setup_cli *cli, const struct setup_event *ev)
 	static const char *const marks[SETUP_L_COUNT] = { "ok", "missing",
 	    "differs", "PASS", "WARN", "FAIL" };
 	const struct setup_step *st = ev->step >= 1 ?
-	    &setup_steps[ev->step - 1] : NULL;
+	    setup_steps[ev->step - 1] : NULL;
 	char *text = text_safe_str(ev->text), *fix = text_safe_str(ev->fix);
 	char *target = text_safe_str(ev->target);
 	char *error = text_safe_str(ev->error);
@@ -234,7 +234,7 @@ setup_cli_usage(const struct setup_cli *cli, FILE *f)
 	fprintf(f, "       [--config FILE] [--set KEY=VALUE]... [--ledger FILE]\n"
 	    "Steps are 1-%d or names:", SETUP_NSTEPS);
 	for (int i = 0; i < SETUP_NSTEPS; i++)
-		fprintf(f, " %s", setup_steps[i].name);
+		fprintf(f, " %s", setup_steps[i]->name);
 	fprintf(f, "\n");
 	return f == stdout ? EXIT_OK : EXIT_USAGE;
 }

@@ -5,6 +5,7 @@
 #include <sys/random.h>
 
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,75 +16,26 @@
 #include "setup_internal.h"
 #include "statefile.h"
 
-const struct setup_step setup_steps[SETUP_NSTEPS] = {
-	{ 1, "buckets", "Log buckets",
-	  "Creates the bucket that receives S3 server access logs and the "
-	  "bucket CloudTrail writes to, with Block Public Access on.  The "
-	  "access-log bucket's policy lets only the S3 logging service put "
-	  "objects, only under the log prefix, and only for the monitored "
-	  "bucket of this account (aws:SourceArn and aws:SourceAccount), so no "
-	  "one else can plant logs in it.",
-	  setup_buckets_check, setup_buckets_apply, setup_buckets_verify,
-	  setup_buckets_undo },
-	{ 2, "access-logging", "Server access logging",
-	  "Turns on S3 server access logging for the monitored bucket: every "
-	  "request, with requester, IP, action and status, lands in the log "
-	  "bucket under a date-partitioned prefix that keeps queries and "
-	  "lifecycle rules cheap.",
-	  setup_access_logging_check, setup_access_logging_apply,
-	  setup_access_logging_verify, setup_access_logging_undo },
-	{ 3, "trail-policy", "CloudTrail bucket policy",
-	  "Lets CloudTrail check the trail bucket's ACL and write log files, "
-	  "but only for this trail (aws:SourceArn) and only under its prefix "
-	  "of this account, with the bucket owner in full control.",
-	  setup_trail_policy_check, setup_trail_policy_apply,
-	  setup_trail_policy_verify, setup_trail_policy_undo },
-	{ 4, "trail", "Multi-region trail",
-	  "Records API calls in every region, including global services, "
-	  "with log file validation so tampering is detectable, and S3 data "
-	  "events (reads and writes) for the monitored bucket.  Logging is "
-	  "started.",
-	  setup_trail_check, setup_trail_apply, setup_trail_verify,
-	  setup_trail_undo },
-	{ 5, "log-group", "Log group and delivery role",
-	  "Creates the CloudWatch Logs group the trail streams into, with a "
-	  "retention period, and a role that only CloudTrail may assume (for "
-	  "this trail) and that may only create streams and put events in "
-	  "that group.",
-	  setup_log_group_check, setup_log_group_apply, setup_log_group_verify,
-	  setup_log_group_undo },
-	{ 6, "trail-logs", "Trail to CloudWatch Logs",
-	  "Points the trail at the log group (its log-group:NAME:* ARN) with "
-	  "the delivery role, so events arrive within minutes and can be "
-	  "tailed, queried and alerted on.  A new role can take a while to "
-	  "propagate, so this retries.",
-	  setup_trail_logs_check, setup_trail_logs_apply,
-	  setup_trail_logs_verify, setup_trail_logs_undo },
-	{ 7, "alerts", "EventBridge rules and SNS topic",
-	  "Creates the alert topic, whose policy lets EventBridge publish only "
-	  "for s3watch's rules (without that, alerts never arrive), an "
-	  "optional e-mail subscription, and one EventBridge rule per "
-	  "stateless rule of the pack, each targeting the topic.",
-	  setup_alerts_check, setup_alerts_apply, setup_alerts_verify,
-	  setup_alerts_undo },
-	{ 8, "lambda", "Lambda analyser",
-	  "Deploys a small Python function that receives S3 API events from "
-	  "EventBridge, applies the checks a pattern cannot, and publishes "
-	  "findings to the topic.  Its role may only write its own logs and "
-	  "publish to that topic; only the s3watch rule may invoke it.",
-	  setup_lambda_check, setup_lambda_apply, setup_lambda_verify,
-	  setup_lambda_undo },
-	{ 9, "dashboard", "Dashboard",
-	  "A CloudWatch dashboard with the bucket's storage metrics (with the "
-	  "StorageType dimensions they need) and log widgets over the trail's "
-	  "log group: top calls, denied calls, callers.",
-	  setup_dashboard_check, setup_dashboard_apply, setup_dashboard_verify,
-	  setup_dashboard_undo },
-	{ 10, "queries", "Logs Insights queries",
-	  "Saves the investigation queries: failed access by source IP, "
-	  "access patterns by caller, and administrative actions on buckets.",
-	  setup_queries_check, setup_queries_apply, setup_queries_verify,
-	  setup_queries_undo },
+/* The step entries, each beside its operations: steps 1-3 in setup_s3.c,
+ * 4-6 in setup_trail.c, 7 in setup_alerts.c, 8 in setup_lambda.c, 9-10 in
+ * setup_insights.c. */
+extern const struct setup_step setup_step_buckets, setup_step_access_logging,
+    setup_step_trail_policy, setup_step_trail, setup_step_log_group,
+    setup_step_trail_logs, setup_step_alerts, setup_step_lambda,
+    setup_step_dashboard, setup_step_queries;
+
+/* The one place that orders them: a step's number is its place here. */
+const struct setup_step *const setup_steps[SETUP_NSTEPS] = {
+	&setup_step_buckets,
+	&setup_step_access_logging,
+	&setup_step_trail_policy,
+	&setup_step_trail,
+	&setup_step_log_group,
+	&setup_step_trail_logs,
+	&setup_step_alerts,
+	&setup_step_lambda,
+	&setup_step_dashboard,
+	&setup_step_queries,
 };
 
 /* Suggested fixes for AWS error codes; NULL: grant the call's action. */
@@ -156,7 +108,7 @@ struct setup {
 	int			 failures;
 	int			 warnings;
 	enum setup_level	 worst;		/* of the current step */
-	const struct setup_step	*steps;		/* setup_steps, or another table */
+	const struct setup_step *const *steps;	/* setup_steps, or another */
 	int			 nsteps;
 	enum setup_step_state	 states[SETUP_MAX_STEPS];
 };
@@ -217,7 +169,7 @@ setup_step_find(const char *s)
 	if (*s != '\0' && *end == '\0')
 		return n >= 1 && n <= SETUP_NSTEPS ? (int)n : -1;
 	for (i = 0; i < SETUP_NSTEPS; i++)
-		if (strcmp(setup_steps[i].name, s) == 0)
+		if (strcmp(setup_steps[i]->name, s) == 0)
 			return i + 1;
 	return -1;
 }
@@ -243,24 +195,88 @@ setup_set_state(struct setup *s, enum setup_step_state st, const char *text)
 
 /* --- names ----------------------------------------------------------- */
 
+/* The names of SETUP_NAMES, as a table: its name, its field, how it is
+ * made. */
+enum setup_name_how {
+	SETUP_NAME_ID,
+	SETUP_NAME_CONF,
+	SETUP_NAME_ARN,
+};
+
+static const struct setup_name_def {
+	const char		*name;
+	size_t			 off;		/* in struct setup_names */
+	enum setup_name_how	 how;
+	enum conf_key		 key;		/* CONF */
+	const char		*service;	/* ARN */
+	bool			 regional;
+	const char		*resource;
+	size_t			 of;		/* the name it is made of */
+	const char		*tail;
+} setup_name_defs[] = {
+#define SETUP_NAME_OFF(n)	offsetof(struct setup_names, n)
+#define SETUP_NAME_ID_DEF(n)						\
+	{ .name = #n, .off = SETUP_NAME_OFF(n), .how = SETUP_NAME_ID },
+#define SETUP_NAME_CONF_DEF(n, k)					\
+	{ .name = #n, .off = SETUP_NAME_OFF(n), .how = SETUP_NAME_CONF,	\
+	  .key = (k) },
+#define SETUP_NAME_ARN_DEF(n, svc, reg, res, o, t)			\
+	{ .name = #n, .off = SETUP_NAME_OFF(n), .how = SETUP_NAME_ARN,	\
+	  .service = (svc), .regional = (reg), .resource = (res),	\
+	  .of = SETUP_NAME_OFF(o), .tail = (t) },
+	SETUP_NAMES(SETUP_NAME_ID_DEF, SETUP_NAME_CONF_DEF, SETUP_NAME_ARN_DEF)
+#undef SETUP_NAME_ID_DEF
+#undef SETUP_NAME_CONF_DEF
+#undef SETUP_NAME_ARN_DEF
+#undef SETUP_NAME_OFF
+};
+
+#define SETUP_NNAMES	(sizeof setup_name_defs / sizeof setup_name_defs[0])
+
+static char **
+setup_name_field(const struct setup_names *n, size_t off)
+{
+	return (char **)((char *)n + off);
+}
+
 static void
 setup_names_free(struct setup_names *n)
 {
-	char **strings[] = { &n->account, &n->region, &n->partition,
-	    &n->suffix, &n->caller_arn, &n->source_bucket, &n->log_bucket,
-	    &n->log_prefix, &n->trail_bucket, &n->trail_prefix,
-	    &n->trail_name, &n->trail_arn, &n->log_group, &n->log_group_arn,
-	    &n->trail_role, &n->trail_role_arn, &n->topic, &n->topic_arn,
-	    &n->alert_email, &n->rule_prefix, &n->lambda_function,
-	    &n->lambda_arn, &n->lambda_role, &n->lambda_role_arn,
-	    &n->lambda_runtime, &n->dashboard, &n->query_prefix,
-	    &n->rules_dir };
 	size_t i;
 
-	for (i = 0; i < sizeof strings / sizeof strings[0]; i++)
-		free(*strings[i]);
+	for (i = 0; i < SETUP_NNAMES; i++)
+		free(*setup_name_field(n, setup_name_defs[i].off));
 	svc_strv_free(n->allowed_cidrs, n->nallowed_cidrs);
 	memset(n, 0, sizeof *n);
+}
+
+/* The names the table makes from conf and from other names. */
+static void
+setup_names_make(struct setup *s)
+{
+	struct setup_names *n = &s->names;
+	const struct setup_name_def *d;
+	char **field;
+	size_t i;
+
+	for (i = 0; i < SETUP_NNAMES; i++) {
+		d = &setup_name_defs[i];
+		field = setup_name_field(n, d->off);
+		switch (d->how) {
+		case SETUP_NAME_ID:
+			break;
+		case SETUP_NAME_CONF:
+			*field = conf_expand(s->conf, d->key, n->suffix,
+			    n->account, n->region);
+			break;
+		case SETUP_NAME_ARN:
+			*field = xasprintf("arn:%s:%s:%s:%s:%s%s%s",
+			    n->partition, d->service, d->regional ? n->region :
+			    "", n->account, d->resource,
+			    *setup_name_field(n, d->of), d->tail);
+			break;
+		}
+	}
 }
 
 /* Six lower-case letters and digits: valid in every name we make. */
@@ -291,8 +307,6 @@ setup_resolve(struct setup *s, const char *account, const char *caller,
 	char *suffix;
 	size_t i;
 
-#define EXPAND(key) conf_expand(s->conf, (key), n->suffix, n->account, \
-	n->region)
 	if (region == NULL || (p = endpoint_partition(region)) == NULL) {
 		*cause = xasprintf("no usable region (%s): set region in "
 		    "s3watch.conf, --region or AWS_REGION",
@@ -325,44 +339,14 @@ setup_resolve(struct setup *s, const char *account, const char *caller,
 	    ledger_set(s->ledger, &s->ledger->region, region, cause) != 0)
 		return -1;
 
-	n->source_bucket = EXPAND(CONF_SOURCE_BUCKET);
+	setup_names_make(s);
 	n->create_source_bucket = conf_bool(s->conf, CONF_CREATE_SOURCE_BUCKET);
 	n->require_tls = conf_bool(s->conf, CONF_REQUIRE_TLS);
-	n->log_bucket = EXPAND(CONF_LOG_BUCKET);
-	n->log_prefix = EXPAND(CONF_LOG_PREFIX);
-	n->trail_bucket = EXPAND(CONF_TRAIL_BUCKET);
-	n->trail_prefix = EXPAND(CONF_TRAIL_PREFIX);
-	n->trail_name = EXPAND(CONF_TRAIL_NAME);
-	n->log_group = EXPAND(CONF_LOG_GROUP);
-	n->trail_role = EXPAND(CONF_TRAIL_ROLE);
-	n->topic = EXPAND(CONF_TOPIC);
-	n->alert_email = EXPAND(CONF_ALERT_EMAIL);
-	n->rule_prefix = EXPAND(CONF_RULE_PREFIX);
-	n->lambda_function = EXPAND(CONF_LAMBDA_FUNCTION);
-	n->lambda_role = EXPAND(CONF_LAMBDA_ROLE);
-	n->lambda_runtime = EXPAND(CONF_LAMBDA_RUNTIME);
-	n->dashboard = EXPAND(CONF_DASHBOARD);
-	n->query_prefix = EXPAND(CONF_QUERY_PREFIX);
-	n->rules_dir = EXPAND(CONF_RULES_DIR);
 	n->retention_days = (int)conf_int(s->conf, CONF_RETENTION_DAYS);
 	cidrs = conf_list(s->conf, CONF_ALLOWED_CIDRS, &n->nallowed_cidrs);
 	n->allowed_cidrs = xcalloc(n->nallowed_cidrs + 1, sizeof *cidrs);
 	for (i = 0; i < n->nallowed_cidrs; i++)
 		n->allowed_cidrs[i] = xstrdup(cidrs[i]);
-#undef EXPAND
-
-	n->trail_arn = xasprintf("arn:%s:cloudtrail:%s:%s:trail/%s",
-	    n->partition, n->region, n->account, n->trail_name);
-	n->log_group_arn = xasprintf("arn:%s:logs:%s:%s:log-group:%s:*",
-	    n->partition, n->region, n->account, n->log_group);
-	n->trail_role_arn = xasprintf("arn:%s:iam::%s:role/%s", n->partition,
-	    n->account, n->trail_role);
-	n->topic_arn = xasprintf("arn:%s:sns:%s:%s:%s", n->partition,
-	    n->region, n->account, n->topic);
-	n->lambda_arn = xasprintf("arn:%s:lambda:%s:%s:function:%s",
-	    n->partition, n->region, n->account, n->lambda_function);
-	n->lambda_role_arn = xasprintf("arn:%s:iam::%s:role/%s", n->partition,
-	    n->account, n->lambda_role);
 	s->resolved = true;
 	return 0;
 }
@@ -370,37 +354,14 @@ setup_resolve(struct setup *s, const char *account, const char *caller,
 const char *
 setup_name(const struct setup *s, const char *key)
 {
-	const struct setup_names *n = &s->names;
-	const struct {
-		const char	*key;
-		const char	*value;
-	} t[] = {
-		{ "account", n->account }, { "region", n->region },
-		{ "caller_arn", n->caller_arn },
-		{ "suffix", n->suffix }, { "source_bucket", n->source_bucket },
-		{ "log_bucket", n->log_bucket }, { "log_prefix", n->log_prefix },
-		{ "trail_bucket", n->trail_bucket },
-		{ "trail_prefix", n->trail_prefix },
-		{ "trail_name", n->trail_name }, { "trail_arn", n->trail_arn },
-		{ "log_group", n->log_group },
-		{ "log_group_arn", n->log_group_arn },
-		{ "trail_role", n->trail_role },
-		{ "trail_role_arn", n->trail_role_arn },
-		{ "topic", n->topic }, { "topic_arn", n->topic_arn },
-		{ "rule_prefix", n->rule_prefix },
-		{ "lambda_function", n->lambda_function },
-		{ "lambda_arn", n->lambda_arn },
-		{ "lambda_role", n->lambda_role },
-		{ "dashboard", n->dashboard },
-		{ "query_prefix", n->query_prefix },
-	};
 	size_t i;
 
 	if (!s->resolved)
 		return NULL;
-	for (i = 0; i < sizeof t / sizeof t[0]; i++)
-		if (strcmp(t[i].key, key) == 0)
-			return t[i].value;
+	for (i = 0; i < SETUP_NNAMES; i++)
+		if (strcmp(setup_name_defs[i].name, key) == 0)
+			return *setup_name_field(&s->names,
+			    setup_name_defs[i].off);
 	return NULL;
 }
 
@@ -440,7 +401,7 @@ setup_new(struct aws_client *c, const struct conf *conf,
 
 struct setup *
 setup_new_table(struct aws_client *c, const struct conf *conf,
-    const char *ledger_path, const struct setup_step *steps, int nsteps,
+    const char *ledger_path, const struct setup_step *const *steps, int nsteps,
     setup_event_fn fn, void *arg, char **cause)
 {
 	struct setup *s;
@@ -484,7 +445,7 @@ setup_job_reset(struct setup_job *j)
 	j->resp = NULL;
 	free(j->cause);
 	j->cause = NULL;
-	j->pt = 0;
+	j->pt = j->sub = 0;
 	j->i = j->n = j->tries = 0;
 }
 
@@ -681,7 +642,7 @@ setup_intend(struct setup_job *j, const char *kind, const char *name,
 	if (j->plan)
 		return 0;
 	return setup_ledger_rc(j, ledger_intend(j->s->ledger, kind, name, arn,
-	    j->step->id, &cause), cause);
+	    j->s->cur, &cause), cause);
 }
 
 int
@@ -708,6 +669,28 @@ bool
 setup_owned(struct setup_job *j, const char *kind, const char *name)
 {
 	return ledger_find(j->s->ledger, kind, name) != NULL;
+}
+
+int
+setup_policy_ours(struct setup_job *j, bool exists, const char *kind,
+    const char *name, const char *what, const char *statements,
+    const char *setting)
+{
+	char *policy = xasprintf("%s-policy", kind), *fix;
+	bool ours;
+	int rc;
+
+	ours = !exists || setup_owned(j, kind, name) ||
+	    setup_owned(j, policy, name);
+	free(policy);
+	if (ours)
+		return 0;
+	fix = xasprintf("merge the %s of `s3watch setup --plan` into it, or "
+	    "choose another %s", statements, setting);
+	rc = setup_fail_text(j, fix, "the %s %s already has a policy that "
+	    "s3watch did not write", what, name);
+	free(fix);
+	return rc;
 }
 
 bool
@@ -890,7 +873,7 @@ setup_begin_phase(struct setup *s)
 	const struct setup_phase_spec *p = &setup_op_phases[s->op].v[s->phase];
 
 	setup_job_reset(j);
-	j->step = &s->steps[s->cur - 1];
+	j->step = s->steps[s->cur - 1];
 	j->phase = p->phase;
 	j->plan = p->plan;
 	j->quiet = p->quiet;

@@ -1,8 +1,9 @@
 /* The ten-step guided setup: plan, apply, status (check + verify) and
  * teardown, safe to repeat.
  *
- * The steps are one table (setup_steps[]) that the commands and the
- * console both draw from.  A run is asynchronous: it sends its calls
+ * Each step file defines its steps' entries (struct setup_step), as tmux
+ * keeps a command's entry beside it; setup_steps[] in setup.c puts them in
+ * order, and the commands and the console both draw from it.  A run is asynchronous: it sends its calls
  * through the client's event loop and reports progress as events, so the
  * console stays live; setup_run() is the synchronous form for commands.
  *
@@ -57,8 +58,8 @@ enum setup_level {
 	SETUP_L_COUNT
 };
 
+/* A step's number is its place in its table, from 1. */
 struct setup_step {
-	int		 id;		/* 1..10 */
 	const char	*name;		/* short, for --only and JSON */
 	const char	*title;
 	const char	*why;		/* what it does and why, a paragraph */
@@ -68,7 +69,8 @@ struct setup_step {
 	int		(*undo)(struct setup_job *);
 };
 
-extern const struct setup_step setup_steps[SETUP_NSTEPS];
+/* Step n is setup_steps[n - 1]. */
+extern const struct setup_step *const setup_steps[SETUP_NSTEPS];
 
 enum setup_event_kind {
 	SETUP_EV_STEP,		/* a step changed state */
@@ -104,7 +106,7 @@ struct setup	*setup_new(struct aws_client *, const struct conf *,
 		    char **cause);
 /* The engine over another table of steps (the validation tests). */
 struct setup	*setup_new_table(struct aws_client *, const struct conf *,
-		    const char *ledger_path, const struct setup_step *,
+		    const char *ledger_path, const struct setup_step *const *,
 		    int nsteps, setup_event_fn, void *arg, char **cause);
 void		 setup_free(struct setup *);
 
@@ -129,8 +131,9 @@ int		 setup_changes(const struct setup *);	/* writes made */
 int		 setup_failures(const struct setup *);	/* failed steps */
 int		 setup_warnings(const struct setup *);	/* steps with WARN */
 enum setup_step_state setup_step_state(const struct setup *, int step);
-/* A resolved name, e.g. "source_bucket", "trail_arn"; NULL if unknown or
- * not resolved yet (before the run's identity call). */
+/* A resolved name (SETUP_NAMES in setup_internal.h lists them), e.g.
+ * "source_bucket", "trail_arn"; NULL if unknown or not resolved yet
+ * (before the run's identity call). */
 const char	*setup_name(const struct setup *, const char *key);
 
 const char	*setup_state_name(enum setup_step_state);

@@ -14,14 +14,10 @@
 #define ALERTS_RULE_NAME_MAX	64	/* EventBridge's limit */
 
 struct alert_rule {
-	char	*name;		/* on EventBridge */
-	char	*title;
-	char	*pattern;
-	bool	 found;
-	bool	 enabled;
-	bool	 pattern_ok;
-	bool	 title_ok;
-	bool	 target_ok;
+	char			*name;		/* on EventBridge */
+	char			*title;		/* its description */
+	char			*pattern;
+	struct setup_rule	 rule;		/* borrows the three */
 };
 
 struct alerts_facts {
@@ -95,6 +91,22 @@ alerts_rule_name(const char *prefix, const char *id)
 	return s;
 }
 
+/* The rule on EventBridge: the pack rule's pattern, its title as the
+ * description, and the topic as its target. */
+static void
+alerts_rule_init(struct setup_job *j, struct alert_rule *ar)
+{
+	struct setup_rule *r = &ar->rule;
+
+	r->spec.name = ar->name;
+	r->spec.pattern = ar->pattern;
+	r->spec.state = EVENTS_RULE_ENABLED;
+	r->spec.description = ar->title;
+	r->check_description = true;
+	r->target.id = (char *)ALERTS_TARGET_ID;
+	r->target.arn = N(j)->topic_arn;
+}
+
 /* The pack's stateless rules into f->rules; -1 (noted) when the pack
  * cannot be read. */
 static int
@@ -120,6 +132,7 @@ alerts_pack_load(struct setup_job *j, struct alerts_facts *f)
 		ar->title = xstrdup(rules_title(r, i) != NULL ?
 		    rules_title(r, i) : rules_id(r, i));
 		ar->pattern = xstrdup(pattern);
+		alerts_rule_init(j, ar);
 	}
 	f->pack_ok = true;
 	rules_free(r);
@@ -136,13 +149,6 @@ fail:
 }
 
 static char *
-alerts_rule_arn(struct setup_job *j, const char *name)
-{
-	return xasprintf("arn:%s:events:%s:%s:rule/%s", N(j)->partition,
-	    N(j)->region, N(j)->account, name);
-}
-
-static char *
 alerts_topic_policy(struct setup_job *j)
 {
 	char *like, *p;
@@ -156,10 +162,20 @@ alerts_topic_policy(struct setup_job *j)
 }
 
 static bool
-alerts_rule_ok(const struct alert_rule *r)
+alerts_rule_ok(const struct alert_rule *ar)
 {
-	return r->found && r->enabled && r->pattern_ok && r->title_ok &&
-	    r->target_ok;
+	return setup_rule_ok(&ar->rule) && ar->rule.target_ok;
+}
+
+/* What differs, for a rule that is there. */
+static const char *
+alerts_rule_differs(const struct alert_rule *ar)
+{
+	const struct events_rule_match *m = &ar->rule.seen;
+
+	return !m->pattern ? "has another pattern than the pack's" :
+	    !m->state ? "is not enabled" : !ar->rule.target_ok ?
+	    "does not target the topic" : "has another description";
 }
 
 static bool
@@ -177,10 +193,8 @@ alerts_topic_seen(struct setup_job *j, struct alerts_facts *f)
 	char *cause = NULL;
 	const char *v;
 
-	if (sns_get_topic_attributes_parse(j->resp, &a, &cause) != 0) {
-		free(cause);
-		return -1;
-	}
+	if (sns_get_topic_attributes_parse(j->resp, &a, &cause) != 0)
+		return setup_fail_parse(j, cause);
 	f->topic_found = true;
 	f->policy = svc_strdup(sns_attribute(&a, "Policy"));
 	v = sns_attribute(&a, "SubscriptionsConfirmed");
@@ -198,10 +212,8 @@ alerts_subscriptions_seen(struct setup_job *j, struct alerts_facts *f)
 	char *cause = NULL;
 	size_t i;
 
-	if (sns_list_subscriptions_by_topic_parse(j->resp, &l, &cause) != 0) {
-		free(cause);
-		return -1;
-	}
+	if (sns_list_subscriptions_by_topic_parse(j->resp, &l, &cause) != 0)
+		return setup_fail_parse(j, cause);
 	for (i = 0; i < l.n; i++) {
 		if (l.v[i].arn != NULL && strcmp(l.v[i].arn,
 		    "PendingConfirmation") == 0)
@@ -221,47 +233,6 @@ alerts_subscriptions_seen(struct setup_job *j, struct alerts_facts *f)
 	return 0;
 }
 
-static int
-alerts_rule_seen(struct setup_job *j, struct alert_rule *r)
-{
-	struct events_rule er;
-	char *cause = NULL;
-
-	if (sj_code(j, "ResourceNotFoundException"))
-		return 0;
-	if (events_describe_rule_parse(j->resp, &er, &cause) != 0) {
-		free(cause);
-		return -1;
-	}
-	r->found = true;
-	r->enabled = er.state == EVENTS_RULE_ENABLED;
-	r->pattern_ok = setup_json_same(er.pattern, r->pattern);
-	r->title_ok = er.description != NULL &&
-	    strcmp(er.description, r->title) == 0;
-	events_rule_free(&er);
-	return 0;
-}
-
-static int
-alerts_targets_seen(struct setup_job *j, struct alert_rule *r)
-{
-	struct events_targets l;
-	char *cause = NULL;
-	size_t i;
-
-	if (events_list_targets_by_rule_parse(j->resp, &l, &cause) != 0) {
-		free(cause);
-		return -1;
-	}
-	for (i = 0; i < l.n; i++)
-		if (l.v[i].id != NULL && l.v[i].arn != NULL &&
-		    strcmp(l.v[i].id, ALERTS_TARGET_ID) == 0 &&
-		    strcmp(l.v[i].arn, N(j)->topic_arn) == 0)
-			r->target_ok = true;
-	events_targets_free(&l);
-	return 0;
-}
-
 static void
 alerts_rules_noted(struct setup_job *j, const struct alerts_facts *f)
 {
@@ -272,14 +243,11 @@ alerts_rules_noted(struct setup_job *j, const struct alerts_facts *f)
 		r = &f->rules[i];
 		if (alerts_rule_ok(r))
 			ok++;
-		else if (!r->found)
+		else if (!r->rule.seen.found)
 			missing++;
 		else
 			setup_note(j, SETUP_L_DIFFERS, "P-07", NULL, "rule %s %s",
-			    r->name, !r->pattern_ok ? "has another pattern than "
-			    "the pack's" : !r->enabled ? "is not enabled" :
-			    !r->target_ok ? "does not target the topic" :
-			    "has another description");
+			    r->name, alerts_rule_differs(r));
 	}
 	if (missing > 0)
 		setup_note(j, SETUP_L_MISSING, "P-07", NULL, "%zu of %zu "
@@ -290,7 +258,7 @@ alerts_rules_noted(struct setup_job *j, const struct alerts_facts *f)
 		    "rules are in place", ok, f->nrules);
 }
 
-int
+static int
 setup_alerts_check(struct setup_job *j)
 {
 	struct alerts_facts *f = setup_facts(j);
@@ -306,7 +274,7 @@ setup_alerts_check(struct setup_job *j)
 		setup_note(j, SETUP_L_MISSING, "P-07", NULL, "there is no alert "
 		    "topic %s", N(j)->topic);
 	else if (alerts_topic_seen(j, f) != 0)
-		return setup_fail(j, NULL);
+		return SJ_FAIL;
 	else
 		setup_note(j, f->policy == NULL ? SETUP_L_MISSING :
 		    setup_json_same(f->policy, f->want_policy) ? SETUP_L_OK :
@@ -321,7 +289,7 @@ setup_alerts_check(struct setup_job *j)
 			SJ_READ(j, sns_list_subscriptions_by_topic(
 			    N(j)->topic_arn, f->token, &j->cause), N(j)->topic);
 			if (alerts_subscriptions_seen(j, f) != 0)
-				return setup_fail(j, NULL);
+				return SJ_FAIL;
 		} while (f->token != NULL);
 		if (f->listed_confirmed > f->confirmed)
 			f->confirmed = f->listed_confirmed;
@@ -332,77 +300,33 @@ setup_alerts_check(struct setup_job *j)
 		setup_note(j, f->subscribed ? SETUP_L_OK : SETUP_L_MISSING,
 		    "P-07", NULL, "%s %s subscribed to the alerts",
 		    N(j)->alert_email, f->subscribed ? "is" : "is not");
-	for (j->i = 0; (size_t)j->i < f->nrules; j->i++) {
-		SJ_READ(j, events_describe_rule(f->rules[j->i].name,
-		    &j->cause), f->rules[j->i].name);
-		if (alerts_rule_seen(j, &f->rules[j->i]) != 0)
-			return setup_fail(j, NULL);
-		if (!f->rules[j->i].found)
-			continue;
-		SJ_READ(j, events_list_targets_by_rule(f->rules[j->i].name,
-		    NULL, 0, &j->cause), f->rules[j->i].name);
-		if (alerts_targets_seen(j, &f->rules[j->i]) != 0)
-			return setup_fail(j, NULL);
-	}
+	for (j->i = 0; (size_t)j->i < f->nrules; j->i++)
+		SJ_SUB(j, setup_rule_check(j, &f->rules[j->i].rule));
 	alerts_rules_noted(j, f);
 	SJ_END(j);
 }
 
 /* --- apply ------------------------------------------------------------- */
 
-static struct aws_request *
-alerts_put_rule(struct setup_job *j, const struct alert_rule *r)
-{
-	struct events_rule_spec spec = { 0 };
-
-	spec.name = r->name;
-	spec.pattern = r->pattern;
-	spec.state = EVENTS_RULE_ENABLED;
-	spec.description = r->title;
-	return events_put_rule(&spec, &j->cause);
-}
-
-static struct aws_request *
-alerts_put_target(struct setup_job *j, const struct alert_rule *r)
-{
-	struct events_target t = { 0 };
-
-	t.id = (char *)ALERTS_TARGET_ID;
-	t.arn = N(j)->topic_arn;
-	return events_put_targets(r->name, &t, 1, &j->cause);
-}
-
-int
+static int
 setup_alerts_apply(struct setup_job *j)
 {
 	struct alerts_facts *f = setup_facts(j);
 	struct sns_topic_spec spec = { 0 };
 	struct svc_tag tag = { "created-by", "s3watch" };
-	struct alert_rule *r;
-	char *arn;
-	int rc;
 
 	SJ_BEGIN(j);
 	if (!f->topic_found) {
-		if (setup_intend(j, "topic", N(j)->topic, N(j)->topic_arn) != 0)
-			return SJ_FAIL;
 		spec.name = N(j)->topic;
 		spec.tags = &tag;
 		spec.ntags = 1;
-		SJ_WRITE(j, sns_create_topic(&spec, &j->cause), N(j)->topic);
-		if (!sj_ok(j))
-			return setup_fail(j, NULL);
-		if (setup_created(j, "topic", N(j)->topic) != 0)
-			return SJ_FAIL;
+		SJ_CREATE(j, "topic", N(j)->topic, N(j)->topic_arn,
+		    sns_create_topic(&spec, &j->cause), NULL);
 	}
 	if (!setup_json_same(f->policy, f->want_policy)) {
-		/* Someone else's topic policy is not ours to replace. */
-		if (f->topic_found && !setup_owned(j, "topic", N(j)->topic) &&
-		    !setup_owned(j, "topic-policy", N(j)->topic))
-			return setup_fail_text(j, "merge the EventBridgePublishes "
-			    "statement of `s3watch setup --plan` into it, or "
-			    "choose another topic", "the topic %s exists and "
-			    "s3watch did not write its policy", N(j)->topic);
+		if (setup_policy_ours(j, f->topic_found, "topic", N(j)->topic,
+		    "topic", "EventBridgePublishes statement", "topic") != 0)
+			return SJ_FAIL;
 		SJ_CREATE(j, "topic-policy", N(j)->topic, NULL,
 		    sns_set_topic_attributes(N(j)->topic_arn, "Policy",
 		    f->want_policy, &j->cause), NULL);
@@ -413,37 +337,14 @@ setup_alerts_apply(struct setup_job *j)
 		if (!sj_ok(j))
 			return setup_fail(j, NULL);
 	}
-	for (j->i = 0; (size_t)j->i < f->nrules; j->i++) {
-		r = &f->rules[j->i];
-		if (!r->found || !r->enabled || !r->pattern_ok || !r->title_ok) {
-			if (!r->found) {
-				arn = alerts_rule_arn(j, r->name);
-				rc = setup_intend(j, "rule", r->name, arn);
-				free(arn);
-				if (rc != 0)
-					return SJ_FAIL;
-			}
-			SJ_WRITE(j, alerts_put_rule(j, &f->rules[j->i]),
-			    f->rules[j->i].name);
-			if (!sj_ok(j))
-				return setup_fail(j, NULL);
-			r = &f->rules[j->i];
-			if (!r->found && setup_created(j, "rule", r->name) != 0)
-				return SJ_FAIL;
-		}
-		if (!f->rules[j->i].target_ok) {
-			SJ_WRITE(j, alerts_put_target(j, &f->rules[j->i]),
-			    f->rules[j->i].name);
-			if (!sj_ok(j))
-				return setup_fail(j, NULL);
-		}
-	}
+	for (j->i = 0; (size_t)j->i < f->nrules; j->i++)
+		SJ_SUB(j, setup_rule_apply(j, &f->rules[j->i].rule));
 	SJ_END(j);
 }
 
 /* --- verify ------------------------------------------------------------- */
 
-int
+static int
 setup_alerts_verify(struct setup_job *j)
 {
 	struct alerts_facts *f = setup_facts(j);
@@ -473,10 +374,8 @@ setup_alerts_verify(struct setup_job *j)
 			continue;
 		}
 		setup_note(j, SETUP_L_FAIL, "P-07", "run s3watch setup --only 7",
-		    "rule %s %s", r->name, !r->found ? "is missing" :
-		    !r->pattern_ok ? "does not have the pack's pattern" :
-		    !r->enabled ? "is not enabled" : !r->target_ok ?
-		    "does not target the topic" : "has another description");
+		    "rule %s %s", r->name, !r->rule.seen.found ? "is missing" :
+		    alerts_rule_differs(r));
 	}
 	if (ok > 0 && ok == f->nrules)
 		setup_note(j, SETUP_L_PASS, "P-07", NULL, "all %zu rules are "
@@ -506,11 +405,10 @@ setup_alerts_verify(struct setup_job *j)
 
 /* --- teardown ----------------------------------------------------------- */
 
-int
+static int
 setup_alerts_undo(struct setup_job *j)
 {
 	struct alerts_facts *f = setup_facts(j);
-	char *ids[1] = { (char *)ALERTS_TARGET_ID };
 
 	SJ_BEGIN(j);
 	f = setup_facts_new(j, sizeof *f, alerts_facts_free);
@@ -519,20 +417,8 @@ setup_alerts_undo(struct setup_job *j)
 		setup_note(j, SETUP_L_WARN, NULL, "set rules_dir and run "
 		    "s3watch teardown again", "the EventBridge rules %s* are "
 		    "kept: the rule pack cannot be read", N(j)->rule_prefix);
-	for (j->i = 0; (size_t)j->i < f->nrules; j->i++) {
-		if (!setup_owned(j, "rule", f->rules[j->i].name))
-			continue;
-		SJ_WRITE(j, events_remove_targets(f->rules[j->i].name, ids, 1,
-		    false, &j->cause), f->rules[j->i].name);
-		if (!sj_ok(j) && !sj_code(j, "ResourceNotFoundException"))
-			return setup_fail(j, NULL);
-		SJ_WRITE(j, events_delete_rule(f->rules[j->i].name, false,
-		    &j->cause), f->rules[j->i].name);
-		if (!sj_ok(j) && !sj_code(j, "ResourceNotFoundException"))
-			return setup_fail(j, NULL);
-		if (setup_forget(j, "rule", f->rules[j->i].name) != 0)
-			return SJ_FAIL;
-	}
+	for (j->i = 0; (size_t)j->i < f->nrules; j->i++)
+		SJ_SUB(j, setup_rule_undo(j, &f->rules[j->i].rule));
 	/* A topic we did not make keeps the policy we wrote: AWS has no way
 	 * back to the one it had. */
 	if (setup_owned(j, "topic-policy", N(j)->topic) &&
@@ -547,3 +433,16 @@ setup_alerts_undo(struct setup_job *j)
 	    &j->cause), "NotFound");
 	SJ_END(j);
 }
+
+const struct setup_step setup_step_alerts = {
+	.name = "alerts",
+	.title = "EventBridge rules and SNS topic",
+	.why = "Creates the alert topic, whose policy lets EventBridge "
+	    "publish only for s3watch's rules (without that, alerts never "
+	    "arrive), an optional e-mail subscription, and one EventBridge "
+	    "rule per stateless rule of the pack, each targeting the topic.",
+	.check = setup_alerts_check,
+	.apply = setup_alerts_apply,
+	.verify = setup_alerts_verify,
+	.undo = setup_alerts_undo,
+};

@@ -135,7 +135,7 @@ dash_missing(const struct setup_job *j)
 	    sj_code(j, "ResourceNotFoundException");
 }
 
-int
+static int
 setup_dashboard_check(struct setup_job *j)
 {
 	struct dash_facts *f = setup_facts(j);
@@ -152,10 +152,8 @@ setup_dashboard_check(struct setup_job *j)
 		    "dashboard %s", N(j)->dashboard);
 		return SJ_DONE;
 	}
-	if (cloudwatch_get_dashboard_parse(j->resp, &d, &cause) != 0) {
-		free(cause);
-		return setup_fail(j, NULL);
-	}
+	if (cloudwatch_get_dashboard_parse(j->resp, &d, &cause) != 0)
+		return setup_fail_parse(j, cause);
 	f->found = true;
 	f->body = d.body;
 	d.body = NULL;
@@ -168,7 +166,7 @@ setup_dashboard_check(struct setup_job *j)
 	SJ_END(j);
 }
 
-int
+static int
 setup_dashboard_apply(struct setup_job *j)
 {
 	struct dash_facts *f = setup_facts(j);
@@ -256,7 +254,7 @@ dash_inspect(struct setup_job *j, const char *body, size_t *logs_ok,
 	json_object_put(doc);
 }
 
-int
+static int
 setup_dashboard_verify(struct setup_job *j)
 {
 	struct dash_facts *f = setup_facts(j);
@@ -281,7 +279,7 @@ setup_dashboard_verify(struct setup_job *j)
 	return SJ_DONE;
 }
 
-int
+static int
 setup_dashboard_undo(struct setup_job *j)
 {
 	char *names[1];
@@ -298,6 +296,18 @@ setup_dashboard_undo(struct setup_job *j)
 		return SJ_FAIL;
 	SJ_END(j);
 }
+
+const struct setup_step setup_step_dashboard = {
+	.name = "dashboard",
+	.title = "Dashboard",
+	.why = "A CloudWatch dashboard with the bucket's storage metrics "
+	    "(with the StorageType dimensions they need) and log widgets over "
+	    "the trail's log group: top calls, denied calls, callers.",
+	.check = setup_dashboard_check,
+	.apply = setup_dashboard_apply,
+	.verify = setup_dashboard_verify,
+	.undo = setup_dashboard_undo,
+};
 
 /* --- step 10: saved queries --------------------------------------------- */
 
@@ -375,7 +385,8 @@ queries_facts_new(struct setup_job *j)
 }
 
 /* Reads a page of DescribeQueryDefinitions: ours by name into f->id (or,
- * for teardown, into f->del_*); f->token is the next page. */
+ * for teardown, into f->del_*); f->token is the next page.  0, or SJ_FAIL
+ * (noted). */
 static int
 queries_seen(struct setup_job *j, struct queries_facts *f, bool undo)
 {
@@ -384,10 +395,8 @@ queries_seen(struct setup_job *j, struct queries_facts *f, bool undo)
 	char *cause = NULL;
 	size_t i, k;
 
-	if (logs_describe_query_definitions_parse(j->resp, &l, &cause) != 0) {
-		free(cause);
-		return -1;
-	}
+	if (logs_describe_query_definitions_parse(j->resp, &l, &cause) != 0)
+		return setup_fail_parse(j, cause);
 	for (i = 0; i < l.n; i++) {
 		d = &l.v[i];
 		if (d->name == NULL || d->id == NULL)
@@ -420,7 +429,7 @@ queries_seen(struct setup_job *j, struct queries_facts *f, bool undo)
 	return 0;
 }
 
-int
+static int
 setup_queries_check(struct setup_job *j)
 {
 	struct queries_facts *f = setup_facts(j);
@@ -432,7 +441,7 @@ setup_queries_check(struct setup_job *j)
 		SJ_READ(j, logs_describe_query_definitions(N(j)->query_prefix,
 		    f->token, 1000, &j->cause), N(j)->query_prefix);
 		if (queries_seen(j, f, false) != 0)
-			return setup_fail(j, NULL);
+			return SJ_FAIL;
 	} while (f->token != NULL);
 	for (k = 0; k < NQUERIES; k++)
 		setup_note(j, f->id[k] == NULL ? SETUP_L_MISSING :
@@ -455,7 +464,7 @@ queries_put(struct setup_job *j, const struct queries_facts *f, size_t k)
 	    1, f->id[k], &j->cause);
 }
 
-int
+static int
 setup_queries_apply(struct setup_job *j)
 {
 	struct queries_facts *f = setup_facts(j);
@@ -477,10 +486,8 @@ setup_queries_apply(struct setup_job *j)
 		if (f->id[j->i] != NULL || j->resp == NULL)
 			continue;
 		/* The ledger keeps the id AWS chose as the entry's ARN. */
-		if (logs_put_query_definition_parse(j->resp, &id, &cause) != 0) {
-			free(cause);
-			return setup_fail(j, NULL);
-		}
+		if (logs_put_query_definition_parse(j->resp, &id, &cause) != 0)
+			return setup_fail_parse(j, cause);
 		rc = setup_intend(j, "query-definition", f->name[j->i], id);
 		free(id);
 		if (rc != 0 || setup_created(j, "query-definition",
@@ -522,7 +529,7 @@ queries_polled(struct setup_job *j, size_t k)
 	return rc;
 }
 
-int
+static int
 setup_queries_verify(struct setup_job *j)
 {
 	struct queries_facts *f = setup_facts(j);
@@ -561,10 +568,8 @@ setup_queries_verify(struct setup_job *j)
 			continue;
 		}
 		free(f->run);
-		if (logs_start_query_parse(j->resp, &f->run, &cause) != 0) {
-			free(cause);
-			return setup_fail(j, NULL);
-		}
+		if (logs_start_query_parse(j->resp, &f->run, &cause) != 0)
+			return setup_fail_parse(j, cause);
 		for (j->tries = 1;; j->tries++) {
 			SJ_READ(j, logs_get_query_results(f->run, &j->cause),
 			    f->name[j->i]);
@@ -583,7 +588,7 @@ setup_queries_verify(struct setup_job *j)
 	SJ_END(j);
 }
 
-int
+static int
 setup_queries_undo(struct setup_job *j)
 {
 	struct queries_facts *f = setup_facts(j);
@@ -601,7 +606,7 @@ setup_queries_undo(struct setup_job *j)
 		SJ_READ(j, logs_describe_query_definitions(N(j)->query_prefix,
 		    f->token, 1000, &j->cause), N(j)->query_prefix);
 		if (queries_seen(j, f, true) != 0)
-			return setup_fail(j, NULL);
+			return SJ_FAIL;
 	} while (f->token != NULL);
 	for (j->i = 0; (size_t)j->i < f->ndel; j->i++) {
 		SJ_WRITE(j, logs_delete_query_definition(f->del_id[j->i],
@@ -617,3 +622,14 @@ setup_queries_undo(struct setup_job *j)
 			return SJ_FAIL;
 	SJ_END(j);
 }
+
+const struct setup_step setup_step_queries = {
+	.name = "queries",
+	.title = "Logs Insights queries",
+	.why = "Saves the investigation queries: failed access by source IP, "
+	    "access patterns by caller, and administrative actions on buckets.",
+	.check = setup_queries_check,
+	.apply = setup_queries_apply,
+	.verify = setup_queries_verify,
+	.undo = setup_queries_undo,
+};

@@ -1,5 +1,7 @@
 /* For the step files (setup_*.c): the job a step's operations run in, the
  * resolved names, and the macros that let an operation wait for AWS.
+ * Each step file defines its steps' entries (struct setup_step, setup.h),
+ * with static operations; setup.c orders them.
  *
  * Operations are resumable functions in the style of protothreads: each
  * returns SJ_WAIT when it sent a call, and is called again from the top
@@ -31,43 +33,65 @@
 #include "setup.h"
 #include "svc.h"
 
-/* Names and settings of this account and region, resolved once a run
- * knows its identity. */
+/* The names of this account and region, resolved once a run knows its
+ * identity: one line each, saying how it is made, so a new name is one
+ * line here.  They become the fields of struct setup_names (N(j)->name)
+ * and the keys setup_name() answers to; setup.c makes them in this order.
+ *	ID(name)	the run's own: account, region and its partition,
+ *			the suffix, the caller
+ *	CONF(name, key)	the conf option key, with ${suffix}, ${account}
+ *			and ${region} expanded
+ *	ARN(name, service, regional, resource, of, tail)
+ *			"arn:PARTITION:service:REGION:ACCOUNT:" (REGION only
+ *			when regional), resource, the name `of`, tail */
+#define SETUP_NAMES(ID, CONF, ARN)					\
+	ID(account)							\
+	ID(region)							\
+	ID(partition)							\
+	ID(suffix)							\
+	ID(caller_arn)							\
+	CONF(source_bucket, CONF_SOURCE_BUCKET)				\
+	CONF(log_bucket, CONF_LOG_BUCKET)				\
+	CONF(log_prefix, CONF_LOG_PREFIX)				\
+	CONF(trail_bucket, CONF_TRAIL_BUCKET)				\
+	CONF(trail_prefix, CONF_TRAIL_PREFIX)				\
+	CONF(trail_name, CONF_TRAIL_NAME)				\
+	CONF(log_group, CONF_LOG_GROUP)					\
+	CONF(trail_role, CONF_TRAIL_ROLE)				\
+	CONF(topic, CONF_TOPIC)						\
+	CONF(alert_email, CONF_ALERT_EMAIL)				\
+	CONF(rule_prefix, CONF_RULE_PREFIX)				\
+	CONF(lambda_function, CONF_LAMBDA_FUNCTION)			\
+	CONF(lambda_role, CONF_LAMBDA_ROLE)				\
+	CONF(lambda_runtime, CONF_LAMBDA_RUNTIME)			\
+	CONF(dashboard, CONF_DASHBOARD)					\
+	CONF(query_prefix, CONF_QUERY_PREFIX)				\
+	CONF(rules_dir, CONF_RULES_DIR)					\
+	ARN(trail_arn, "cloudtrail", true, "trail/", trail_name, "")	\
+	ARN(log_group_arn, "logs", true, "log-group:", log_group, ":*")	\
+	ARN(trail_role_arn, "iam", false, "role/", trail_role, "")	\
+	ARN(topic_arn, "sns", true, "", topic, "")			\
+	ARN(lambda_arn, "lambda", true, "function:", lambda_function, "") \
+	ARN(lambda_role_arn, "iam", false, "role/", lambda_role, "")
+
+#define SETUP_NAME_ID_FIELD(n)			char *n;
+#define SETUP_NAME_CONF_FIELD(n, key)		char *n;
+#define SETUP_NAME_ARN_FIELD(n, svc, reg, res, of, tail) char *n;
+
 struct setup_names {
-	char	*account;
-	char	*region;
-	char	*partition;
-	char	*suffix;
-	char	*caller_arn;
-	char	*source_bucket;
+	SETUP_NAMES(SETUP_NAME_ID_FIELD, SETUP_NAME_CONF_FIELD,
+	    SETUP_NAME_ARN_FIELD)
+	/* Settings, not names. */
 	bool	 create_source_bucket;
 	bool	 require_tls;
-	char	*log_bucket;
-	char	*log_prefix;
-	char	*trail_bucket;
-	char	*trail_prefix;
-	char	*trail_name;
-	char	*trail_arn;
-	char	*log_group;
-	char	*log_group_arn;		/* "...:log-group:NAME:*" */
-	char	*trail_role;
-	char	*trail_role_arn;
-	char	*topic;
-	char	*topic_arn;
-	char	*alert_email;
-	char	*rule_prefix;
-	char	*lambda_function;
-	char	*lambda_arn;
-	char	*lambda_role;
-	char	*lambda_role_arn;
-	char	*lambda_runtime;
-	char	*dashboard;
-	char	*query_prefix;
-	char	*rules_dir;
 	int	 retention_days;
 	char   **allowed_cidrs;
 	size_t	 nallowed_cidrs;
 };
+
+#undef SETUP_NAME_ID_FIELD
+#undef SETUP_NAME_CONF_FIELD
+#undef SETUP_NAME_ARN_FIELD
 
 enum setup_phase {
 	SETUP_PH_CHECK,
@@ -83,6 +107,7 @@ struct setup_job {
 	bool			 plan;		/* writes are reported only */
 	bool			 quiet;		/* check after apply: no notes */
 	int			 pt;		/* where to resume */
+	int			 sub;		/* where SJ_SUB's op resumes */
 	struct aws_response	*resp;		/* the last answer, or NULL */
 	char			*cause;		/* a builder's refusal */
 	bool			 answer;	/* to the last SJ_ASK */
@@ -120,6 +145,25 @@ enum {
 } while (0)
 #define SJ_READ(j, req, target)		SJ_CALL_(j, false, req, target)
 #define SJ_WRITE(j, req, target)	SJ_CALL_(j, true, req, target)
+
+/* Runs op, a call of another operation (between SJ_BEGIN and SJ_END, on
+ * the same job), as part of this one: when it waits, this one waits, and
+ * it resumes where it left off, its resume point kept in j->sub
+ * meanwhile.  An SJ_FAIL or SJ_WAIT of op returns from this operation.
+ * Sub-operations do not nest, and share j->i, j->n and j->tries with
+ * their caller. */
+#define SJ_SUB(j, op) do {						\
+	int sj_sub_;							\
+	(j)->sub = 0;							\
+	SJ_FALLTHROUGH;							\
+	case __LINE__:							\
+	(j)->pt = (j)->sub;						\
+	sj_sub_ = (op);							\
+	(j)->sub = (j)->pt;						\
+	(j)->pt = __LINE__;						\
+	if (sj_sub_ != SJ_DONE)						\
+		return sj_sub_;						\
+} while (0)
 
 #define SJ_SLEEP(j, ms) do {						\
 	(j)->pt = __LINE__;						\
@@ -209,8 +253,10 @@ void	 setup_note(struct setup_job *, enum setup_level, const char *check,
 /* The last call failed: a FAIL note naming the call, the AWS error and a
  * fix for the error code (or the given one); returns SJ_FAIL. */
 int	 setup_fail(struct setup_job *, const char *fix);
-/* The last call's answer could not be parsed (cause, which it frees):
- * a FAIL note naming the call; returns SJ_FAIL. */
+/* The last call's answer could not be used (cause, from its parser, which
+ * it frees): a FAIL note naming the call and the cause, or setup_fail()'s
+ * when the call itself failed; returns SJ_FAIL.  The step files' readers
+ * of an answer (*_seen) end with it, and so return 0 or SJ_FAIL (noted). */
 int	 setup_fail_parse(struct setup_job *, char *cause);
 /* A FAIL note with this text; returns SJ_FAIL. */
 int	 setup_fail_text(struct setup_job *, const char *fix,
@@ -223,50 +269,61 @@ int	 setup_created(struct setup_job *, const char *kind, const char *name);
 int	 setup_forget(struct setup_job *, const char *kind, const char *name);
 /* Is it in the ledger (pending or created)? */
 bool	 setup_owned(struct setup_job *, const char *kind, const char *name);
+/* Someone else's policy is not ours to replace: 0 when the policy of
+ * kind/name (say "bucket"/NAME, whose policy is "bucket-policy"/NAME) is
+ * absent, or the ledger holds the resource or an earlier write of the
+ * policy.  Otherwise a FAIL note, whose fix is to merge statements (of
+ * `s3watch setup --plan`) into it or set setting to another resource;
+ * SJ_FAIL.  what names the resource for the operator. */
+int	 setup_policy_ours(struct setup_job *, bool exists, const char *kind,
+	    const char *name, const char *what, const char *statements,
+	    const char *setting);
 
 /* Do two JSON texts hold the same value (object key order aside)? */
 bool	 setup_json_same(const char *, const char *);
 
-/* The steps' operations, one file per group of steps. */
-int	 setup_buckets_check(struct setup_job *);	/* 1 */
-int	 setup_buckets_apply(struct setup_job *);
-int	 setup_buckets_verify(struct setup_job *);
-int	 setup_buckets_undo(struct setup_job *);
-int	 setup_access_logging_check(struct setup_job *);	/* 2 */
-int	 setup_access_logging_apply(struct setup_job *);
-int	 setup_access_logging_verify(struct setup_job *);
-int	 setup_access_logging_undo(struct setup_job *);
-int	 setup_trail_policy_check(struct setup_job *);	/* 3 */
-int	 setup_trail_policy_apply(struct setup_job *);
-int	 setup_trail_policy_verify(struct setup_job *);
-int	 setup_trail_policy_undo(struct setup_job *);
-int	 setup_trail_check(struct setup_job *);		/* 4 */
-int	 setup_trail_apply(struct setup_job *);
-int	 setup_trail_verify(struct setup_job *);
-int	 setup_trail_undo(struct setup_job *);
-int	 setup_log_group_check(struct setup_job *);	/* 5 */
-int	 setup_log_group_apply(struct setup_job *);
-int	 setup_log_group_verify(struct setup_job *);
-int	 setup_log_group_undo(struct setup_job *);
-int	 setup_trail_logs_check(struct setup_job *);	/* 6 */
-int	 setup_trail_logs_apply(struct setup_job *);
-int	 setup_trail_logs_verify(struct setup_job *);
-int	 setup_trail_logs_undo(struct setup_job *);
-int	 setup_alerts_check(struct setup_job *);		/* 7 */
-int	 setup_alerts_apply(struct setup_job *);
-int	 setup_alerts_verify(struct setup_job *);
-int	 setup_alerts_undo(struct setup_job *);
-int	 setup_lambda_check(struct setup_job *);		/* 8 */
-int	 setup_lambda_apply(struct setup_job *);
-int	 setup_lambda_verify(struct setup_job *);
-int	 setup_lambda_undo(struct setup_job *);
-int	 setup_dashboard_check(struct setup_job *);	/* 9 */
-int	 setup_dashboard_apply(struct setup_job *);
-int	 setup_dashboard_verify(struct setup_job *);
-int	 setup_dashboard_undo(struct setup_job *);
-int	 setup_queries_check(struct setup_job *);	/* 10 */
-int	 setup_queries_apply(struct setup_job *);
-int	 setup_queries_verify(struct setup_job *);
-int	 setup_queries_undo(struct setup_job *);
+/* --- parts two steps share (setup_parts.c), as sub-operations (SJ_SUB):
+ * check reads what is there, apply writes what differs (ledger first),
+ * undo removes what the ledger holds. */
+
+/* An IAM role of s3watch's with one inline policy (steps 5 and 8).  The
+ * step sets the names and what it wants; check finds the rest. */
+struct setup_role {
+	const char	*name;
+	const char	*arn;
+	const char	*policy_name;
+	const char	*description;
+	char		*want_trust;	/* owned, as are the ones below */
+	char		*want_policy;
+	bool		 found;
+	char		*trust;		/* as found, or NULL */
+	char		*policy;
+};
+
+void	 setup_role_free(struct setup_role *);
+bool	 setup_role_trusted(const struct setup_role *);	/* as wanted */
+bool	 setup_role_policy_ok(const struct setup_role *);
+int	 setup_role_check(struct setup_job *, struct setup_role *);
+int	 setup_role_apply(struct setup_job *, struct setup_role *);
+int	 setup_role_undo(struct setup_job *, struct setup_role *);
+
+/* An EventBridge rule of s3watch's with one target (steps 7 and 8).  The
+ * step sets spec (name, pattern, state, description) and target (id,
+ * arn), borrowed; undo needs only the names. */
+struct setup_rule {
+	struct events_rule_spec	 spec;
+	struct events_target	 target;
+	bool			 check_description;
+	struct events_rule_match seen;
+	bool			 target_ok;
+};
+
+/* Found with the spec's state and pattern (and description, if checked). */
+bool	 setup_rule_ok(const struct setup_rule *);
+int	 setup_rule_check(struct setup_job *, struct setup_rule *);
+int	 setup_rule_apply(struct setup_job *, struct setup_rule *);
+int	 setup_rule_undo(struct setup_job *, struct setup_rule *);
+/* "arn:...:events:REGION:ACCOUNT:rule/NAME"; caller frees. */
+char	*setup_rule_arn(struct setup_job *, const char *name);
 
 #endif

@@ -33,11 +33,7 @@ extern const unsigned long lambda_handler_py_len;
 #define IAM_WAIT_MS		5000
 
 struct lambda_facts {
-	bool			 role_found;
-	char			*trust;
-	char			*want_trust;
-	char			*policy;
-	char			*want_policy;
+	struct setup_role	 role;
 
 	unsigned char		*zip;
 	size_t			 zip_len;
@@ -48,11 +44,9 @@ struct lambda_facts {
 	bool			 config_ok;
 	bool			 code_ok;
 
-	char			*rule;
+	char			*rule_name;
 	char			*rule_arn;
-	bool			 rule_found;
-	bool			 rule_ok;	/* pattern and state */
-	bool			 target_ok;
+	struct setup_rule	 rule;		/* pattern and state count */
 
 	bool			 perm_found;	/* our statement id */
 	bool			 perm_ok;	/* ... as we write it */
@@ -64,16 +58,37 @@ lambda_facts_free(void *p)
 {
 	struct lambda_facts *f = p;
 
-	free(f->trust);
-	free(f->want_trust);
-	free(f->policy);
-	free(f->want_policy);
+	setup_role_free(&f->role);
 	free(f->zip);
 	free(f->zip_sha256);
 	free(f->cidrs);
 	lambda_function_free(&f->fn);
-	free(f->rule);
+	free(f->rule_name);
 	free(f->rule_arn);
+}
+
+/* New facts with what check and undo both need: the role's names, and the
+ * rule as s3watch writes it. */
+static struct lambda_facts *
+lambda_facts_new(struct setup_job *j)
+{
+	struct lambda_facts *f;
+
+	f = setup_facts_new(j, sizeof *f, lambda_facts_free);
+	f->role = (struct setup_role){ .name = N(j)->lambda_role,
+	    .arn = N(j)->lambda_role_arn, .policy_name = LAMBDA_ROLE_POLICY,
+	    .description = "s3watch Lambda analyser" };
+	f->rule_name = xasprintf("%s%s", N(j)->rule_prefix,
+	    LAMBDA_RULE_SUFFIX);
+	f->rule_arn = setup_rule_arn(j, f->rule_name);
+	f->rule.spec.name = f->rule_name;
+	f->rule.spec.pattern = LAMBDA_PATTERN;
+	f->rule.spec.state = EVENTS_RULE_ENABLED;
+	f->rule.spec.description = "s3watch: S3 API calls to the Lambda "
+	    "analyser";
+	f->rule.target.id = (char *)LAMBDA_TARGET_ID;
+	f->rule.target.arn = N(j)->lambda_arn;
+	return f;
 }
 
 /* A zip holding analyser.py, made in memory; NULL with *cause. */
@@ -196,94 +211,17 @@ lambda_config_ok(struct setup_job *j, const struct lambda_facts *f)
 /* --- check ------------------------------------------------------------- */
 
 static int
-lambda_role_seen(struct setup_job *j, struct lambda_facts *f)
-{
-	struct iam_role role;
-	char *cause = NULL;
-
-	if (sj_code(j, "NoSuchEntity"))
-		return 0;
-	if (iam_get_role_parse(j->resp, &role, &cause) != 0) {
-		free(cause);
-		return -1;
-	}
-	f->role_found = true;
-	f->trust = role.assume_policy;
-	role.assume_policy = NULL;
-	iam_role_free(&role);
-	return 0;
-}
-
-static int
-lambda_role_policy_seen(struct setup_job *j, struct lambda_facts *f)
-{
-	struct iam_role_policy rp;
-	char *cause = NULL;
-
-	if (sj_code(j, "NoSuchEntity"))
-		return 0;
-	if (iam_get_role_policy_parse(j->resp, &rp, &cause) != 0) {
-		free(cause);
-		return -1;
-	}
-	f->policy = rp.document;
-	rp.document = NULL;
-	iam_role_policy_free(&rp);
-	return 0;
-}
-
-static int
 lambda_function_seen(struct setup_job *j, struct lambda_facts *f)
 {
 	char *cause = NULL;
 
 	if (sj_code(j, "ResourceNotFoundException"))
 		return 0;
-	if (lambda_get_function_parse(j->resp, &f->fn, &cause) != 0) {
-		free(cause);
-		return -1;
-	}
+	if (lambda_get_function_parse(j->resp, &f->fn, &cause) != 0)
+		return setup_fail_parse(j, cause);
 	f->fn_found = true;
 	f->config_ok = lambda_config_ok(j, f);
 	f->code_ok = lambda_same(f->fn.code_sha256, f->zip_sha256);
-	return 0;
-}
-
-static int
-lambda_rule_seen(struct setup_job *j, struct lambda_facts *f)
-{
-	struct events_rule er;
-	char *cause = NULL;
-
-	if (sj_code(j, "ResourceNotFoundException"))
-		return 0;
-	if (events_describe_rule_parse(j->resp, &er, &cause) != 0) {
-		free(cause);
-		return -1;
-	}
-	f->rule_found = true;
-	f->rule_ok = er.state == EVENTS_RULE_ENABLED &&
-	    setup_json_same(er.pattern, LAMBDA_PATTERN);
-	events_rule_free(&er);
-	return 0;
-}
-
-static int
-lambda_targets_seen(struct setup_job *j, struct lambda_facts *f)
-{
-	struct events_targets l;
-	char *cause = NULL;
-	size_t i;
-
-	if (events_list_targets_by_rule_parse(j->resp, &l, &cause) != 0) {
-		free(cause);
-		return -1;
-	}
-	for (i = 0; i < l.n; i++)
-		if (lambda_same(l.v[i].id, LAMBDA_TARGET_ID) &&
-		    lambda_same(l.v[i].arn, N(j)->lambda_arn))
-			f->target_ok = true;
-	events_targets_free(&l);
 	return 0;
 }
 
@@ -297,10 +235,8 @@ lambda_policy_seen(struct setup_job *j, struct lambda_facts *f)
 
 	if (sj_code(j, "ResourceNotFoundException"))
 		return 0;
-	if (lambda_get_policy_parse(j->resp, &p, &cause) != 0) {
-		free(cause);
-		return -1;
-	}
+	if (lambda_get_policy_parse(j->resp, &p, &cause) != 0)
+		return setup_fail_parse(j, cause);
 	for (i = 0; i < p.n; i++) {
 		s = &p.v[i];
 		if (s->principal != NULL && strcmp(s->principal, "*") == 0)
@@ -321,23 +257,23 @@ lambda_policy_seen(struct setup_job *j, struct lambda_facts *f)
 static void
 lambda_checked(struct setup_job *j, const struct lambda_facts *f)
 {
-	bool trust = setup_json_same(f->trust, f->want_trust);
-	bool policy = setup_json_same(f->policy, f->want_policy);
+	bool trust = setup_role_trusted(&f->role);
+	bool policy = setup_role_policy_ok(&f->role);
 
-	if (!f->role_found)
+	if (!f->role.found)
 		setup_note(j, SETUP_L_MISSING, "P-08", NULL, "there is no role "
 		    "%s", N(j)->lambda_role);
 	else
 		setup_note(j, trust ? SETUP_L_OK : SETUP_L_DIFFERS, "P-08", NULL,
 		    "role %s %s trusted by Lambda of this account only",
 		    N(j)->lambda_role, trust ? "is" : "is not");
-	if (f->role_found)
-		setup_note(j, f->policy == NULL ? SETUP_L_MISSING : policy ?
-		    SETUP_L_OK : SETUP_L_DIFFERS, "P-08", NULL, "role %s %s",
-		    N(j)->lambda_role, f->policy == NULL ? "has no policy "
-		    LAMBDA_ROLE_POLICY : policy ? "may only write its logs and "
-		    "publish to the topic" : "has a policy that is not "
-		    "s3watch's");
+	if (f->role.found)
+		setup_note(j, f->role.policy == NULL ? SETUP_L_MISSING :
+		    policy ? SETUP_L_OK : SETUP_L_DIFFERS, "P-08", NULL,
+		    "role %s %s", N(j)->lambda_role, f->role.policy == NULL ?
+		    "has no policy " LAMBDA_ROLE_POLICY : policy ? "may only "
+		    "write its logs and publish to the topic" : "has a policy "
+		    "that is not s3watch's");
 	if (!f->fn_found)
 		setup_note(j, SETUP_L_MISSING, "P-08", NULL, "there is no "
 		    "function %s", N(j)->lambda_function);
@@ -348,15 +284,16 @@ lambda_checked(struct setup_job *j, const struct lambda_facts *f)
 		    "(runtime, role, handler, environment, limits)" :
 		    !f->code_ok ? "runs other code than this s3watch's analyser" :
 		    "is s3watch's analyser as configured");
-	if (!f->rule_found)
+	if (!f->rule.seen.found)
 		setup_note(j, SETUP_L_MISSING, "P-08", NULL, "there is no rule "
-		    "%s", f->rule);
+		    "%s", f->rule_name);
 	else
-		setup_note(j, f->rule_ok && f->target_ok ? SETUP_L_OK :
-		    SETUP_L_DIFFERS, "P-08", NULL, "rule %s %s", f->rule,
-		    !f->rule_ok ? "is disabled or has another pattern" :
-		    !f->target_ok ? "does not target the function" :
-		    "sends S3 API events to the function");
+		setup_note(j, setup_rule_ok(&f->rule) && f->rule.target_ok ?
+		    SETUP_L_OK : SETUP_L_DIFFERS, "P-08", NULL, "rule %s %s",
+		    f->rule_name, !setup_rule_ok(&f->rule) ? "is disabled or "
+		    "has another pattern" : !f->rule.target_ok ? "does not "
+		    "target the function" : "sends S3 API events to the "
+		    "function");
 	if (f->fn_found)
 		setup_note(j, f->perm_ok ? SETUP_L_OK : f->perm_found ?
 		    SETUP_L_DIFFERS : SETUP_L_MISSING, "P-08", NULL, "%s",
@@ -366,21 +303,18 @@ lambda_checked(struct setup_job *j, const struct lambda_facts *f)
 		    "function");
 }
 
-int
+static int
 setup_lambda_check(struct setup_job *j)
 {
 	struct lambda_facts *f = setup_facts(j);
 	char *cause = NULL;
 
 	SJ_BEGIN(j);
-	f = setup_facts_new(j, sizeof *f, lambda_facts_free);
-	f->want_trust = policy_trust("lambda.amazonaws.com", N(j)->account,
-	    NULL);
-	f->want_policy = policy_lambda_role(N(j)->partition, N(j)->region,
+	f = lambda_facts_new(j);
+	f->role.want_trust = policy_trust("lambda.amazonaws.com",
+	    N(j)->account, NULL);
+	f->role.want_policy = policy_lambda_role(N(j)->partition, N(j)->region,
 	    N(j)->account, N(j)->lambda_function, N(j)->topic_arn);
-	f->rule = xasprintf("%s%s", N(j)->rule_prefix, LAMBDA_RULE_SUFFIX);
-	f->rule_arn = xasprintf("arn:%s:events:%s:%s:rule/%s", N(j)->partition,
-	    N(j)->region, N(j)->account, f->rule);
 	f->cidrs = lambda_cidrs(j);
 	if ((f->zip = lambda_zip(&f->zip_len, &cause)) == NULL) {
 		setup_fail_text(j, NULL, "the analyser's %s", cause);
@@ -389,34 +323,17 @@ setup_lambda_check(struct setup_job *j)
 	}
 	f->zip_sha256 = lambda_sha256_b64(f->zip, f->zip_len);
 
-	SJ_READ(j, iam_get_role(N(j)->lambda_role, &j->cause),
-	    N(j)->lambda_role);
-	if (lambda_role_seen(j, f) != 0)
-		return setup_fail(j, NULL);
-	if (f->role_found) {
-		SJ_READ(j, iam_get_role_policy(N(j)->lambda_role,
-		    LAMBDA_ROLE_POLICY, &j->cause), N(j)->lambda_role);
-		if (lambda_role_policy_seen(j, f) != 0)
-			return setup_fail(j, NULL);
-	}
+	SJ_SUB(j, setup_role_check(j, &f->role));
 	SJ_READ(j, lambda_get_function(N(j)->lambda_function, &j->cause),
 	    N(j)->lambda_function);
 	if (lambda_function_seen(j, f) != 0)
-		return setup_fail(j, NULL);
-	SJ_READ(j, events_describe_rule(f->rule, &j->cause), f->rule);
-	if (lambda_rule_seen(j, f) != 0)
-		return setup_fail(j, NULL);
-	if (f->rule_found) {
-		SJ_READ(j, events_list_targets_by_rule(f->rule, NULL, 0,
-		    &j->cause), f->rule);
-		if (lambda_targets_seen(j, f) != 0)
-			return setup_fail(j, NULL);
-	}
+		return SJ_FAIL;
+	SJ_SUB(j, setup_rule_check(j, &f->rule));
 	if (f->fn_found) {
 		SJ_READ(j, lambda_get_policy(N(j)->lambda_function, &j->cause),
 		    N(j)->lambda_function);
 		if (lambda_policy_seen(j, f) != 0)
-			return setup_fail(j, NULL);
+			return SJ_FAIL;
 	}
 	lambda_checked(j, f);
 	SJ_END(j);
@@ -459,28 +376,6 @@ lambda_role_propagating(const struct setup_job *j)
 }
 
 static struct aws_request *
-lambda_rule_request(struct setup_job *j, const struct lambda_facts *f)
-{
-	struct events_rule_spec spec = { 0 };
-
-	spec.name = f->rule;
-	spec.pattern = LAMBDA_PATTERN;
-	spec.state = EVENTS_RULE_ENABLED;
-	spec.description = "s3watch: S3 API calls to the Lambda analyser";
-	return events_put_rule(&spec, &j->cause);
-}
-
-static struct aws_request *
-lambda_target_request(struct setup_job *j, const struct lambda_facts *f)
-{
-	struct events_target t = { 0 };
-
-	t.id = (char *)LAMBDA_TARGET_ID;
-	t.arn = N(j)->lambda_arn;
-	return events_put_targets(f->rule, &t, 1, &j->cause);
-}
-
-static struct aws_request *
 lambda_permission_request(struct setup_job *j, const struct lambda_facts *f)
 {
 	struct lambda_permission_spec spec = { 0 };
@@ -495,65 +390,12 @@ lambda_permission_request(struct setup_job *j, const struct lambda_facts *f)
 }
 
 static int
-lambda_role_apply(struct setup_job *j)
-{
-	struct lambda_facts *f = setup_facts(j);
-	struct iam_role_spec spec = { 0 };
-	struct svc_tag tag = { "created-by", "s3watch" };
-
-	SJ_BEGIN(j);
-	if (!f->role_found) {
-		if (setup_intend(j, "role", N(j)->lambda_role,
-		    N(j)->lambda_role_arn) != 0)
-			return SJ_FAIL;
-		spec.name = N(j)->lambda_role;
-		spec.assume_policy = f->want_trust;
-		spec.description = "s3watch Lambda analyser";
-		spec.tags = &tag;
-		spec.ntags = 1;
-		SJ_WRITE(j, iam_create_role(&spec, &j->cause),
-		    N(j)->lambda_role);
-		if (!sj_ok(j) && !sj_code(j, "EntityAlreadyExists"))
-			return setup_fail(j, NULL);
-		if (setup_created(j, "role", N(j)->lambda_role) != 0)
-			return SJ_FAIL;
-	} else if (!setup_json_same(f->trust, f->want_trust)) {
-		SJ_WRITE(j, iam_update_assume_role_policy(N(j)->lambda_role,
-		    f->want_trust, &j->cause), N(j)->lambda_role);
-		if (!sj_ok(j))
-			return setup_fail(j, NULL);
-	}
-	if (!setup_json_same(f->policy, f->want_policy)) {
-		SJ_CREATE(j, "role-policy", N(j)->lambda_role, NULL,
-		    iam_put_role_policy(N(j)->lambda_role, LAMBDA_ROLE_POLICY,
-		    f->want_policy, &j->cause), NULL);
-	}
-	SJ_END(j);
-}
-
-/* Runs lambda_role_apply() as a sub-operation with its own resume point
- * (kept in j->n while away), as step 4 does with trail_read(). */
-#define SJ_ROLE_APPLY(j) do {						\
-	int sj_sub_;							\
-	(j)->pt = __LINE__;						\
-	SJ_FALLTHROUGH;							\
-	case __LINE__:							\
-	(j)->pt = (j)->n;						\
-	sj_sub_ = lambda_role_apply(j);					\
-	(j)->n = (j)->pt;						\
-	(j)->pt = __LINE__;						\
-	if (sj_sub_ != SJ_DONE)						\
-		return sj_sub_;						\
-} while (0)
-
-int
 setup_lambda_apply(struct setup_job *j)
 {
 	struct lambda_facts *f = setup_facts(j);
 
 	SJ_BEGIN(j);
-	j->n = 0;
-	SJ_ROLE_APPLY(j);
+	SJ_SUB(j, setup_role_apply(j, &f->role));
 
 	if (f->fn_found && (!f->config_ok || !f->code_ok)) {
 		/* No update calls here: a drifted function of ours is made
@@ -589,21 +431,7 @@ setup_lambda_apply(struct setup_job *j)
 		if (setup_created(j, "function", N(j)->lambda_function) != 0)
 			return SJ_FAIL;
 	}
-	if (!f->rule_found || !f->rule_ok) {
-		if (!f->rule_found && setup_intend(j, "rule", f->rule,
-		    f->rule_arn) != 0)
-			return SJ_FAIL;
-		SJ_WRITE(j, lambda_rule_request(j, f), f->rule);
-		if (!sj_ok(j))
-			return setup_fail(j, NULL);
-		if (!f->rule_found && setup_created(j, "rule", f->rule) != 0)
-			return SJ_FAIL;
-	}
-	if (!f->target_ok) {
-		SJ_WRITE(j, lambda_target_request(j, f), f->rule);
-		if (!sj_ok(j))
-			return setup_fail(j, NULL);
-	}
+	SJ_SUB(j, setup_rule_apply(j, &f->rule));
 	if (!f->perm_ok) {
 		if (f->perm_found) {
 			SJ_WRITE(j, lambda_remove_permission(
@@ -621,12 +449,12 @@ setup_lambda_apply(struct setup_job *j)
 
 /* --- verify ------------------------------------------------------------- */
 
-int
+static int
 setup_lambda_verify(struct setup_job *j)
 {
 	struct lambda_facts *f = setup_facts(j);
-	bool trust = f->role_found && setup_json_same(f->trust, f->want_trust);
-	bool policy = setup_json_same(f->policy, f->want_policy);
+	bool trust = setup_role_trusted(&f->role);
+	bool policy = setup_role_policy_ok(&f->role);
 	const char *state = f->fn.state, *update = f->fn.last_update_status;
 	const char *fix = "run s3watch setup --only 8";
 
@@ -656,18 +484,18 @@ setup_lambda_verify(struct setup_job *j)
 	    f->public_stmt ? "the function's policy lets anyone (Principal "
 	    "\"*\") invoke it" : "no statement lets just anyone invoke the "
 	    "function");
-	if (f->rule_ok && f->target_ok && f->perm_ok)
+	if (setup_rule_ok(&f->rule) && f->rule.target_ok && f->perm_ok)
 		setup_note(j, SETUP_L_PASS, "P-08", NULL, "the trigger is "
 		    "wired: rule %s targets the function, which only it "
-		    "(aws:SourceArn) of this account may invoke", f->rule);
+		    "(aws:SourceArn) of this account may invoke", f->rule_name);
 	else
 		setup_note(j, SETUP_L_FAIL, "P-08", fix, "the trigger is not "
-		    "wired: %s", !f->rule_found ? "the rule is missing" :
-		    !f->rule_ok ? "the rule is disabled or has another pattern" :
-		    !f->target_ok ? "the rule does not target the function" :
-		    f->perm_found ? "the function's permission is not "
-		    "conditioned on the rule and account" : "EventBridge may "
-		    "not invoke the function");
+		    "wired: %s", !f->rule.seen.found ? "the rule is missing" :
+		    !setup_rule_ok(&f->rule) ? "the rule is disabled or has "
+		    "another pattern" : !f->rule.target_ok ? "the rule does "
+		    "not target the function" : f->perm_found ? "the "
+		    "function's permission is not conditioned on the rule "
+		    "and account" : "EventBridge may not invoke the function");
 	setup_note(j, trust && policy ? SETUP_L_PASS : SETUP_L_FAIL, "P-08",
 	    trust && policy ? NULL : fix, "role %s: only Lambda may assume "
 	    "it, and it may only write the function's logs and publish to "
@@ -678,35 +506,33 @@ setup_lambda_verify(struct setup_job *j)
 
 /* --- teardown ----------------------------------------------------------- */
 
-int
+static int
 setup_lambda_undo(struct setup_job *j)
 {
 	struct lambda_facts *f = setup_facts(j);
-	char *ids[1] = { (char *)LAMBDA_TARGET_ID };
 
 	SJ_BEGIN(j);
-	f = setup_facts_new(j, sizeof *f, lambda_facts_free);
-	f->rule = xasprintf("%s%s", N(j)->rule_prefix, LAMBDA_RULE_SUFFIX);
+	f = lambda_facts_new(j);
 	SJ_DELETE(j, "lambda-permission", N(j)->lambda_function,
 	    lambda_remove_permission(N(j)->lambda_function, LAMBDA_SID,
 	    &j->cause), "ResourceNotFoundException");
-	if (setup_owned(j, "rule", f->rule)) {
-		SJ_WRITE(j, events_remove_targets(f->rule, ids, 1, false,
-		    &j->cause), f->rule);
-		if (!sj_ok(j) && !sj_code(j, "ResourceNotFoundException"))
-			return setup_fail(j, NULL);
-		SJ_WRITE(j, events_delete_rule(f->rule, false, &j->cause),
-		    f->rule);
-		if (!sj_ok(j) && !sj_code(j, "ResourceNotFoundException"))
-			return setup_fail(j, NULL);
-		if (setup_forget(j, "rule", f->rule) != 0)
-			return SJ_FAIL;
-	}
+	SJ_SUB(j, setup_rule_undo(j, &f->rule));
 	SJ_DELETE(j, "function", N(j)->lambda_function, lambda_delete_function(
 	    N(j)->lambda_function, &j->cause), "ResourceNotFoundException");
-	SJ_DELETE(j, "role-policy", N(j)->lambda_role, iam_delete_role_policy(
-	    N(j)->lambda_role, LAMBDA_ROLE_POLICY, &j->cause), "NoSuchEntity");
-	SJ_DELETE(j, "role", N(j)->lambda_role, iam_delete_role(
-	    N(j)->lambda_role, &j->cause), "NoSuchEntity");
+	SJ_SUB(j, setup_role_undo(j, &f->role));
 	SJ_END(j);
 }
+
+const struct setup_step setup_step_lambda = {
+	.name = "lambda",
+	.title = "Lambda analyser",
+	.why = "Deploys a small Python function that receives S3 API events "
+	    "from EventBridge, applies the checks a pattern cannot, and "
+	    "publishes findings to the topic.  Its role may only write its "
+	    "own logs and publish to that topic; only the s3watch rule may "
+	    "invoke it.",
+	.check = setup_lambda_check,
+	.apply = setup_lambda_apply,
+	.verify = setup_lambda_verify,
+	.undo = setup_lambda_undo,
+};

@@ -59,8 +59,8 @@ pab_all_on(const struct s3_public_access_block *p)
 	    p->block_public_policy && p->restrict_public_buckets;
 }
 
-/* Reads HeadBucket's answer into f->exists[which]: 0, 1 when the name is
- * taken by someone else (noted), -1 when the call failed otherwise. */
+/* Reads HeadBucket's answer into f->exists[which]: 0, or SJ_FAIL (noted)
+ * when the name is taken by someone else or the call failed otherwise. */
 static int
 bucket_seen(struct setup_job *j, struct buckets_facts *f, int which)
 {
@@ -68,10 +68,8 @@ bucket_seen(struct setup_job *j, struct buckets_facts *f, int which)
 	char *cause = NULL;
 	int rc = 0;
 
-	if (s3_head_bucket_parse(j->resp, &h, &cause) != 0) {
-		free(cause);
-		return -1;
-	}
+	if (s3_head_bucket_parse(j->resp, &h, &cause) != 0)
+		return setup_fail_parse(j, cause);
 	f->exists[which] = h.exists && h.accessible;
 	if (h.exists && !h.accessible) {
 		setup_note(j, SETUP_L_FAIL, "P-01", "choose another name in "
@@ -80,7 +78,7 @@ bucket_seen(struct setup_job *j, struct buckets_facts *f, int which)
 		    bucket_roles[which], bucket_name(j, which),
 		    h.region != NULL ? ": " : "", h.region != NULL ?
 		    h.region : "");
-		rc = 1;
+		rc = SJ_FAIL;
 	} else if (!h.exists)
 		setup_note(j, bucket_ours_to_make(j, which) ? SETUP_L_MISSING :
 		    SETUP_L_FAIL, NULL, bucket_ours_to_make(j, which) ? NULL :
@@ -118,7 +116,7 @@ pab_seen(struct setup_job *j, struct buckets_facts *f, int which)
 	return 0;
 }
 
-int
+static int
 setup_buckets_check(struct setup_job *j)
 {
 	struct buckets_facts *f = setup_facts(j);
@@ -132,12 +130,8 @@ setup_buckets_check(struct setup_job *j)
 	for (j->i = 0; j->i < B_COUNT; j->i++) {
 		SJ_READ(j, s3_head_bucket(bucket_name(j, j->i), &j->cause),
 		    bucket_name(j, j->i));
-		switch (bucket_seen(j, f, j->i)) {
-		case -1:
-			return setup_fail(j, NULL);
-		case 1:
+		if (bucket_seen(j, f, j->i) != 0)
 			return SJ_FAIL;
-		}
 		/* The monitored bucket is hardened only if setup made it. */
 		if (!f->exists[j->i] || (j->i == B_SOURCE && !setup_owned(j,
 		    "bucket", N(j)->source_bucket)))
@@ -171,7 +165,7 @@ setup_buckets_check(struct setup_job *j)
 
 static const struct s3_public_access_block pab_on = { true, true, true, true };
 
-int
+static int
 setup_buckets_apply(struct setup_job *j)
 {
 	struct buckets_facts *f = setup_facts(j);
@@ -197,15 +191,10 @@ setup_buckets_apply(struct setup_job *j)
 	}
 	if (f->log_policy == NULL || !setup_json_same(f->log_policy,
 	    f->want_policy)) {
-		/* Someone else's policy is not ours to replace. */
-		if (f->log_policy != NULL && !setup_owned(j, "bucket",
-		    N(j)->log_bucket) && !setup_owned(j, "bucket-policy",
-		    N(j)->log_bucket))
-			return setup_fail_text(j, "merge the S3ServerAccessLogs"
-			    "Delivery statement of `s3watch setup --plan` into "
-			    "it, or choose another log_bucket", "the access-log "
-			    "bucket %s already has a policy that s3watch did "
-			    "not write", N(j)->log_bucket);
+		if (setup_policy_ours(j, f->log_policy != NULL, "bucket",
+		    N(j)->log_bucket, "access-log bucket", "S3ServerAccessLogs"
+		    "Delivery statement", "log_bucket") != 0)
+			return SJ_FAIL;
 		SJ_CREATE(j, "bucket-policy", N(j)->log_bucket, NULL,
 		    s3_put_bucket_policy(N(j)->log_bucket, f->want_policy,
 		    &j->cause), NULL);
@@ -213,7 +202,7 @@ setup_buckets_apply(struct setup_job *j)
 	SJ_END(j);
 }
 
-int
+static int
 setup_buckets_verify(struct setup_job *j)
 {
 	struct buckets_facts *f = setup_facts(j);
@@ -249,7 +238,7 @@ setup_buckets_verify(struct setup_job *j)
 	return SJ_DONE;
 }
 
-int
+static int
 setup_buckets_undo(struct setup_job *j)
 {
 	struct buckets_facts *f = setup_facts(j);
@@ -283,9 +272,8 @@ setup_buckets_undo(struct setup_job *j)
 				break;
 			s3_objects_free(&f->objects);
 			if (s3_list_objects_v2_parse(j->resp, &f->objects,
-			    &cause) != 0) {
+			    &cause) != 0)
 				return setup_fail_parse(j, cause);
-			}
 			if (f->objects.n == 0)
 				break;
 			if (j->tries++ == 0) {
@@ -320,6 +308,21 @@ setup_buckets_undo(struct setup_job *j)
 	SJ_END(j);
 }
 
+const struct setup_step setup_step_buckets = {
+	.name = "buckets",
+	.title = "Log buckets",
+	.why = "Creates the bucket that receives S3 server access logs and "
+	    "the bucket CloudTrail writes to, with Block Public Access on.  "
+	    "The access-log bucket's policy lets only the S3 logging service "
+	    "put objects, only under the log prefix, and only for the "
+	    "monitored bucket of this account (aws:SourceArn and "
+	    "aws:SourceAccount), so no one else can plant logs in it.",
+	.check = setup_buckets_check,
+	.apply = setup_buckets_apply,
+	.verify = setup_buckets_verify,
+	.undo = setup_buckets_undo,
+};
+
 /* --- step 2: server access logging -------------------------------------- */
 
 struct logging_facts {
@@ -337,7 +340,7 @@ logging_facts_free(void *p)
 	s3_logging_free(&f->now);
 }
 
-int
+static int
 setup_access_logging_check(struct setup_job *j)
 {
 	struct logging_facts *f = setup_facts(j);
@@ -353,9 +356,8 @@ setup_access_logging_check(struct setup_job *j)
 		    N(j)->source_bucket);
 		return SJ_DONE;
 	}
-	if (s3_get_bucket_logging_parse(j->resp, &f->now, &cause) != 0) {
+	if (s3_get_bucket_logging_parse(j->resp, &f->now, &cause) != 0)
 		return setup_fail_parse(j, cause);
-	}
 	f->source_exists = true;
 	f->right_target = f->now.target_bucket != NULL &&
 	    strcmp(f->now.target_bucket, N(j)->log_bucket) == 0 &&
@@ -383,7 +385,7 @@ setup_access_logging_check(struct setup_job *j)
 	SJ_END(j);
 }
 
-int
+static int
 setup_access_logging_apply(struct setup_job *j)
 {
 	struct logging_facts *f = setup_facts(j);
@@ -409,7 +411,7 @@ setup_access_logging_apply(struct setup_job *j)
 	SJ_END(j);
 }
 
-int
+static int
 setup_access_logging_verify(struct setup_job *j)
 {
 	struct logging_facts *f = setup_facts(j);
@@ -447,20 +449,29 @@ setup_access_logging_verify(struct setup_job *j)
 	SJ_END(j);
 }
 
-int
+static int
 setup_access_logging_undo(struct setup_job *j)
 {
 	SJ_BEGIN(j);
-	if (!setup_owned(j, "bucket-logging", N(j)->source_bucket))
-		return SJ_DONE;
-	SJ_WRITE(j, s3_put_bucket_logging(N(j)->source_bucket, NULL,
-	    &j->cause), N(j)->source_bucket);
-	if (!sj_ok(j) && !sj_code(j, "NoSuchBucket"))
-		return setup_fail(j, NULL);
-	if (setup_forget(j, "bucket-logging", N(j)->source_bucket) != 0)
-		return SJ_FAIL;
+	/* No logging configuration is how S3 turns it off. */
+	SJ_DELETE(j, "bucket-logging", N(j)->source_bucket,
+	    s3_put_bucket_logging(N(j)->source_bucket, NULL, &j->cause),
+	    "NoSuchBucket");
 	SJ_END(j);
 }
+
+const struct setup_step setup_step_access_logging = {
+	.name = "access-logging",
+	.title = "Server access logging",
+	.why = "Turns on S3 server access logging for the monitored bucket: "
+	    "every request, with requester, IP, action and status, lands in "
+	    "the log bucket under a date-partitioned prefix that keeps "
+	    "queries and lifecycle rules cheap.",
+	.check = setup_access_logging_check,
+	.apply = setup_access_logging_apply,
+	.verify = setup_access_logging_verify,
+	.undo = setup_access_logging_undo,
+};
 
 /* --- step 3: the trail bucket's policy --------------------------------- */
 
@@ -479,7 +490,7 @@ trail_policy_facts_free(void *p)
 	free(f->want);
 }
 
-int
+static int
 setup_trail_policy_check(struct setup_job *j)
 {
 	struct trail_policy_facts *f = setup_facts(j);
@@ -512,7 +523,7 @@ setup_trail_policy_check(struct setup_job *j)
 	SJ_END(j);
 }
 
-int
+static int
 setup_trail_policy_apply(struct setup_job *j)
 {
 	struct trail_policy_facts *f = setup_facts(j);
@@ -520,18 +531,15 @@ setup_trail_policy_apply(struct setup_job *j)
 	SJ_BEGIN(j);
 	if (f->now != NULL && setup_json_same(f->now, f->want))
 		return SJ_DONE;
-	if (f->now != NULL && !setup_owned(j, "bucket", N(j)->trail_bucket) &&
-	    !setup_owned(j, "bucket-policy", N(j)->trail_bucket))
-		return setup_fail_text(j, "merge the CloudTrail statements of "
-		    "`s3watch setup --plan` into it, or choose another "
-		    "trail_bucket", "the trail bucket %s already has a policy "
-		    "that s3watch did not write", N(j)->trail_bucket);
+	if (setup_policy_ours(j, f->now != NULL, "bucket", N(j)->trail_bucket,
+	    "trail bucket", "CloudTrail statements", "trail_bucket") != 0)
+		return SJ_FAIL;
 	SJ_CREATE(j, "bucket-policy", N(j)->trail_bucket, NULL,
 	    s3_put_bucket_policy(N(j)->trail_bucket, f->want, &j->cause), NULL);
 	SJ_END(j);
 }
 
-int
+static int
 setup_trail_policy_verify(struct setup_job *j)
 {
 	struct trail_policy_facts *f = setup_facts(j);
@@ -547,7 +555,7 @@ setup_trail_policy_verify(struct setup_job *j)
 	return SJ_DONE;
 }
 
-int
+static int
 setup_trail_policy_undo(struct setup_job *j)
 {
 	SJ_BEGIN(j);
@@ -564,3 +572,16 @@ setup_trail_policy_undo(struct setup_job *j)
 		return SJ_FAIL;
 	SJ_END(j);
 }
+
+const struct setup_step setup_step_trail_policy = {
+	.name = "trail-policy",
+	.title = "CloudTrail bucket policy",
+	.why = "Lets CloudTrail check the trail bucket's ACL and write log "
+	    "files, but only for this trail (aws:SourceArn) and only under "
+	    "its prefix of this account, with the bucket owner in full "
+	    "control.",
+	.check = setup_trail_policy_check,
+	.apply = setup_trail_policy_apply,
+	.verify = setup_trail_policy_verify,
+	.undo = setup_trail_policy_undo,
+};

@@ -73,7 +73,7 @@ trail_settings_ok(struct setup_job *j, const struct cloudtrail_trail *t)
 }
 
 /* DescribeTrails, then GetTrailStatus and GetEventSelectors when found;
- * shared by steps 4 and 6.  Returns an SJ_ code. */
+ * shared by steps 4 and 6 as a sub-operation (SJ_SUB). */
 static int
 trail_read(struct setup_job *j, struct trail_facts *f)
 {
@@ -84,9 +84,8 @@ trail_read(struct setup_job *j, struct trail_facts *f)
 	SJ_BEGIN(j);
 	names[0] = N(j)->trail_name;
 	SJ_READ(j, cloudtrail_describe_trails(names, 1), N(j)->trail_name);
-	if (cloudtrail_describe_trails_parse(j->resp, &l, &cause) != 0) {
+	if (cloudtrail_describe_trails_parse(j->resp, &l, &cause) != 0)
 		return setup_fail_parse(j, cause);
-	}
 	for (i = 0; i < l.n; i++) {
 		if (l.v[i].name == NULL ||
 		    strcmp(l.v[i].name, N(j)->trail_name) != 0)
@@ -103,42 +102,25 @@ trail_read(struct setup_job *j, struct trail_facts *f)
 	SJ_READ(j, cloudtrail_get_trail_status(N(j)->trail_name, &j->cause),
 	    N(j)->trail_name);
 	if (cloudtrail_get_trail_status_parse(j->resp, &f->status,
-	    &cause) != 0) {
+	    &cause) != 0)
 		return setup_fail_parse(j, cause);
-	}
 	SJ_READ(j, cloudtrail_get_event_selectors(N(j)->trail_name, &j->cause),
 	    N(j)->trail_name);
 	if (cloudtrail_get_event_selectors_parse(j->resp, &f->selectors,
-	    &cause) != 0) {
+	    &cause) != 0)
 		return setup_fail_parse(j, cause);
-	}
 	f->selectors_ok = trail_selectors_cover(j, &f->selectors);
 	SJ_END(j);
 }
 
-/* Runs trail_read() as a sub-operation with its own resume point. */
-#define SJ_TRAIL_READ(j, f) do {					\
-	int sj_sub_;							\
-	(j)->pt = __LINE__;						\
-	SJ_FALLTHROUGH;							\
-	case __LINE__:							\
-	(j)->pt = (j)->n;						\
-	sj_sub_ = trail_read((j), (f));					\
-	(j)->n = (j)->pt;						\
-	(j)->pt = __LINE__;						\
-	if (sj_sub_ != SJ_DONE)						\
-		return sj_sub_;						\
-} while (0)
-
-int
+static int
 setup_trail_check(struct setup_job *j)
 {
 	struct trail_facts *f = setup_facts(j);
 
 	SJ_BEGIN(j);
 	f = setup_facts_new(j, sizeof *f, trail_facts_free);
-	j->n = 0;
-	SJ_TRAIL_READ(j, f);
+	SJ_SUB(j, trail_read(j, f));
 	if (!f->found) {
 		setup_note(j, SETUP_L_MISSING, "P-04", NULL, "there is no trail "
 		    "%s", N(j)->trail_name);
@@ -182,7 +164,7 @@ trail_selectors_request(struct setup_job *j)
 	return r;
 }
 
-int
+static int
 setup_trail_apply(struct setup_job *j)
 {
 	struct trail_facts *f = setup_facts(j);
@@ -218,7 +200,7 @@ setup_trail_apply(struct setup_job *j)
 	SJ_END(j);
 }
 
-int
+static int
 setup_trail_verify(struct setup_job *j)
 {
 	struct trail_facts *f = setup_facts(j);
@@ -251,31 +233,34 @@ setup_trail_verify(struct setup_job *j)
 	return SJ_DONE;
 }
 
-int
+static int
 setup_trail_undo(struct setup_job *j)
 {
 	SJ_BEGIN(j);
-	if (!setup_owned(j, "trail", N(j)->trail_name))
-		return SJ_DONE;
-	SJ_WRITE(j, cloudtrail_delete_trail(N(j)->trail_name, &j->cause),
-	    N(j)->trail_name);
-	if (!sj_ok(j) && !sj_code(j, "TrailNotFoundException"))
-		return setup_fail(j, NULL);
-	if (setup_forget(j, "trail", N(j)->trail_name) != 0)
-		return SJ_FAIL;
+	SJ_DELETE(j, "trail", N(j)->trail_name, cloudtrail_delete_trail(
+	    N(j)->trail_name, &j->cause), "TrailNotFoundException");
 	SJ_END(j);
 }
+
+const struct setup_step setup_step_trail = {
+	.name = "trail",
+	.title = "Multi-region trail",
+	.why = "Records API calls in every region, including global services, "
+	    "with log file validation so tampering is detectable, and S3 data "
+	    "events (reads and writes) for the monitored bucket.  Logging is "
+	    "started.",
+	.check = setup_trail_check,
+	.apply = setup_trail_apply,
+	.verify = setup_trail_verify,
+	.undo = setup_trail_undo,
+};
 
 /* --- step 5: log group and delivery role -------------------------------- */
 
 struct group_facts {
-	bool	 group_found;
-	int	 retention;
-	bool	 role_found;
-	char	*trust;
-	char	*want_trust;
-	char	*policy;
-	char	*want_policy;
+	bool			 group_found;
+	int			 retention;
+	struct setup_role	 role;
 };
 
 static void
@@ -283,33 +268,40 @@ group_facts_free(void *p)
 {
 	struct group_facts *f = p;
 
-	free(f->trust);
-	free(f->want_trust);
-	free(f->policy);
-	free(f->want_policy);
+	setup_role_free(&f->role);
 }
 
-int
+/* The facts, with the delivery role's names (check and undo). */
+static struct group_facts *
+group_facts_new(struct setup_job *j)
+{
+	struct group_facts *f;
+
+	f = setup_facts_new(j, sizeof *f, group_facts_free);
+	f->role = (struct setup_role){ .name = N(j)->trail_role,
+	    .arn = N(j)->trail_role_arn, .policy_name = TRAIL_ROLE_POLICY,
+	    .description = "CloudTrail delivery to CloudWatch Logs (s3watch)" };
+	return f;
+}
+
+static int
 setup_log_group_check(struct setup_job *j)
 {
 	struct group_facts *f = setup_facts(j);
 	struct logs_groups l;
-	struct iam_role role;
-	struct iam_role_policy rp;
 	char *cause = NULL;
 	size_t i;
 
 	SJ_BEGIN(j);
-	f = setup_facts_new(j, sizeof *f, group_facts_free);
-	f->want_trust = policy_trust("cloudtrail.amazonaws.com", N(j)->account,
-	    N(j)->trail_arn);
-	f->want_policy = policy_trail_logs_role(N(j)->partition, N(j)->region,
-	    N(j)->account, N(j)->log_group);
+	f = group_facts_new(j);
+	f->role.want_trust = policy_trust("cloudtrail.amazonaws.com",
+	    N(j)->account, N(j)->trail_arn);
+	f->role.want_policy = policy_trail_logs_role(N(j)->partition,
+	    N(j)->region, N(j)->account, N(j)->log_group);
 	SJ_READ(j, logs_describe_log_groups(N(j)->log_group, NULL, 50,
 	    &j->cause), N(j)->log_group);
-	if (logs_describe_log_groups_parse(j->resp, &l, &cause) != 0) {
+	if (logs_describe_log_groups_parse(j->resp, &l, &cause) != 0)
 		return setup_fail_parse(j, cause);
-	}
 	for (i = 0; i < l.n; i++)
 		if (strcmp(l.v[i].name, N(j)->log_group) == 0) {
 			f->group_found = true;
@@ -326,50 +318,30 @@ setup_log_group_check(struct setup_job *j)
 		    f->retention == N(j)->retention_days ? "" : " (not as "
 		    "configured)");
 
-	SJ_READ(j, iam_get_role(N(j)->trail_role, &j->cause), N(j)->trail_role);
-	if (sj_code(j, "NoSuchEntity")) {
+	SJ_SUB(j, setup_role_check(j, &f->role));
+	if (!f->role.found) {
 		setup_note(j, SETUP_L_MISSING, "P-06", NULL, "there is no "
 		    "delivery role %s", N(j)->trail_role);
 		return SJ_DONE;
 	}
-	if (iam_get_role_parse(j->resp, &role, &cause) != 0) {
-		return setup_fail_parse(j, cause);
-	}
-	f->role_found = true;
-	f->trust = role.assume_policy;
-	role.assume_policy = NULL;
-	iam_role_free(&role);
-	setup_note(j, setup_json_same(f->trust, f->want_trust) ? SETUP_L_OK :
+	setup_note(j, setup_role_trusted(&f->role) ? SETUP_L_OK :
 	    SETUP_L_DIFFERS, "P-06", NULL, "role %s %s trusted by CloudTrail "
 	    "for this trail only", N(j)->trail_role,
-	    setup_json_same(f->trust, f->want_trust) ? "is" : "is not");
-
-	SJ_READ(j, iam_get_role_policy(N(j)->trail_role, TRAIL_ROLE_POLICY,
-	    &j->cause), N(j)->trail_role);
-	if (!sj_code(j, "NoSuchEntity")) {
-		if (iam_get_role_policy_parse(j->resp, &rp, &cause) != 0) {
-			free(cause);
-			return setup_fail(j, NULL);
-		}
-		f->policy = rp.document;
-		rp.document = NULL;
-		iam_role_policy_free(&rp);
-	}
-	setup_note(j, f->policy == NULL ? SETUP_L_MISSING :
-	    setup_json_same(f->policy, f->want_policy) ? SETUP_L_OK :
-	    SETUP_L_DIFFERS, "P-06", NULL, "role %s %s", N(j)->trail_role,
-	    f->policy == NULL ? "has no delivery policy" :
-	    setup_json_same(f->policy, f->want_policy) ? "may only create "
-	    "streams and put events in the trail's group" : "has a delivery "
-	    "policy that is not s3watch's");
+	    setup_role_trusted(&f->role) ? "is" : "is not");
+	setup_note(j, f->role.policy == NULL ? SETUP_L_MISSING :
+	    setup_role_policy_ok(&f->role) ? SETUP_L_OK : SETUP_L_DIFFERS,
+	    "P-06", NULL, "role %s %s", N(j)->trail_role,
+	    f->role.policy == NULL ? "has no delivery policy" :
+	    setup_role_policy_ok(&f->role) ? "may only create streams and "
+	    "put events in the trail's group" : "has a delivery policy that "
+	    "is not s3watch's");
 	SJ_END(j);
 }
 
-int
+static int
 setup_log_group_apply(struct setup_job *j)
 {
 	struct group_facts *f = setup_facts(j);
-	struct iam_role_spec spec = { 0 };
 	struct svc_tag tag = { "created-by", "s3watch" };
 
 	SJ_BEGIN(j);
@@ -384,41 +356,16 @@ setup_log_group_apply(struct setup_job *j)
 		if (!sj_ok(j))
 			return setup_fail(j, NULL);
 	}
-	if (!f->role_found) {
-		if (setup_intend(j, "role", N(j)->trail_role,
-		    N(j)->trail_role_arn) != 0)
-			return SJ_FAIL;
-		spec.name = N(j)->trail_role;
-		spec.assume_policy = f->want_trust;
-		spec.description = "CloudTrail delivery to CloudWatch Logs "
-		    "(s3watch)";
-		spec.tags = &tag;
-		spec.ntags = 1;
-		SJ_WRITE(j, iam_create_role(&spec, &j->cause), N(j)->trail_role);
-		if (!sj_ok(j) && !sj_code(j, "EntityAlreadyExists"))
-			return setup_fail(j, NULL);
-		if (setup_created(j, "role", N(j)->trail_role) != 0)
-			return SJ_FAIL;
-	} else if (!setup_json_same(f->trust, f->want_trust)) {
-		SJ_WRITE(j, iam_update_assume_role_policy(N(j)->trail_role,
-		    f->want_trust, &j->cause), N(j)->trail_role);
-		if (!sj_ok(j))
-			return setup_fail(j, NULL);
-	}
-	if (f->policy == NULL || !setup_json_same(f->policy, f->want_policy)) {
-		SJ_CREATE(j, "role-policy", N(j)->trail_role, NULL,
-		    iam_put_role_policy(N(j)->trail_role, TRAIL_ROLE_POLICY,
-		    f->want_policy, &j->cause), NULL);
-	}
+	SJ_SUB(j, setup_role_apply(j, &f->role));
 	SJ_END(j);
 }
 
-int
+static int
 setup_log_group_verify(struct setup_job *j)
 {
 	struct group_facts *f = setup_facts(j);
-	bool trust = f->role_found && setup_json_same(f->trust, f->want_trust);
-	bool policy = setup_json_same(f->policy, f->want_policy);
+	bool trust = setup_role_trusted(&f->role);
+	bool policy = setup_role_policy_ok(&f->role);
 
 	if (!f->group_found)
 		setup_note(j, SETUP_L_FAIL, "P-06", "run s3watch setup --only 5",
@@ -441,18 +388,31 @@ setup_log_group_verify(struct setup_job *j)
 	return SJ_DONE;
 }
 
-int
+static int
 setup_log_group_undo(struct setup_job *j)
 {
+	struct group_facts *f = setup_facts(j);
+
 	SJ_BEGIN(j);
-	SJ_DELETE(j, "role-policy", N(j)->trail_role, iam_delete_role_policy(
-	    N(j)->trail_role, TRAIL_ROLE_POLICY, &j->cause), "NoSuchEntity");
-	SJ_DELETE(j, "role", N(j)->trail_role, iam_delete_role(N(j)->trail_role,
-	    &j->cause), "NoSuchEntity");
+	f = group_facts_new(j);
+	SJ_SUB(j, setup_role_undo(j, &f->role));
 	SJ_DELETE(j, "log-group", N(j)->log_group, logs_delete_log_group(
 	    N(j)->log_group, &j->cause), "ResourceNotFoundException");
 	SJ_END(j);
 }
+
+const struct setup_step setup_step_log_group = {
+	.name = "log-group",
+	.title = "Log group and delivery role",
+	.why = "Creates the CloudWatch Logs group the trail streams into, "
+	    "with a retention period, and a role that only CloudTrail may "
+	    "assume (for this trail) and that may only create streams and put "
+	    "events in that group.",
+	.check = setup_log_group_check,
+	.apply = setup_log_group_apply,
+	.verify = setup_log_group_verify,
+	.undo = setup_log_group_undo,
+};
 
 /* --- step 6: trail to CloudWatch Logs ---------------------------------- */
 
@@ -465,15 +425,14 @@ trail_logs_linked(struct setup_job *j, const struct trail_facts *f)
 	    strcmp(f->trail.cwl_role_arn, N(j)->trail_role_arn) == 0;
 }
 
-int
+static int
 setup_trail_logs_check(struct setup_job *j)
 {
 	struct trail_facts *f = setup_facts(j);
 
 	SJ_BEGIN(j);
 	f = setup_facts_new(j, sizeof *f, trail_facts_free);
-	j->n = 0;
-	SJ_TRAIL_READ(j, f);
+	SJ_SUB(j, trail_read(j, f));
 	if (!f->found)
 		setup_note(j, SETUP_L_MISSING, "P-06", NULL, "there is no trail "
 		    "%s yet (step 4)", N(j)->trail_name);
@@ -510,7 +469,7 @@ trail_logs_request(struct setup_job *j, bool link)
 	return cloudtrail_update_trail(&spec, &j->cause);
 }
 
-int
+static int
 setup_trail_logs_apply(struct setup_job *j)
 {
 	struct trail_facts *f = setup_facts(j);
@@ -536,7 +495,7 @@ setup_trail_logs_apply(struct setup_job *j)
 	SJ_END(j);
 }
 
-int
+static int
 setup_trail_logs_verify(struct setup_job *j)
 {
 	struct trail_facts *f = setup_facts(j);
@@ -567,7 +526,7 @@ setup_trail_logs_verify(struct setup_job *j)
 	return SJ_DONE;
 }
 
-int
+static int
 setup_trail_logs_undo(struct setup_job *j)
 {
 	SJ_BEGIN(j);
@@ -583,3 +542,16 @@ setup_trail_logs_undo(struct setup_job *j)
 		return SJ_FAIL;
 	SJ_END(j);
 }
+
+const struct setup_step setup_step_trail_logs = {
+	.name = "trail-logs",
+	.title = "Trail to CloudWatch Logs",
+	.why = "Points the trail at the log group (its log-group:NAME:* ARN) "
+	    "with the delivery role, so events arrive within minutes and can "
+	    "be tailed, queried and alerted on.  A new role can take a while "
+	    "to propagate, so this retries.",
+	.check = setup_trail_logs_check,
+	.apply = setup_trail_logs_apply,
+	.verify = setup_trail_logs_verify,
+	.undo = setup_trail_logs_undo,
+};

@@ -287,6 +287,39 @@ events_rule_free(struct events_rule *rule)
 	memset(rule, 0, sizeof *rule);
 }
 
+static bool
+events_same_str(const char *a, const char *b)
+{
+	return a == NULL || b == NULL ? a == b : strcmp(a, b) == 0;
+}
+
+int
+events_describe_rule_match(struct aws_response *resp,
+    const struct events_rule_spec *want, struct events_rule_match *m,
+    char **cause)
+{
+	struct events_rule rule;
+	struct json_object *a, *b;
+
+	memset(m, 0, sizeof *m);
+	if (resp->kind == AWS_ERR_SERVICE && events_same_str(resp->code,
+	    "ResourceNotFoundException"))
+		return 0;
+	if (events_describe_rule_parse(resp, &rule, cause) != 0)
+		return -1;
+	m->found = true;
+	m->state = rule.state == want->state;
+	/* AWS may write a pattern otherwise: the values count. */
+	a = json_tokener_parse(want->pattern);
+	b = rule.pattern != NULL ? json_tokener_parse(rule.pattern) : NULL;
+	m->pattern = a != NULL && b != NULL && json_object_equal(a, b);
+	json_object_put(a);
+	json_object_put(b);
+	m->description = events_same_str(rule.description, want->description);
+	events_rule_free(&rule);
+	return 0;
+}
+
 /* PutTargets and RemoveTargets answer 200 with the entries that failed. */
 static int
 events_failed_entries(struct aws_response *resp, const char *op,
@@ -374,6 +407,25 @@ events_targets_free(struct events_targets *l)
 	free(l->v);
 	free(l->next_token);
 	memset(l, 0, sizeof *l);
+}
+
+int
+events_list_targets_by_rule_has(struct aws_response *resp,
+    const struct events_target *want, bool *has, char **cause)
+{
+	struct events_targets l;
+	size_t i;
+
+	*has = false;
+	if (events_list_targets_by_rule_parse(resp, &l, cause) != 0)
+		return -1;
+	for (i = 0; i < l.n; i++)
+		if (l.v[i].id != NULL && l.v[i].arn != NULL &&
+		    strcmp(l.v[i].id, want->id) == 0 &&
+		    strcmp(l.v[i].arn, want->arn) == 0)
+			*has = true;
+	events_targets_free(&l);
+	return 0;
 }
 
 int

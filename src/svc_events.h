@@ -52,6 +52,15 @@ struct events_targets {
 	char			*next_token;
 };
 
+/* A rule on AWS set against the one a spec describes (DescribeRule's
+ * answer, events_describe_rule_match). */
+struct events_rule_match {
+	bool	found;		/* false: ResourceNotFoundException */
+	bool	state;		/* the spec's state */
+	bool	pattern;	/* the same JSON value as the spec's */
+	bool	description;	/* the spec's (NULL: none) */
+};
+
 /* AWS's quota of targets per rule, and so per PutTargets call here. */
 #define EVENTS_MAX_TARGETS	5
 
@@ -83,6 +92,11 @@ int	 events_put_rule_parse(struct aws_response *, char **arn,
 int	 events_describe_rule_parse(struct aws_response *, struct events_rule *,
 	    char **cause);
 void	 events_rule_free(struct events_rule *);
+/* DescribeRule's answer against want: a rule that does not exist is an
+ * answer too (m->found false).  0, or -1 with *cause. */
+int	 events_describe_rule_match(struct aws_response *,
+	    const struct events_rule_spec *want, struct events_rule_match *m,
+	    char **cause);
 /* Both fail, naming each target and AWS's reason, when any entry failed:
  * AWS answers 200 even then. */
 int	 events_put_targets_parse(struct aws_response *, char **cause);
@@ -90,6 +104,10 @@ int	 events_remove_targets_parse(struct aws_response *, char **cause);
 int	 events_list_targets_by_rule_parse(struct aws_response *,
 	    struct events_targets *, char **cause);
 void	 events_targets_free(struct events_targets *);
+/* Does ListTargetsByRule's answer (a page) hold want's id with want's
+ * ARN?  0 with *has, or -1 with *cause. */
+int	 events_list_targets_by_rule_has(struct aws_response *,
+	    const struct events_target *want, bool *has, char **cause);
 /* Fails when the answer has no Result (moto's stub answers that way)
  * rather than reading it as "no match". */
 int	 events_test_event_pattern_parse(struct aws_response *, bool *match,

@@ -24,36 +24,49 @@ static int	validate_cloudtrail(struct setup_job *);
 static int	validate_canary(struct setup_job *);
 static int	validate_alert_path(struct setup_job *);
 
+/* The tests, in order: number, name, title, what it does and why, and the
+ * verify operation the engine runs for it.  Both tables come from here. */
+#define VALIDATE_TESTS(X)						\
+	X(1, "access-logging", "Access logging",			\
+	  "Uploads a test object to the monitored bucket and waits "	\
+	  "for server access logs under the prefix, then parses "	\
+	  "them.  AWS delivers within hours, so the wait is "		\
+	  "configurable.",						\
+	  validate_access_logging)					\
+	X(2, "cloudtrail", "CloudTrail events",				\
+	  "Looks up the bucket's management events in CloudTrail's "	\
+	  "event history.",						\
+	  validate_cloudtrail)						\
+	X(3, "canary", "End-to-end canary",				\
+	  "Puts and reads a canary object and reads a missing key, "	\
+	  "waits for those data events in the log group, checks the "	\
+	  "local rules fire on them, and reports the delivery "		\
+	  "latency.",							\
+	  validate_canary)						\
+	X(4, "alert-path", "Alert path",				\
+	  "Checks the dashboard exists, that EventBridge's "		\
+	  "TestEventPattern agrees with the local engine on the "	\
+	  "pack's fixtures, that the topic has confirmed "		\
+	  "subscriptions, and that a test publish succeeds.",		\
+	  validate_alert_path)
+
+#define VALIDATE_TEST(n_, name_, title_, why_, fn_)			\
+	{ n_, name_, title_, why_ },
+#define VALIDATE_STEP(n_, name_, title_, why_, fn_)			\
+	&(const struct setup_step){ .name = name_, .title = title_,	\
+	    .why = why_, .verify = fn_ },
+
 const struct validate_test validate_tests[VALIDATE_NTESTS] = {
-	{ 1, "access-logging", "Access logging",
-	  "Uploads a test object to the monitored bucket and waits for server "
-	  "access logs under the prefix, then parses them.  AWS delivers "
-	  "within hours, so the wait is configurable." },
-	{ 2, "cloudtrail", "CloudTrail events",
-	  "Looks up the bucket's management events in CloudTrail's event "
-	  "history." },
-	{ 3, "canary", "End-to-end canary",
-	  "Puts and reads a canary object and reads a missing key, waits for "
-	  "those data events in the log group, checks the local rules fire on "
-	  "them, and reports the delivery latency." },
-	{ 4, "alert-path", "Alert path",
-	  "Checks the dashboard exists, that EventBridge's TestEventPattern "
-	  "agrees with the local engine on the pack's fixtures, that the "
-	  "topic has confirmed subscriptions, and that a test publish "
-	  "succeeds." },
+	VALIDATE_TESTS(VALIDATE_TEST)
 };
 
-/* The engine's view of the same table. */
-static const struct setup_step validate_steps[VALIDATE_NTESTS] = {
-	{ 1, "access-logging", "Access logging", NULL, NULL, NULL,
-	  validate_access_logging, NULL },
-	{ 2, "cloudtrail", "CloudTrail events", NULL, NULL, NULL,
-	  validate_cloudtrail, NULL },
-	{ 3, "canary", "End-to-end canary", NULL, NULL, NULL,
-	  validate_canary, NULL },
-	{ 4, "alert-path", "Alert path", NULL, NULL, NULL,
-	  validate_alert_path, NULL },
+/* The engine's view of the same tests. */
+static const struct setup_step *const validate_steps[VALIDATE_NTESTS] = {
+	VALIDATE_TESTS(VALIDATE_STEP)
 };
+
+#undef VALIDATE_TEST
+#undef VALIDATE_STEP
 
 struct validate {
 	struct setup		*setup;
@@ -196,10 +209,10 @@ validate_access_logging(struct setup_job *j)
 	for (;;) {
 		SJ_READ(j, s3_list_objects_v2(N(j)->log_bucket,
 		    N(j)->log_prefix, NULL, 1000, &j->cause), N(j)->log_bucket);
-		if (s3_list_objects_v2_parse(j->resp, &l, &cause) != 0) {
-			free(cause);
+		if (!sj_ok(j))
 			return setup_fail(j, "run s3watch setup --only 1");
-		}
+		if (s3_list_objects_v2_parse(j->resp, &l, &cause) != 0)
+			return setup_fail_parse(j, cause);
 		for (i = 0; i < l.n; i++)
 			if (l.v[i].modified >= f->start - 60 &&
 			    l.v[i].modified >= f->newest_time) {
@@ -225,10 +238,8 @@ validate_access_logging(struct setup_job *j)
 	}
 	SJ_READ(j, s3_get_object(N(j)->log_bucket, f->newest, &j->cause),
 	    f->newest);
-	if (s3_get_object_parse(j->resp, &d, &cause) != 0) {
-		free(cause);
-		return setup_fail(j, NULL);
-	}
+	if (s3_get_object_parse(j->resp, &d, &cause) != 0)
+		return setup_fail_parse(j, cause);
 	validate_scan_log(d.data, d.len, f->key, &st);
 	s3_data_free(&d);
 	setup_note(j, SETUP_L_PASS, "P-03", NULL, "access logs are delivered: "
@@ -266,10 +277,8 @@ validate_cloudtrail(struct setup_job *j)
 		    j->resp->code != NULL ? j->resp->code : "");
 		return SJ_DONE;
 	}
-	if (cloudtrail_lookup_events_parse(j->resp, &ev, &cause) != 0) {
-		free(cause);
-		return setup_fail(j, NULL);
-	}
+	if (cloudtrail_lookup_events_parse(j->resp, &ev, &cause) != 0)
+		return setup_fail_parse(j, cause);
 	if (ev.n == 0)
 		setup_note(j, SETUP_L_FAIL, "P-04", "check the trail (s3watch "
 		    "status --only 4)", "no management event names %s in the "
@@ -392,10 +401,10 @@ validate_canary(struct setup_job *j)
 		lf.token = f->token;
 		SJ_READ(j, logs_filter_log_events(&lf, &j->cause),
 		    N(j)->log_group);
-		if (logs_filter_log_events_parse(j->resp, &l, &cause) != 0) {
-			free(cause);
+		if (!sj_ok(j))
 			return setup_fail(j, "run s3watch setup --only 5");
-		}
+		if (logs_filter_log_events_parse(j->resp, &l, &cause) != 0)
+			return setup_fail_parse(j, cause);
 		for (i = 0; i < l.n; i++) {
 			if ((k = canary_which(f, l.v[i].message)) < 0 ||
 			    f->seen[k])

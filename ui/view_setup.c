@@ -153,16 +153,16 @@ view_setup_event(struct ui *ui, const struct setup_event *ev)
 		st->state = ev->state;
 		if (ev->state == SETUP_S_FAILED)
 			vs_log_add(vs, TR_FAIL, "%s step %d %s failed%s%s%s%s",
-			    g->fail, ev->step, setup_steps[ev->step - 1].title,
+			    g->fail, ev->step, setup_steps[ev->step - 1]->title,
 			    *text != '\0' ? ": " : "", text,
 			    *fix != '\0' ? "  fix: " : "", fix);
 		else if (ev->state == SETUP_S_WARN)
 			vs_log_add(vs, TR_WARN, "%s step %d %s: done with "
 			    "warnings", g->warn, ev->step,
-			    setup_steps[ev->step - 1].title);
+			    setup_steps[ev->step - 1]->title);
 		else if (ev->state == SETUP_S_DONE && vs->op != SETUP_STATUS)
 			vs_log_add(vs, TR_OK, "%s step %d %s: done", g->ok,
-			    ev->step, setup_steps[ev->step - 1].title);
+			    ev->step, setup_steps[ev->step - 1]->title);
 		break;
 	case SETUP_EV_CALL:
 		if (ev->planned) {
@@ -268,7 +268,7 @@ view_setup_run(struct ui *ui, enum setup_op op, int first, int last)
 	vs->started_ms = loop_now_ms();
 	if (first == last)
 		vs_log_add(vs, TR_BUSY, "%s step %d %s", vs_op_names[op], first,
-		    setup_steps[first - 1].title);
+		    setup_steps[first - 1]->title);
 	else
 		vs_log_add(vs, TR_BUSY, "%s steps %d-%d", vs_op_names[op],
 		    first, last);
@@ -333,7 +333,7 @@ vs_action(struct ui *ui, enum action a)
 		break;
 	case ACT_SETUP_APPLY:
 		snprintf(q, sizeof q, "Run step %d (%s)? It may create or "
-		    "change resources.", n, setup_steps[n - 1].title);
+		    "change resources.", n, setup_steps[n - 1]->title);
 		vs_confirm(ui, SETUP_APPLY, n, n, q);
 		break;
 	case ACT_SETUP_APPLY_ALL:
@@ -349,7 +349,7 @@ vs_action(struct ui *ui, enum action a)
 		break;
 	case ACT_SETUP_UNDO:
 		snprintf(q, sizeof q, "Undo step %d (%s): remove what s3watch "
-		    "created for it?", n, setup_steps[n - 1].title);
+		    "created for it?", n, setup_steps[n - 1]->title);
 		vs_confirm(ui, SETUP_UNDO, n, n, q);
 		break;
 	case ACT_SETUP_UNDO_ALL:
@@ -418,7 +418,7 @@ vs_draw_steps(struct ui *ui, const struct rect *r, uint64_t now)
 		    vs_state_mark(st->state, now));
 		snprintf(num, sizeof num, "%2d", i + 1);
 		draw_text(y, r->x + 3, 2, a, num);
-		draw_cell(y, r->x + 6, w - 15, a, setup_steps[i].title);
+		draw_cell(y, r->x + 6, w - 15, a, setup_steps[i]->title);
 		draw_text(y, r->x + w - 8, 9, i == vs->sel ? a :
 		    theme_attr(vs_state_role(st->state)),
 		    setup_state_name(st->state));
@@ -430,13 +430,13 @@ vs_draw_detail(struct ui *ui, const struct rect *r)
 {
 	const struct vs *vs = vs_of(ui);
 	const struct vs_step *st = &vs->steps[vs->sel];
-	const struct setup_step *def = &setup_steps[vs->sel];
+	const struct setup_step *def = setup_steps[vs->sel];
 	const struct theme_glyphs *g = theme_glyphs();
 	int x = r->x + 2, w = r->w - 4, y = r->y + 1, end = r->y + r->h - 1;
 	char title[128];
 	size_t i;
 
-	snprintf(title, sizeof title, "Step %d/%d: %s", def->id,
+	snprintf(title, sizeof title, "Step %d/%d: %s", vs->sel + 1,
 	    SETUP_NSTEPS, def->title);
 	draw_box(r, theme_attr(TR_BORDER), title);
 	y += draw_wrap(y, x, w, end - y > 6 ? 5 : end - y, A_NORMAL,

@@ -21,6 +21,8 @@ mode's answer:
   logs-escerr    logs: 400, __type and message with escapes
   logs-wrongtype logs: 200, {"events": "not a list", "nextToken": 7}
   logs-deep      logs: 200, 100000 nested arrays
+  lacks          every call: 200, a well-formed answer without its fields
+                 (query: an empty <OpResult>; JSON: {}; S3: an empty element)
 
 Python 3 standard library only.
 """
@@ -28,6 +30,7 @@ Python 3 standard library only.
 import argparse
 import http.server
 import os
+import re
 import socketserver
 import sys
 import threading
@@ -136,6 +139,15 @@ class Handler(http.server.BaseHTTPRequestHandler):
                              b'"searchedLogStreams": {"a": 1}}')
         if m == "logs-deep":
             return self.send(200, ctype, b'{"events": ' + b"[" * 100000 + b"]" * 100000 + b"}")
+        if m == "lacks":
+            action = re.search(rb"(?:^|&)Action=(\w+)", body)
+            if action:
+                op = action.group(1)
+                return self.send(200, "text/xml", b"<%sResponse><%sResult/></%sResponse>"
+                                 % (op, op, op))
+            if target or self.path.startswith("/2015-03-31/"):
+                return self.send(200, "application/json", b"{}")
+            return self.send(200, "application/xml", b"<Empty/>")
         return self.send(500, "text/plain", b"fakeaws: unknown mode")
 
 
@@ -145,7 +157,7 @@ class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
 
 
 MODES = ("sts-badxml", "sts-xmlbomb", "sts-html", "sts-huge", "sts-escerr", "sts-empty",
-         "logs-badjson", "logs-huge", "logs-escerr", "logs-wrongtype", "logs-deep")
+         "logs-badjson", "logs-huge", "logs-escerr", "logs-wrongtype", "logs-deep", "lacks")
 
 
 def main():

@@ -13,10 +13,76 @@ ledger=$S3WATCH_STATE_DIR/ledger.json
 setup() { run "$S3WATCH" setup "$@"; }
 name() { "$S3WATCH_PYTHON" -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$ledger" "$1"; }
 buckets() { awscli s3api list-buckets --query 'Buckets[].Name' --output text; }
+# The calls the proxy saw since the last sandbox_stats_reset, sorted, one
+# line: compared with the exact lists below, so a call nobody listed fails.
+calls() {
+	sandbox_stats | "$S3WATCH_PYTHON" -c 'import json, sys
+print(" ".join(sorted(json.load(sys.stdin)["by_action"])))'
+}
+# policy_values JSON FIELD: the sorted values of Action, Resource or
+# Principal (as "Service:x") over every statement of a policy document.
+policy_values() {
+	"$S3WATCH_PYTHON" -c 'import json, sys
+doc = json.loads(sys.argv[1])
+doc = json.loads(doc) if isinstance(doc, str) else doc
+st = doc["Statement"]
+out = set()
+for s in [st] if isinstance(st, dict) else st:
+    v = s.get(sys.argv[2], [])
+    if isinstance(v, dict):
+        v = ["%s:%s" % (k, x) for k, xs in v.items()
+             for x in ([xs] if isinstance(xs, str) else xs)]
+    out.update([v] if isinstance(v, str) else v)
+print(" ".join(sorted(out)))' "$1" "$2"
+}
+
+# Every call setup, status and teardown may make, and no other (the proxy
+# labels Lambda's REST calls by method: LambdaGET is GetPolicy,
+# LambdaPOST AddPermission, LambdaDELETE RemovePermission).
+plan_calls="cloudtrail.DescribeTrails events.DescribeRule iam.GetRole \
+lambda.GetFunction logs.DescribeLogGroups logs.DescribeQueryDefinitions \
+monitoring.GetDashboard s3.GetBucketLogging s3.GetBucketPolicy s3.HeadBucket \
+sns.GetTopicAttributes sts.GetCallerIdentity"
+status_calls="cloudtrail.DescribeTrails cloudtrail.GetEventSelectors \
+cloudtrail.GetTrailStatus events.DescribeRule events.ListTargetsByRule \
+iam.GetRole iam.GetRolePolicy lambda.GetFunction lambda.LambdaGET \
+logs.DescribeLogGroups logs.DescribeQueryDefinitions logs.GetQueryResults \
+logs.StartQuery monitoring.GetDashboard s3.GetBucketLogging s3.GetBucketPolicy \
+s3.GetPublicAccessBlock s3.HeadBucket s3.ListObjectsV2 sns.GetTopicAttributes \
+sns.ListSubscriptionsByTopic sts.GetCallerIdentity"
+apply_calls="cloudtrail.CreateTrail cloudtrail.DescribeTrails \
+cloudtrail.GetEventSelectors cloudtrail.GetTrailStatus \
+cloudtrail.PutEventSelectors cloudtrail.StartLogging cloudtrail.UpdateTrail \
+events.DescribeRule events.ListTargetsByRule events.PutRule events.PutTargets \
+iam.CreateRole iam.GetRole iam.GetRolePolicy iam.PutRolePolicy \
+lambda.CreateFunction lambda.GetFunction lambda.LambdaGET lambda.LambdaPOST \
+logs.CreateLogGroup logs.DescribeLogGroups logs.DescribeQueryDefinitions \
+logs.GetQueryResults logs.PutQueryDefinition logs.PutRetentionPolicy \
+logs.StartQuery monitoring.GetDashboard monitoring.PutDashboard \
+s3.CreateBucket s3.GetBucketLogging s3.GetBucketPolicy s3.GetPublicAccessBlock \
+s3.HeadBucket s3.ListObjectsV2 s3.PutBucketLogging s3.PutBucketPolicy \
+s3.PutPublicAccessBlock sns.CreateTopic sns.GetTopicAttributes \
+sns.ListSubscriptionsByTopic sns.SetTopicAttributes sts.GetCallerIdentity"
+repair_calls="cloudtrail.DescribeTrails cloudtrail.GetEventSelectors \
+cloudtrail.GetTrailStatus cloudtrail.StartLogging events.DescribeRule \
+events.ListTargetsByRule iam.GetRole iam.GetRolePolicy lambda.GetFunction \
+lambda.LambdaGET logs.DescribeLogGroups logs.DescribeQueryDefinitions \
+logs.GetQueryResults logs.PutRetentionPolicy logs.StartQuery \
+monitoring.GetDashboard s3.GetBucketLogging s3.GetBucketPolicy \
+s3.GetPublicAccessBlock s3.HeadBucket s3.ListObjectsV2 s3.PutBucketPolicy \
+sns.GetTopicAttributes sns.ListSubscriptionsByTopic sts.GetCallerIdentity"
+teardown_calls="cloudtrail.DeleteTrail events.DeleteRule events.RemoveTargets \
+iam.DeleteRole iam.DeleteRolePolicy lambda.DeleteFunction lambda.LambdaDELETE \
+logs.DeleteLogGroup logs.DeleteQueryDefinition logs.DescribeQueryDefinitions \
+monitoring.DeleteDashboards s3.DeleteBucket s3.DeleteBucketPolicy \
+s3.DeleteObject s3.ListObjectsV2 s3.PutBucketLogging sns.DeleteTopic \
+sts.GetCallerIdentity"
 
 # --- plan: says what it would do, does nothing ---------------------------
+sandbox_stats_reset
 setup --plan
 check_eq "plan exits 0" 0 "$status"
+check_eq "plan makes exactly the read calls of an empty account" "$plan_calls" "$(calls)"
 check_contains "plan would create the log bucket" "+ would call s3:CreateBucket s3-access-logs-" "$output"
 check_contains "plan would create the trail" "+ would call cloudtrail:CreateTrail s3-security-monitoring-trail" "$output"
 check_contains "plan would link the trail to the log group" "+ would call cloudtrail:UpdateTrail" "$output"
@@ -27,8 +93,10 @@ suffix=$(name suffix)
 check_eq "the suffix is six letters or digits" 1 "$([[ $suffix =~ ^[a-z0-9]{6}$ ]] && echo 1)"
 
 # --- apply ---------------------------------------------------------------
+sandbox_stats_reset
 setup --yes
 check_eq "setup exits 0" 0 "$status"
+check_eq "setup makes exactly the calls it may make" "$apply_calls" "$(calls)"
 check_contains "setup created the trail" "+ cloudtrail:CreateTrail" "$output"
 [ "$status" -eq 0 ] || printf '%s\n' "$output" | sed 's/^/#   /'
 for b in "secure-docs-$suffix" "s3-access-logs-$suffix" "cloudtrail-logs-$suffix"; do
@@ -57,20 +125,37 @@ check_contains "the log group keeps 30 days" '"retentionInDays": 30' "$group"
 trust=$(awscli iam get-role --role-name "CloudTrailLogsRole-$suffix" --query Role.AssumeRolePolicyDocument)
 check_contains "only CloudTrail may assume the role" "cloudtrail.amazonaws.com" "$trust"
 check_contains "only for this trail" "trail/s3-security-monitoring-trail" "$trust"
+check_eq "only CloudTrail may assume the delivery role" "Service:cloudtrail.amazonaws.com" "$(policy_values "$trust" Principal)"
+check_eq "... and only to assume it" "sts:AssumeRole" "$(policy_values "$trust" Action)"
 rp=$(awscli iam get-role-policy --role-name "CloudTrailLogsRole-$suffix" --policy-name CloudTrailLogsDelivery --query PolicyDocument)
-check_contains "the role may put log events" "logs:PutLogEvents" "$rp"
-check_eq "the role may do nothing else" 0 "$(printf '%s' "$rp" | grep -c 'logs:DescribeLogGroups\|logs:CreateLogGroup\|"\*"')"
+check_eq "the delivery role may create streams and put events, nothing else" \
+	"logs:CreateLogStream logs:PutLogEvents" "$(policy_values "$rp" Action)"
+check_eq "... only on the trail's streams of the group" \
+	"arn:aws:logs:us-east-1:123456789012:log-group:/aws/cloudtrail/s3-security-monitoring:log-stream:123456789012_CloudTrail_*" \
+	"$(policy_values "$rp" Resource)"
+trust=$(awscli iam get-role --role-name "LambdaS3SecurityMonitorRole-$suffix" --query Role.AssumeRolePolicyDocument)
+check_eq "only Lambda may assume the analyser's role" "Service:lambda.amazonaws.com" "$(policy_values "$trust" Principal)"
+rp=$(awscli iam get-role-policy --role-name "LambdaS3SecurityMonitorRole-$suffix" --policy-name S3WatchAnalyser --query PolicyDocument)
+check_eq "the analyser may write its logs and publish, nothing else" \
+	"logs:CreateLogGroup logs:CreateLogStream logs:PutLogEvents sns:Publish" "$(policy_values "$rp" Action)"
+check_eq "... only to its own log group and the alert topic" \
+	"arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/s3-security-monitor-$suffix arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/s3-security-monitor-$suffix:* arn:aws:sns:us-east-1:123456789012:s3-security-alerts-$suffix" \
+	"$(policy_values "$rp" Resource)"
 
 # --- the second run changes nothing ----------------------------------------
+sandbox_stats_reset
 setup --yes
 check_eq "second setup exits 0" 0 "$status"
 check_contains "second setup makes no change" "0 changes, 0 failed" "$output"
+check_eq "second setup only reads" "$status_calls" "$(calls)"
 run "$S3WATCH" setup --yes --json
 check_eq "a JSON run makes no write call" 0 "$(printf '%s\n' "$output" | grep -c '"event":"answer".*"write":true')"
 
 # --- status ----------------------------------------------------------------
+sandbox_stats_reset
 run "$S3WATCH" status
 check_eq "status exits 0" 0 "$status"
+check_eq "status only reads" "$status_calls" "$(calls)"
 check_contains "status has a table" "STEP CHECK RESULT REASON" "$output"
 check_contains "status passes P-04" "P-04  PASS" "$output"
 check_eq "status has no FAIL" 0 "$(printf '%s\n' "$output" | grep -c ' FAIL ')"
@@ -86,19 +171,26 @@ run "$S3WATCH" status
 check_eq "status fails after drift" 1 "$status"
 check_contains "drifted bucket policy is found" "P-02  FAIL" "$output"
 check_contains "stopped trail is found" "the trail is not logging" "$output"
+sandbox_stats_reset
 setup --yes
 check_eq "setup repairs drift" 0 "$status"
 check_contains "three repairs" "3 changes, 0 failed" "$output"
+check_eq "the repairs are those three writes" "$repair_calls" "$(calls)"
 run "$S3WATCH" status
 check_eq "status passes after the repair" 0 "$status"
 
 # --- teardown --------------------------------------------------------------
+sandbox_stats_reset
 run "$S3WATCH" teardown --yes --empty-buckets
 check_eq "teardown exits 0" 0 "$status"
+check_eq "teardown makes exactly the calls it may make" "$teardown_calls" "$(calls)"
 check_eq "no bucket is left" "" "$(buckets)"
 check_eq "no trail is left" "[]" "$(awscli cloudtrail describe-trails --query trailList)"
 check_eq "no log group is left" "[]" "$(awscli logs describe-log-groups --query logGroups)"
 check_eq "no role is left" "[]" "$(awscli iam list-roles --query 'Roles[?starts_with(RoleName, `CloudTrailLogsRole`)]')"
+check_eq "no function is left" "[]" "$(awscli lambda list-functions --query Functions)"
+check_eq "no EventBridge rule is left" "[]" "$(awscli events list-rules --query Rules)"
+check_eq "no topic is left" "[]" "$(awscli sns list-topics --query Topics)"
 check_eq "the ledger is empty" "[]" "$("$S3WATCH_PYTHON" -c 'import json,sys; print(json.load(open(sys.argv[1]))["resources"])' "$ledger")"
 
 # --- an interrupted run converges -------------------------------------------
