@@ -1,8 +1,9 @@
 /* The console's frame: options, the model objects, curses, the one event
- * loop, the prompt line, the view switcher and the views' list movement.
- * Views draw; this file decides when (event-driven, at most ten frames a
- * second, nothing when idle) and owns the terminal, which it always
- * restores.  Under a key script (script.h) the keys come from a file. */
+ * loop, the view switcher and the views' list movement (the prompt line
+ * is prompt.c).  Views draw; this file decides when (event-driven, at
+ * most ten frames a second, nothing when idle) and owns the terminal,
+ * which it always restores.  Under a key script (script.h) the keys come
+ * from a file. */
 #include "config.h"
 
 #include <getopt.h>
@@ -22,6 +23,7 @@
 #include "conf.h"
 #include "ledger.h"
 #include "loop.h"
+#include "prompt.h"
 #include "rules.h"
 #include "script.h"
 #include "session.h"
@@ -53,24 +55,6 @@ static const struct ui_view {
 };
 #undef UI_VIEW_
 
-enum ui_prompt_kind {
-	UI_PROMPT_NONE,
-	UI_PROMPT_YESNO,
-	UI_PROMPT_TEXT,
-	UI_PROMPT_SECRET,	/* shown as '*', wiped after use */
-};
-
-/* The one prompt line; a new question replaces the one asked. */
-static struct {
-	enum ui_prompt_kind	 kind;
-	char			*label;
-	char			 buf[256];
-	size_t			 len;
-	ui_yesno_fn		 yesno;
-	ui_text_fn		 text;
-	void			*arg;
-} ui_prompt;
-
 static volatile sig_atomic_t	 ui_winch;
 static bool			 ui_curses_on;
 static struct loop_timer	*ui_tick_timer;
@@ -88,7 +72,6 @@ static struct {
 } ui_test;
 
 static void	ui_frame(struct ui *);
-static char	*ui_prompt_shown(void);
 
 /* --- terminal ---------------------------------------------------------- */
 
@@ -276,26 +259,8 @@ ui_draw_bottom(struct ui *ui)
 	int y = LINES - 1, x = 0;
 	size_t i;
 
-	if (ui_prompt.kind != UI_PROMPT_NONE) {
-		char *safe = ui_prompt_shown();
-
-		draw_fill(y, 0, COLS, theme_attr(TR_PROMPT));
-		x = draw_text(y, 0, COLS, theme_attr(TR_PROMPT) | A_BOLD,
-		    ui_prompt.label);
-		x += draw_text(y, x, COLS - x, theme_attr(TR_PROMPT),
-		    ui_prompt.kind == UI_PROMPT_YESNO ? " (y/n) " : " ");
-		if (ui_prompt.kind != UI_PROMPT_YESNO) {
-			int sw = draw_width(safe);
-
-			/* Keep the end of a long input in view. */
-			x += draw_cell_tail(y, x, sw < COLS - x - 1 ? sw :
-			    COLS - x - 1, theme_attr(TR_PROMPT), safe);
-			draw_text(y, x, 1, theme_attr(TR_PROMPT) | A_REVERSE,
-			    " ");
-		}
-		free(safe);
+	if (ui_prompt_draw(y))
 		return;
-	}
 	draw_fill(y, 0, COLS, theme_attr(TR_STATUS));
 	if (ui->message != NULL) {
 		draw_text(y, 1, COLS - 1, theme_attr(ui->message_error ?
@@ -360,132 +325,7 @@ ui_frame(struct ui *ui)
 	doupdate();
 }
 
-/* --- prompt and keys --------------------------------------------------- */
-
-/* What the prompt line shows of its input: the text made safe, or a '*'
- * for each character of a secret.  Caller frees. */
-static char *
-ui_prompt_shown(void)
-{
-	char *stars;
-	size_t i, n = 0;
-
-	if (ui_prompt.kind != UI_PROMPT_SECRET)
-		return text_safe(ui_prompt.buf, ui_prompt.len);
-	for (i = 0; i < ui_prompt.len; i++)
-		n += ((unsigned char)ui_prompt.buf[i] & 0xc0) != 0x80;
-	stars = xmalloc(n + 1);
-	memset(stars, '*', n);
-	stars[n] = '\0';
-	return stars;
-}
-
-/* Nothing typed outlives its question, a secret's least of all. */
-static void
-ui_prompt_wipe(void)
-{
-	explicit_bzero(ui_prompt.buf, sizeof ui_prompt.buf);
-	ui_prompt.len = 0;
-}
-
-static void
-ui_ask(struct ui *ui, enum ui_prompt_kind kind, const char *label,
-    ui_yesno_fn yesno, ui_text_fn text, void *arg)
-{
-	free(ui_prompt.label);
-	ui_prompt_wipe();
-	ui_prompt.kind = kind;
-	ui_prompt.label = xstrdup(label);
-	ui_prompt.yesno = yesno;
-	ui_prompt.text = text;
-	ui_prompt.arg = arg;
-	ui_dirty(ui);
-}
-
-void
-ui_ask_yesno(struct ui *ui, const char *question, ui_yesno_fn fn, void *arg)
-{
-	ui_ask(ui, UI_PROMPT_YESNO, question, fn, NULL, arg);
-}
-
-void
-ui_ask_text(struct ui *ui, const char *label, ui_text_fn fn, void *arg)
-{
-	ui_ask(ui, UI_PROMPT_TEXT, label, NULL, fn, arg);
-}
-
-void
-ui_ask_secret(struct ui *ui, const char *label, ui_text_fn fn, void *arg)
-{
-	ui_ask(ui, UI_PROMPT_SECRET, label, NULL, fn, arg);
-}
-
-static void
-ui_prompt_done(struct ui *ui, bool yes, bool cancelled)
-{
-	enum ui_prompt_kind kind = ui_prompt.kind;
-	ui_yesno_fn yn = ui_prompt.yesno;
-	ui_text_fn tf = ui_prompt.text;
-	void *arg = ui_prompt.arg;
-	char text[sizeof ui_prompt.buf];
-
-	memcpy(text, ui_prompt.buf, sizeof text);
-	ui_prompt_wipe();
-	ui_prompt.kind = UI_PROMPT_NONE;
-	ui_dirty(ui);
-	/* The callback may ask again. */
-	if (kind == UI_PROMPT_YESNO)
-		yn(ui, yes && !cancelled, arg);
-	else
-		tf(ui, cancelled ? NULL : text, arg);
-	explicit_bzero(text, sizeof text);
-}
-
-static void
-ui_prompt_key(struct ui *ui, int rc, wint_t wc)
-{
-	char mb[MB_LEN_MAX];
-	mbstate_t st;
-	size_t n;
-
-	if (ui_prompt.kind == UI_PROMPT_YESNO) {
-		if (rc == OK && (wc == 'y' || wc == 'Y'))
-			ui_prompt_done(ui, true, false);
-		else if (rc == OK && (wc == 'n' || wc == 'N' || wc == 27 ||
-		    wc == 3))
-			ui_prompt_done(ui, false, false);
-		return;
-	}
-	if (rc == OK && (wc == '\r' || wc == '\n')) {
-		ui_prompt_done(ui, true, false);
-		return;
-	}
-	if (rc == OK && (wc == 27 || wc == 3 || wc == 7)) {
-		ui_prompt_done(ui, false, true);
-		return;
-	}
-	if ((rc == KEY_CODE_YES && wc == KEY_BACKSPACE) ||
-	    (rc == OK && (wc == 127 || wc == 8))) {
-		/* Back over one whole UTF-8 character. */
-		while (ui_prompt.len > 0 &&
-		    ((unsigned char)ui_prompt.buf[--ui_prompt.len] & 0xc0) ==
-		    0x80)
-			ui_prompt.buf[ui_prompt.len] = '\0';
-		ui_prompt.buf[ui_prompt.len] = '\0';
-	} else if (rc == OK && wc == 21) {	/* C-u */
-		ui_prompt_wipe();
-	} else if (rc == OK && wc >= 32 && wc != 127) {
-		memset(&st, 0, sizeof st);
-		n = wcrtomb(mb, (wchar_t)wc, &st);
-		if (n != (size_t)-1 && ui_prompt.len + n < sizeof ui_prompt.buf) {
-			memcpy(ui_prompt.buf + ui_prompt.len, mb, n);
-			ui_prompt.len += n;
-			ui_prompt.buf[ui_prompt.len] = '\0';
-		}
-		explicit_bzero(mb, sizeof mb);
-	}
-	ui_dirty(ui);
-}
+/* --- keys ----------------------------------------------------------------- */
 
 void
 ui_switch(struct ui *ui, enum view_id id)
@@ -561,8 +401,12 @@ ui_move(struct ui *ui, enum action a)
 		return false;
 	memset(&l, 0, sizeof l);
 	v->list(ui, &l);
+	if (l.at != NULL)
+		l.cursor = *l.at > 0 ? (size_t)*l.at : 0;
 	to = action_move(a, l.cursor, l.rows, l.page, &moved);
-	if (l.rows > 0)
+	if (l.rows > 0 && l.at != NULL)
+		*l.at = (int)to;
+	else if (l.rows > 0)
 		v->select(ui, to);
 	ui_dirty(ui);
 	return true;
@@ -579,10 +423,8 @@ ui_key(struct ui *ui, int rc, wint_t wc)
 		ui_resize(ui);
 		return;
 	}
-	if (ui_prompt.kind != UI_PROMPT_NONE) {
-		ui_prompt_key(ui, rc, wc);
+	if (ui_prompt_key(ui, rc, wc))
 		return;
-	}
 	if (ui->message != NULL) {
 		free(ui->message);
 		ui->message = NULL;
@@ -1122,8 +964,7 @@ ui_main(int argc, char **argv, const struct cmd_globals *g)
 	free(ui->banner);
 	free(ui->monitor_error);
 	free(ui->message);
-	free(ui_prompt.label);
-	ui_prompt_wipe();
+	ui_prompt_free();
 	free(ui);
 	free(o.sets);
 	ui_script_free(ui_test.script);

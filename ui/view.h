@@ -36,8 +36,11 @@ struct ui;
 /* Where a list stands, for the framework's movement. */
 struct view_list {
 	size_t	rows;		/* 0: nothing to move over */
-	size_t	cursor;		/* < rows */
 	size_t	page;		/* rows a page moves */
+	/* The cursor: an int of the view's that the framework moves, or
+	 * (at NULL) a row the view's select op moves to. */
+	int	*at;
+	size_t	cursor;		/* < rows */
 };
 
 struct view_ops {
@@ -47,8 +50,8 @@ struct view_ops {
 	void	(*enter)(struct ui *);		/* may be NULL */
 	void	(*leave)(struct ui *);		/* may be NULL */
 	void	(*draw)(struct ui *, const struct rect *);
-	/* A list: its rows and cursor now, and the move to row (< rows);
-	 * both NULL for a view without one. */
+	/* A list: its rows and cursor now, and (unless list says where
+	 * the cursor is) the move to row (< rows); NULL: no list. */
 	void	(*list)(struct ui *, struct view_list *);
 	void	(*select)(struct ui *, size_t row);
 	/* The view's own actions; true when it handled one. */

@@ -75,19 +75,12 @@ vh_list(struct ui *ui, struct view_list *l)
 
 	l->rows = vh->lines > vh->rows ? (size_t)(vh->lines - vh->rows) + 1 :
 	    1;
-	l->cursor = (size_t)vh->top;
 	l->page = vh->rows > 1 ? (size_t)vh->rows - 1 : 1;
-}
-
-static void
-vh_select(struct ui *ui, size_t row)
-{
-	vh_of(ui)->top = (int)row;
+	l->at = &vh->top;
 }
 
 const struct view_ops view_help_ops = {
 	.private_size = sizeof(struct vh),
 	.draw = vh_draw,
 	.list = vh_list,
-	.select = vh_select,
 };

@@ -7,10 +7,8 @@
 
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "monview.h"
-#include "text.h"
 #include "theme.h"
 #include "view.h"
 

@@ -536,15 +536,8 @@ vs_busy(struct ui *ui)
 static void
 vs_list(struct ui *ui, struct view_list *l)
 {
-	l->rows = SETUP_NSTEPS;
-	l->cursor = (size_t)vs_of(ui)->sel;
-	l->page = SETUP_NSTEPS;
-}
-
-static void
-vs_select(struct ui *ui, size_t row)
-{
-	vs_of(ui)->sel = (int)row;
+	l->rows = l->page = SETUP_NSTEPS;
+	l->at = &vs_of(ui)->sel;
 }
 
 static void
@@ -565,7 +558,6 @@ const struct view_ops view_setup_ops = {
 	.free = vs_free,
 	.draw = vs_draw,
 	.list = vs_list,
-	.select = vs_select,
 	.action = vs_action,
 	.busy = vs_busy,
 };

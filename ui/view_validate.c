@@ -261,15 +261,8 @@ vv_stop(struct ui *ui)
 static void
 vv_list(struct ui *ui, struct view_list *l)
 {
-	l->rows = VALIDATE_NTESTS;
-	l->cursor = (size_t)vv_of(ui)->sel;
-	l->page = VALIDATE_NTESTS;
-}
-
-static void
-vv_select(struct ui *ui, size_t row)
-{
-	vv_of(ui)->sel = (int)row;
+	l->rows = l->page = VALIDATE_NTESTS;
+	l->at = &vv_of(ui)->sel;
 }
 
 static void
@@ -290,7 +283,6 @@ const struct view_ops view_validate_ops = {
 	.free = vv_free,
 	.draw = vv_draw,
 	.list = vv_list,
-	.select = vv_select,
 	.action = vv_action,
 	.busy = vv_busy,
 	.stop = vv_stop,

@@ -90,8 +90,10 @@ check_contains "the secret prompt shows stars" "MFA code for arn:aws:iam::123456
 	"$(cat "$help/4-secret" 2>/dev/null)"
 check_contains "the secret's length is read" "secret: 5 characters read" \
 	"$(cat "$help/5-secret-read" 2>/dev/null)"
+check_eq "a question asked meanwhile waits its turn" "Second passphrase:" \
+	"$(tail -1 "$help/6-next-question" 2>/dev/null)"
 check_contains "a cancelled secret says so" "secret: cancelled" \
-	"$(cat "$help/6-secret-cancelled" 2>/dev/null)"
+	"$(cat "$help/7-secret-cancelled" 2>/dev/null)"
 
 # A script that cannot be followed is refused, with where and why.
 bad=$work/bad
