@@ -665,7 +665,7 @@ monview_search(struct monview *mv, const char *raw)
 	const struct monview_event *e;
 
 	if (raw == NULL || *raw == '\0')
-		return mv->search != NULL ? MONVIEW_FOUND : MONVIEW_NO_SEARCH;
+		return MONVIEW_NO_SEARCH;
 	free(mv->search);
 	mv->search = text_safe_str(raw);
 	/* The selection itself may match. */

@@ -160,7 +160,7 @@ enum monview_found {
 };
 
 /* Searches for raw text from the cursor (which may match itself) to
- * older rows; "" keeps the search as it was. */
+ * older rows; "" changes nothing (MONVIEW_NO_SEARCH). */
 enum monview_found monview_search(struct monview *, const char *raw);
 /* The next match, older or newer than the cursor. */
 enum monview_found monview_search_step(struct monview *, bool older);

@@ -481,6 +481,10 @@ test_search(void **state)
 	assert_int_equal(monview_search(mv, "mallory"), MONVIEW_FOUND);
 	assert_int_equal(monview_cursor(mv), 1);
 	assert_string_equal(monview_searching(mv), "mallory");
+	/* An empty answer changes nothing. */
+	assert_int_equal(monview_search(mv, ""), MONVIEW_NO_SEARCH);
+	assert_string_equal(monview_searching(mv), "mallory");
+	assert_int_equal(monview_cursor(mv), 1);
 	assert_int_equal(monview_search(mv, "no-such-text"), MONVIEW_NO_MATCH);
 	assert_int_equal(monview_cursor(mv), 1);
 	/* Terminal-safe, as it will be drawn. */
