@@ -12,7 +12,7 @@
 # of the monitor sees the same events.
 set -u
 . "$top_srcdir/tests/integration/lib.sh"
-. "$top_srcdir/tests/ui/screens.sh"
+. "$top_srcdir/tests/ui/screenlib.sh"
 S3WATCH=${S3WATCH:-$PWD/s3watch}
 sandbox_up
 _control POST cloudtrail '{"delay_ms": 86400000}' > /dev/null

@@ -4,13 +4,13 @@
 # the secret prompt) runs the console headless (S3WATCH_NO_DISPLAY) on its
 # key script (S3WATCH_SCRIPT) against recorded AWS answers (replay.py, no
 # moto), at 80x24 and at 120x40, and every screen it saves must equal its
-# reference, durations masked (screens.sh).
+# reference, durations masked (screenlib.sh).
 #
 # UPDATE_SCREENS=1 (or `make update-screens`) writes the references from
 # this run instead.  tests/ui/record.sh records the answers again (moto).
 set -u
 . "$top_srcdir/tests/integration/lib.sh"
-. "$top_srcdir/tests/ui/screens.sh"
+. "$top_srcdir/tests/ui/screenlib.sh"
 S3WATCH=${S3WATCH:-$PWD/s3watch}
 : "${S3WATCH_PYTHON:=python3}"
 update=${UPDATE_SCREENS:-}
