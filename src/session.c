@@ -15,35 +15,71 @@
 #include "setup.h"
 #include "tail.h"
 
+int
+session_conf_load(const char *config, char *const *sets, size_t nsets,
+    struct conf **conf, char **cause)
+{
+	char *path, *why = NULL, *all;
+	size_t i;
+	int rc = EXIT_OK;
+
+	*conf = conf_new();
+	*cause = NULL;
+	path = config != NULL ? xstrdup(config) : conf_default_path();
+	if (path != NULL && conf_load(*conf, path, &why) != 0) {
+		rc = EXIT_CONFIG;
+		*cause = why;
+	}
+	free(path);
+	for (i = 0; i < nsets; i++) {
+		if (conf_set(*conf, sets[i], &why) == 0)
+			continue;
+		if (rc == EXIT_OK)
+			rc = EXIT_USAGE;
+		if (*cause == NULL)
+			*cause = why;
+		else {
+			all = xasprintf("%s\n%s", *cause, why);
+			free(*cause);
+			free(why);
+			*cause = all;
+		}
+	}
+	return rc;
+}
+
 struct conf *
 session_conf(const char *cmd, const char *config, char *const *sets,
     size_t nsets, int *rc)
 {
-	struct conf *conf = conf_new();
-	char *path, *cause = NULL;
-	size_t i;
+	struct conf *conf;
+	char *cause = NULL;
 
-	*rc = EXIT_OK;
-	path = config != NULL ? xstrdup(config) : conf_default_path();
-	if (path != NULL && conf_load(conf, path, &cause) != 0)
-		*rc = cmd_error(cmd, EXIT_CONFIG, "%s", cause);
-	free(path);
-	for (i = 0; *rc == EXIT_OK && i < nsets; i++)
-		if (conf_set(conf, sets[i], &cause) != 0)
-			*rc = cmd_error(cmd, EXIT_USAGE, "%s", cause);
-	free(cause);
-	if (*rc != EXIT_OK) {
+	if ((*rc = session_conf_load(config, sets, nsets, &conf,
+	    &cause)) != EXIT_OK) {
+		cmd_error(cmd, *rc, "%s", cause);
+		free(cause);
 		conf_free(conf);
 		return NULL;
 	}
 	return conf;
 }
 
+struct aws_client *
+session_client(const char *cmd, const struct cmd_globals *g,
+    const struct conf *conf)
+{
+	struct cmd_globals gl = *g;
+
+	if (gl.aws.region == NULL && *conf_str(conf, CONF_REGION) != '\0')
+		gl.aws.region = conf_str(conf, CONF_REGION);
+	return cmd_client(cmd, &gl);
+}
+
 struct session *
 session_open(const char *cmd, const struct cmd_globals *g, const char *config,
     char *const *sets, size_t nsets, bool identify, int *rc)
 {
-	struct cmd_globals gl = *g;
 	struct session *s;
 	struct setup *st;
 	char *cause = NULL;
@@ -52,9 +88,7 @@ session_open(const char *cmd, const struct cmd_globals *g, const char *config,
 	s = xcalloc(1, sizeof *s);
 	if ((s->conf = session_conf(cmd, config, sets, nsets, rc)) == NULL)
 		goto fail;
-	if (gl.aws.region == NULL && *conf_str(s->conf, CONF_REGION) != '\0')
-		gl.aws.region = conf_str(s->conf, CONF_REGION);
-	if ((s->client = cmd_client(cmd, &gl)) == NULL) {
+	if ((s->client = session_client(cmd, g, s->conf)) == NULL) {
 		*rc = EXIT_CONFIG;
 		goto fail;
 	}

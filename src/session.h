@@ -27,10 +27,22 @@ struct session {
 	char			*account;
 };
 
-/* The configuration: config (or conf_default_path()), then each "K=V" of
- * sets.  NULL after printing why, with *rc the exit status. */
+/* The configuration: the table's defaults, then config (or
+ * conf_default_path()), then each "K=V" of sets; a key that is fine takes
+ * effect even when others are not.  *conf is always set (the caller frees
+ * it); returns 0, or the status a command exits with (EXIT_CONFIG for the
+ * file, EXIT_USAGE for --set) with *cause: every problem, one a line.
+ * The console keeps going with it; the commands stop. */
+int		 session_conf_load(const char *config, char *const *sets,
+		    size_t nsets, struct conf **conf, char **cause);
+/* The same for a command: NULL after printing why, with *rc the exit
+ * status. */
 struct conf	*session_conf(const char *cmd, const char *config,
 		    char *const *sets, size_t nsets, int *rc);
+/* A new loop and client, in the conf's region unless --region gave one;
+ * NULL after printing why (cmd_client_free() releases both). */
+struct aws_client *session_client(const char *cmd, const struct cmd_globals *,
+		    const struct conf *);
 /* The configuration, a client (the conf's region unless --region), and,
  * when identify is set, the account's names (one GetCallerIdentity). */
 struct session	*session_open(const char *cmd, const struct cmd_globals *,

@@ -1,9 +1,10 @@
-/* The action table (see actions.h).  Adding a row here is all it takes
- * for a key to work, to appear in the help view and, with hint set, in
- * the bottom bar. */
+/* The action table, expanded from ACTION_INFO (see actions.h): adding a
+ * row there is all it takes for a key to work, to appear in the help view
+ * and, with hint set, in the bottom bar. */
 #include "config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <curses.h>
@@ -13,106 +14,24 @@
 #define CTRL(c)	((c) & 0x1f)
 #define ESC	27
 
+#define ACTION_ROW_(id, scope, name, hint, help, ...) \
+	{ ACT_##id, ACT_S_##scope, name, { __VA_ARGS__ }, help, hint },
+/* The Nth view's key is the digit N. */
+#define ACTION_VIEW_ROW_(id, name, title, heading) \
+	{ ACT_VIEW_##id, ACT_S_GLOBAL, "view-" #name, \
+	  { '1' + (ACT_S_##id - ACT_S_LIST - 1) }, heading, 0 },
 const struct action_def action_table[] = {
-	{ ACT_QUIT, ACT_S_GLOBAL, "quit", { 'q', 'Q' },
-	  "Quit (asks first when work is in flight)", 1 },
-	{ ACT_HELP, ACT_S_GLOBAL, "help", { '?', KEY_F(1) },
-	  "Show this help", 1 },
-	{ ACT_REDRAW, ACT_S_GLOBAL, "redraw", { CTRL('l') },
-	  "Redraw the whole screen", 0 },
-	{ ACT_NEXT_VIEW, ACT_S_GLOBAL, "next-view", { '\t' },
-	  "Next view", 0 },
-	{ ACT_PREV_VIEW, ACT_S_GLOBAL, "prev-view", { KEY_BTAB },
-	  "Previous view", 0 },
-	{ ACT_VIEW_SETUP, ACT_S_GLOBAL, "view-setup", { '1' },
-	  "Setup wizard", 0 },
-	{ ACT_VIEW_MONITOR, ACT_S_GLOBAL, "view-monitor", { '2' },
-	  "Live monitor", 0 },
-	{ ACT_VIEW_ALERTS, ACT_S_GLOBAL, "view-alerts", { '3' },
-	  "Alerts", 0 },
-	{ ACT_VIEW_VALIDATE, ACT_S_GLOBAL, "view-validate", { '4' },
-	  "Validation tests", 0 },
-	{ ACT_VIEW_HELP, ACT_S_GLOBAL, "view-help", { '5' },
-	  "Help", 0 },
-
-	{ ACT_UP, ACT_S_LIST, "up", { 'k', KEY_UP },
-	  "Move up", 0 },
-	{ ACT_DOWN, ACT_S_LIST, "down", { 'j', KEY_DOWN },
-	  "Move down", 0 },
-	{ ACT_PAGE_UP, ACT_S_LIST, "page-up", { KEY_PPAGE, CTRL('b') },
-	  "Page up", 0 },
-	{ ACT_PAGE_DOWN, ACT_S_LIST, "page-down", { KEY_NPAGE, CTRL('f'),
-	  ' ' }, "Page down", 0 },
-	{ ACT_TOP, ACT_S_LIST, "top", { 'g', KEY_HOME },
-	  "First line", 0 },
-	{ ACT_BOTTOM, ACT_S_LIST, "bottom", { 'G', KEY_END },
-	  "Last line (in the monitor: follow again)", 0 },
-
-	{ ACT_SETUP_APPLY, ACT_S_SETUP, "apply", { 'r', '\n',
-	  KEY_ENTER }, "Run the selected step (check, apply, verify)", 1 },
-	{ ACT_SETUP_APPLY_ALL, ACT_S_SETUP, "apply-all", { 'A' },
-	  "Run all ten steps", 1 },
-	{ ACT_SETUP_STATUS, ACT_S_SETUP, "status", { 's' },
-	  "Re-check every step (no writes)", 1 },
-	{ ACT_SETUP_PLAN, ACT_S_SETUP, "plan", { 'p' },
-	  "Plan: list the calls a run would make (no writes)", 1 },
-	{ ACT_SETUP_UNDO, ACT_S_SETUP, "undo", { 'u' },
-	  "Undo the selected step (remove what it created)", 1 },
-	{ ACT_SETUP_UNDO_ALL, ACT_S_SETUP, "teardown", { 'D' },
-	  "Tear down everything s3watch created", 0 },
-	{ ACT_SETUP_CANCEL, ACT_S_SETUP, "cancel", { 'c' },
-	  "Cancel the run after the call in flight", 0 },
-
-	{ ACT_MON_DETAIL, ACT_S_MONITOR, "detail", { '\n', KEY_ENTER },
-	  "Show or hide the selected event's JSON", 1 },
-	{ ACT_MON_DETAIL_UP, ACT_S_MONITOR, "detail-up", { 'K' },
-	  "Scroll the detail pane up", 0 },
-	{ ACT_MON_DETAIL_DOWN, ACT_S_MONITOR, "detail-down", { 'J' },
-	  "Scroll the detail pane down", 0 },
-	{ ACT_MON_FOLLOW, ACT_S_MONITOR, "follow", { 'F' },
-	  "Follow the newest event", 0 },
-	{ ACT_MON_PAUSE, ACT_S_MONITOR, "pause", { 'p' },
-	  "Pause or resume the table (events keep arriving)", 1 },
-	{ ACT_MON_SEARCH, ACT_S_MONITOR, "search", { '/' },
-	  "Search the events", 1 },
-	{ ACT_MON_SEARCH_NEXT, ACT_S_MONITOR, "search-next", { 'n' },
-	  "Next match", 0 },
-	{ ACT_MON_SEARCH_PREV, ACT_S_MONITOR, "search-prev", { 'N' },
-	  "Previous match", 0 },
-	{ ACT_MON_FILTER, ACT_S_MONITOR, "filter", { 'f' },
-	  "Filter: text, or FIELD:TEXT (event ip principal bucket key "
-	  "result rule sev)", 1 },
-	{ ACT_MON_FILTER_HITS, ACT_S_MONITOR, "filter-hits", { 'h' },
-	  "Show rule hits only", 0 },
-	{ ACT_MON_FILTER_ERRORS, ACT_S_MONITOR, "filter-errors", { 'e' },
-	  "Show errors only", 0 },
-	{ ACT_MON_FILTER_CLEAR, ACT_S_MONITOR, "filter-clear", { 'x' },
-	  "Clear the filter and the search", 0 },
-	{ ACT_MON_TOPN, ACT_S_MONITOR, "top-n", { 't' },
-	  "Top source IPs, principals and denied calls", 1 },
-
-	{ ACT_ALERT_ACK, ACT_S_ALERTS, "ack", { 'a' },
-	  "Acknowledge the selected alert, with an optional note", 1 },
-	{ ACT_ALERT_ACK_ALL, ACT_S_ALERTS, "ack-all", { 'A' },
-	  "Acknowledge every alert shown", 1 },
-	{ ACT_ALERT_PUBLISH, ACT_S_ALERTS, "publish", { 'P' },
-	  "Publish the selected alert to the topic", 1 },
-	{ ACT_ALERT_TEST, ACT_S_ALERTS, "test-publish", { 'T' },
-	  "Publish a test alert to the topic", 1 },
-	{ ACT_ALERT_JUMP, ACT_S_ALERTS, "jump", { '\n', KEY_ENTER },
-	  "Jump to the alert's last event in the monitor", 1 },
-	{ ACT_ALERT_SCOPE, ACT_S_ALERTS, "scope", { 'v' },
-	  "Show open, acknowledged or all alerts", 1 },
-	{ ACT_ALERT_GROUP, ACT_S_ALERTS, "group", { 'o' },
-	  "Group by rule, with counts", 0 },
-
-	{ ACT_VAL_RUN, ACT_S_VALIDATE, "run", { 'r', '\n',
-	  KEY_ENTER }, "Run the selected test", 1 },
-	{ ACT_VAL_RUN_ALL, ACT_S_VALIDATE, "run-all", { 'A' },
-	  "Run all four tests", 1 },
-	{ ACT_VAL_CANCEL, ACT_S_VALIDATE, "cancel", { 'c' },
-	  "Cancel the tests", 1 },
+	ACTION_INFO(ACTION_ROW_, ACTION_VIEW_ROW_)
 };
+#undef ACTION_ROW_
+#undef ACTION_VIEW_ROW_
+
+#define ACTION_VIEW_COUNT_(id, name, title, heading)	+ 1
+_Static_assert(0 VIEW_INFO(ACTION_VIEW_COUNT_) <= 9,
+    "a view's key is one digit");
+_Static_assert(sizeof action_table / sizeof action_table[0] ==
+    ACT_COUNT - 1, "one row per action");
+#undef ACTION_VIEW_COUNT_
 
 const size_t action_count = sizeof action_table / sizeof action_table[0];
 
@@ -150,34 +69,46 @@ action_find(enum action_scope scope, int key)
 const struct action_def *
 action_def(enum action a)
 {
+	return a > ACT_NONE && a < ACT_COUNT ? &action_table[a - 1] : NULL;
+}
+
+int
+action_view(enum action a)
+{
+#define ACTION_VIEW_ID_(id, name, title, heading)	ACT_VIEW_##id,
+	static const enum action views[] = { VIEW_INFO(ACTION_VIEW_ID_) };
+#undef ACTION_VIEW_ID_
 	size_t i;
 
-	for (i = 0; i < action_count; i++)
-		if (action_table[i].action == a)
-			return &action_table[i];
-	return NULL;
+	for (i = 0; i < sizeof views / sizeof views[0]; i++)
+		if (views[i] == a)
+			return (int)i;
+	return -1;
 }
+
+/* Key names, for the help view and for key scripts. */
+static const struct {
+	int		 key;
+	const char	*name;
+} action_key_names[] = {
+	{ KEY_UP, "Up" }, { KEY_DOWN, "Down" }, { KEY_LEFT, "Left" },
+	{ KEY_RIGHT, "Right" }, { KEY_PPAGE, "PgUp" },
+	{ KEY_NPAGE, "PgDn" }, { KEY_HOME, "Home" },
+	{ KEY_END, "End" }, { KEY_ENTER, "Enter" },
+	{ KEY_BTAB, "S-Tab" }, { '\n', "Enter" }, { '\t', "Tab" },
+	{ ' ', "Space" }, { ESC, "Esc" }, { KEY_BACKSPACE, "BS" },
+};
 
 const char *
 action_key_name(int key)
 {
 	static char buf[16];
-	static const struct {
-		int		 key;
-		const char	*name;
-	} names[] = {
-		{ KEY_UP, "Up" }, { KEY_DOWN, "Down" }, { KEY_LEFT, "Left" },
-		{ KEY_RIGHT, "Right" }, { KEY_PPAGE, "PgUp" },
-		{ KEY_NPAGE, "PgDn" }, { KEY_HOME, "Home" },
-		{ KEY_END, "End" }, { KEY_ENTER, "Enter" },
-		{ KEY_BTAB, "S-Tab" }, { '\n', "Enter" }, { '\t', "Tab" },
-		{ ' ', "Space" }, { ESC, "Esc" },
-	};
 	size_t i;
 
-	for (i = 0; i < sizeof names / sizeof names[0]; i++)
-		if (names[i].key == key)
-			return names[i].name;
+	for (i = 0; i < sizeof action_key_names / sizeof action_key_names[0];
+	    i++)
+		if (action_key_names[i].key == key)
+			return action_key_names[i].name;
 	if (key >= KEY_F(1) && key <= KEY_F(12))
 		snprintf(buf, sizeof buf, "F%d", key - KEY_F(0));
 	else if (key > 0 && key < 32)
@@ -187,6 +118,30 @@ action_key_name(int key)
 	else
 		snprintf(buf, sizeof buf, "#%d", key);
 	return buf;
+}
+
+int
+action_key_parse(const char *name)
+{
+	size_t i;
+	char *end;
+	long n;
+
+	for (i = 0; i < sizeof action_key_names / sizeof action_key_names[0];
+	    i++)
+		if (strcmp(action_key_names[i].name, name) == 0)
+			return action_key_names[i].key;
+	if (name[0] == 'F' && name[1] >= '1' && name[1] <= '9') {
+		n = strtol(name + 1, &end, 10);
+		if (*end == '\0' && n >= 1 && n <= 12)
+			return KEY_F((int)n);
+	}
+	if (name[0] == 'C' && name[1] == '-' && name[2] >= 'a' &&
+	    name[2] <= 'z' && name[3] == '\0')
+		return CTRL(name[2]);
+	if (name[0] > 32 && name[0] < 127 && name[1] == '\0')
+		return name[0];
+	return 0;
 }
 
 const char *
@@ -214,8 +169,45 @@ action_keys(enum action a)
 const char *
 action_scope_name(enum action_scope s)
 {
+#define ACTION_HEADING_(id, name, title, heading)	heading,
 	static const char *const names[ACT_S_COUNT] = { "Everywhere",
-	    "Lists", "Setup wizard", "Monitor", "Alerts", "Validation" };
+	    "Lists", VIEW_INFO(ACTION_HEADING_) };
+#undef ACTION_HEADING_
 
-	return names[s];
+	return s >= 0 && s < ACT_S_COUNT ? names[s] : "?";
+}
+
+bool
+action_is_move(enum action a)
+{
+	return a == ACT_UP || a == ACT_DOWN || a == ACT_PAGE_UP ||
+	    a == ACT_PAGE_DOWN || a == ACT_TOP || a == ACT_BOTTOM;
+}
+
+size_t
+action_move(enum action a, size_t cur, size_t n, size_t page, bool *moved)
+{
+	size_t last = n > 0 ? n - 1 : 0;
+
+	*moved = action_is_move(a);
+	if (!*moved)
+		return cur;
+	if (cur > last)
+		cur = last;
+	if (page == 0)
+		page = 1;
+	switch (a) {
+	case ACT_UP:
+		return cur > 0 ? cur - 1 : 0;
+	case ACT_DOWN:
+		return cur < last ? cur + 1 : last;
+	case ACT_PAGE_UP:
+		return cur > page ? cur - page : 0;
+	case ACT_PAGE_DOWN:
+		return last - cur > page ? cur + page : last;
+	case ACT_TOP:
+		return 0;
+	default:
+		return last;
+	}
 }

@@ -1,7 +1,9 @@
 /* The console's frame: options, the model objects, curses, the one event
- * loop, the prompt line and the view switcher.  Views draw; this file
- * decides when (event-driven, at most ten frames a second, nothing when
- * idle) and owns the terminal, which it always restores. */
+ * loop, the view switcher and the views' list movement (the prompt line
+ * is prompt.c).  Views draw; this file decides when (event-driven, at
+ * most ten frames a second, nothing when idle) and owns the terminal,
+ * which it always restores.  Under a key script (script.h) the keys come
+ * from a file. */
 #include "config.h"
 
 #include <getopt.h>
@@ -21,7 +23,9 @@
 #include "conf.h"
 #include "ledger.h"
 #include "loop.h"
+#include "prompt.h"
 #include "rules.h"
+#include "script.h"
 #include "session.h"
 #include "statefile.h"
 #include "text.h"
@@ -36,36 +40,36 @@
 #define UI_MIN_COLS	60
 #define UI_MIN_LINES	20
 #define UI_STOP_WAIT_MS	5000	/* for calls in flight at exit */
+#define UI_SCRIPT_CLOCK_MS (1000 * 1000 * 1000)	/* a script's fixed clock */
+#define UI_SCRIPT_WAIT_S 60	/* to settle before a script's next step */
+#define UI_SCRIPT_WAIT_TEXT "60 seconds"
 
-static const struct view_ops *const ui_views[VIEW_COUNT] = {
-	[VIEW_SETUP] = &view_setup_ops,
-	[VIEW_MONITOR] = &view_monitor_ops,
-	[VIEW_ALERTS] = &view_alerts_ops,
-	[VIEW_VALIDATE] = &view_validate_ops,
-	[VIEW_HELP] = &view_help_ops,
+#define UI_VIEW_(id, name, title, heading) \
+	[VIEW_##id] = { #name, title, &view_##name##_ops },
+static const struct ui_view {
+	const char		*name;		/* --view */
+	const char		*title;		/* the tab */
+	const struct view_ops	*ops;
+} ui_views[VIEW_COUNT] = {
+	VIEW_INFO(UI_VIEW_)
 };
-
-enum ui_prompt_kind {
-	UI_PROMPT_NONE,
-	UI_PROMPT_YESNO,
-	UI_PROMPT_TEXT,
-};
-
-/* The one prompt line; a new question replaces nothing (it waits). */
-static struct {
-	enum ui_prompt_kind	 kind;
-	char			*label;
-	char			 buf[256];
-	size_t			 len;
-	ui_yesno_fn		 yesno;
-	ui_text_fn		 text;
-	void			*arg;
-} ui_prompt;
+#undef UI_VIEW_
 
 static volatile sig_atomic_t	 ui_winch;
 static bool			 ui_curses_on;
 static struct loop_timer	*ui_tick_timer;
 static struct loop_timer	*ui_exit_timer;
+
+/* Tests: keys from a file, and curses drawing to /dev/null. */
+static struct {
+	struct ui_script	*script;
+	uint64_t		 waiting_since;	/* 0: settled */
+	int			 line;		/* of the last step */
+	int			 status;	/* the exit status it asks */
+	bool			 tty_keys;	/* keys from the terminal */
+	SCREEN			*screen;	/* headless */
+	FILE			*out, *in;
+} ui_test;
 
 static void	ui_frame(struct ui *);
 
@@ -78,6 +82,18 @@ ui_end_curses(void)
 		ui_curses_on = false;
 		endwin();
 	}
+	if (ui_test.screen != NULL) {
+		delscreen(ui_test.screen);
+		ui_test.screen = NULL;
+		fclose(ui_test.out);
+		fclose(ui_test.in);
+	}
+}
+
+uint64_t
+ui_now_ms(void)
+{
+	return ui_test.script != NULL ? UI_SCRIPT_CLOCK_MS : loop_now_ms();
 }
 
 static void
@@ -101,16 +117,34 @@ ui_resize(struct ui *ui)
 	ui_frame(ui);
 }
 
-static void
-ui_start_curses(void)
+/* 0, or -1 with *cause when even a headless screen cannot be had. */
+static int
+ui_start_curses(bool headless, char **cause)
 {
 	struct sigaction sa, before;
+	const char *term;
 
 	/* Whether the loop already turns SIGWINCH into a wakeup of its own. */
 	sigaction(SIGWINCH, NULL, &before);
 	if (getenv("ESCDELAY") == NULL)
 		set_escdelay(25);
-	initscr();
+	if (headless) {
+		/* As tig's TIG_NO_DISPLAY: the screen exists, unseen. */
+		term = getenv("TERM") != NULL ? getenv("TERM") : "xterm";
+		if ((ui_test.out = fopen("/dev/null", "w")) == NULL ||
+		    (ui_test.in = fopen("/dev/null", "r")) == NULL ||
+		    (ui_test.screen = newterm(term, ui_test.out,
+		    ui_test.in)) == NULL) {
+			*cause = xasprintf("no headless screen for TERM=%s",
+			    term);
+			if (ui_test.out != NULL)
+				fclose(ui_test.out);
+			if (ui_test.in != NULL)
+				fclose(ui_test.in);
+			return -1;
+		}
+	} else
+		initscr();
 	ui_curses_on = true;
 	xalloc_die_hook = ui_end_curses;
 	cbreak();
@@ -128,6 +162,7 @@ ui_start_curses(void)
 		sigemptyset(&sa.sa_mask);
 		sigaction(SIGWINCH, &sa, NULL);
 	}
+	return 0;
 }
 
 /* --- redraw ------------------------------------------------------------ */
@@ -169,7 +204,7 @@ ui_message(struct ui *ui, bool error, const char *fmt, ...)
 	ui->message = text_safe_str(raw);
 	free(raw);
 	ui->message_error = error;
-	ui->message_ms = loop_now_ms();
+	ui->message_ms = ui_now_ms();
 	ui_dirty(ui);
 }
 
@@ -181,7 +216,7 @@ ui_busy(struct ui *ui)
 	if (ui->pending > 0)
 		return true;
 	for (i = 0; i < VIEW_COUNT; i++)
-		if (ui_views[i]->busy != NULL && ui_views[i]->busy(ui))
+		if (ui_views[i].ops->busy != NULL && ui_views[i].ops->busy(ui))
 			return true;
 	return false;
 }
@@ -203,12 +238,12 @@ ui_draw_title(struct ui *ui)
 		char tab[32];
 
 		snprintf(tab, sizeof tab, " %d %s ", i + 1,
-		    ui_views[i]->title);
+		    ui_views[i].title);
 		x += draw_text(0, x, COLS - x, theme_attr((int)i ==
 		    (int)ui->view ? TR_TAB_CURRENT : TR_TAB), tab);
 	}
 	snprintf(right, sizeof right, "%s%s%s%s%s ",
-	    ui_busy(ui) ? draw_spinner(loop_now_ms()) : "",
+	    ui_busy(ui) ? draw_spinner(ui_now_ms()) : "",
 	    ui_busy(ui) ? " " : "", acct != NULL ? acct : "",
 	    acct != NULL && region != NULL ? " " : "",
 	    region != NULL ? region : "");
@@ -220,30 +255,12 @@ ui_draw_title(struct ui *ui)
 static void
 ui_draw_bottom(struct ui *ui)
 {
-	const struct view_ops *v = ui_views[ui->view];
+	enum action_scope scope = ACT_S_VIEW(ui->view);
 	int y = LINES - 1, x = 0;
 	size_t i;
 
-	if (ui_prompt.kind != UI_PROMPT_NONE) {
-		char *safe = text_safe(ui_prompt.buf, ui_prompt.len);
-
-		draw_fill(y, 0, COLS, theme_attr(TR_PROMPT));
-		x = draw_text(y, 0, COLS, theme_attr(TR_PROMPT) | A_BOLD,
-		    ui_prompt.label);
-		x += draw_text(y, x, COLS - x, theme_attr(TR_PROMPT),
-		    ui_prompt.kind == UI_PROMPT_YESNO ? " (y/n) " : " ");
-		if (ui_prompt.kind == UI_PROMPT_TEXT) {
-			int sw = draw_width(safe);
-
-			/* Keep the end of a long input in view. */
-			x += draw_cell_tail(y, x, sw < COLS - x - 1 ? sw :
-			    COLS - x - 1, theme_attr(TR_PROMPT), safe);
-			draw_text(y, x, 1, theme_attr(TR_PROMPT) | A_REVERSE,
-			    " ");
-		}
-		free(safe);
+	if (ui_prompt_draw(y))
 		return;
-	}
 	draw_fill(y, 0, COLS, theme_attr(TR_STATUS));
 	if (ui->message != NULL) {
 		draw_text(y, 1, COLS - 1, theme_attr(ui->message_error ?
@@ -254,10 +271,7 @@ ui_draw_bottom(struct ui *ui)
 	for (i = 0; i < action_count && x < COLS; i++) {
 		const struct action_def *d = &action_table[i];
 
-		if (!d->hint || (d->scope != v->scope &&
-		    d->scope != ACT_S_GLOBAL))
-			continue;
-		if (d->scope == ACT_S_GLOBAL && v->scope != ACT_S_GLOBAL)
+		if (!d->hint || d->scope != scope)
 			continue;
 		x++;
 		x += draw_text(y, x, COLS - x, theme_attr(TR_KEY) |
@@ -305,114 +319,24 @@ ui_frame(struct ui *ui)
 		r.y++;
 		r.h--;
 	}
-	ui_views[ui->view]->draw(ui, &r);
+	ui_views[ui->view].ops->draw(ui, &r);
 	ui_draw_bottom(ui);
 	wnoutrefresh(stdscr);
 	doupdate();
 }
 
-/* --- prompt and keys --------------------------------------------------- */
-
-void
-ui_ask_yesno(struct ui *ui, const char *question, ui_yesno_fn fn, void *arg)
-{
-	free(ui_prompt.label);
-	ui_prompt.kind = UI_PROMPT_YESNO;
-	ui_prompt.label = xstrdup(question);
-	ui_prompt.len = 0;
-	ui_prompt.yesno = fn;
-	ui_prompt.arg = arg;
-	ui_dirty(ui);
-}
-
-void
-ui_ask_text(struct ui *ui, const char *label, ui_text_fn fn, void *arg)
-{
-	free(ui_prompt.label);
-	ui_prompt.kind = UI_PROMPT_TEXT;
-	ui_prompt.label = xstrdup(label);
-	ui_prompt.len = 0;
-	ui_prompt.buf[0] = '\0';
-	ui_prompt.text = fn;
-	ui_prompt.arg = arg;
-	ui_dirty(ui);
-}
-
-static void
-ui_prompt_done(struct ui *ui, bool yes, bool cancelled)
-{
-	enum ui_prompt_kind kind = ui_prompt.kind;
-	ui_yesno_fn yn = ui_prompt.yesno;
-	ui_text_fn tf = ui_prompt.text;
-	void *arg = ui_prompt.arg;
-	char text[sizeof ui_prompt.buf];
-
-	memcpy(text, ui_prompt.buf, sizeof text);
-	ui_prompt.kind = UI_PROMPT_NONE;
-	ui_dirty(ui);
-	/* The callback may ask again. */
-	if (kind == UI_PROMPT_YESNO)
-		yn(ui, yes && !cancelled, arg);
-	else
-		tf(ui, cancelled ? NULL : text, arg);
-}
-
-static void
-ui_prompt_key(struct ui *ui, int rc, wint_t wc)
-{
-	char mb[MB_LEN_MAX];
-	mbstate_t st;
-	size_t n;
-
-	if (ui_prompt.kind == UI_PROMPT_YESNO) {
-		if (rc == OK && (wc == 'y' || wc == 'Y'))
-			ui_prompt_done(ui, true, false);
-		else if (rc == OK && (wc == 'n' || wc == 'N' || wc == 27 ||
-		    wc == 3))
-			ui_prompt_done(ui, false, false);
-		return;
-	}
-	if (rc == OK && (wc == '\r' || wc == '\n')) {
-		ui_prompt_done(ui, true, false);
-		return;
-	}
-	if (rc == OK && (wc == 27 || wc == 3 || wc == 7)) {
-		ui_prompt_done(ui, false, true);
-		return;
-	}
-	if ((rc == KEY_CODE_YES && wc == KEY_BACKSPACE) ||
-	    (rc == OK && (wc == 127 || wc == 8))) {
-		/* Back over one whole UTF-8 character. */
-		while (ui_prompt.len > 0 &&
-		    ((unsigned char)ui_prompt.buf[--ui_prompt.len] & 0xc0) ==
-		    0x80)
-			;
-		ui_prompt.buf[ui_prompt.len] = '\0';
-	} else if (rc == OK && wc == 21) {	/* C-u */
-		ui_prompt.len = 0;
-		ui_prompt.buf[0] = '\0';
-	} else if (rc == OK && wc >= 32 && wc != 127) {
-		memset(&st, 0, sizeof st);
-		n = wcrtomb(mb, (wchar_t)wc, &st);
-		if (n != (size_t)-1 && ui_prompt.len + n < sizeof ui_prompt.buf) {
-			memcpy(ui_prompt.buf + ui_prompt.len, mb, n);
-			ui_prompt.len += n;
-			ui_prompt.buf[ui_prompt.len] = '\0';
-		}
-	}
-	ui_dirty(ui);
-}
+/* --- keys ----------------------------------------------------------------- */
 
 void
 ui_switch(struct ui *ui, enum view_id id)
 {
 	if (id == ui->view)
 		return;
-	if (ui_views[ui->view]->leave != NULL)
-		ui_views[ui->view]->leave(ui);
+	if (ui_views[ui->view].ops->leave != NULL)
+		ui_views[ui->view].ops->leave(ui);
 	ui->view = id;
-	if (ui_views[id]->enter != NULL)
-		ui_views[id]->enter(ui);
+	if (ui_views[id].ops->enter != NULL)
+		ui_views[id].ops->enter(ui);
 	ui_dirty(ui);
 }
 
@@ -437,12 +361,13 @@ ui_ask_quit(struct ui *ui)
 static void
 ui_global_action(struct ui *ui, enum action a)
 {
+	int v;
+
 	switch (a) {
 	case ACT_QUIT:
 		ui_ask_quit(ui);
 		break;
 	case ACT_HELP:
-	case ACT_VIEW_HELP:
 		ui_switch(ui, VIEW_HELP);
 		break;
 	case ACT_REDRAW:
@@ -455,27 +380,42 @@ ui_global_action(struct ui *ui, enum action a)
 	case ACT_PREV_VIEW:
 		ui_switch(ui, (ui->view + VIEW_COUNT - 1) % VIEW_COUNT);
 		break;
-	case ACT_VIEW_SETUP:
-		ui_switch(ui, VIEW_SETUP);
-		break;
-	case ACT_VIEW_MONITOR:
-		ui_switch(ui, VIEW_MONITOR);
-		break;
-	case ACT_VIEW_ALERTS:
-		ui_switch(ui, VIEW_ALERTS);
-		break;
-	case ACT_VIEW_VALIDATE:
-		ui_switch(ui, VIEW_VALIDATE);
-		break;
 	default:
+		if ((v = action_view(a)) >= 0)
+			ui_switch(ui, (enum view_id)v);
 		break;
 	}
+}
+
+/* Movement in a list, for every view that has one, before the view's
+ * own actions (tig's move_view).  False for any other action. */
+static bool
+ui_move(struct ui *ui, enum action a)
+{
+	const struct view_ops *v = ui_views[ui->view].ops;
+	struct view_list l;
+	size_t to;
+	bool moved;
+
+	if (v->list == NULL || !action_is_move(a))
+		return false;
+	memset(&l, 0, sizeof l);
+	v->list(ui, &l);
+	if (l.at != NULL)
+		l.cursor = *l.at > 0 ? (size_t)*l.at : 0;
+	to = action_move(a, l.cursor, l.rows, l.page, &moved);
+	if (l.rows > 0 && l.at != NULL)
+		*l.at = (int)to;
+	else if (l.rows > 0)
+		v->select(ui, to);
+	ui_dirty(ui);
+	return true;
 }
 
 static void
 ui_key(struct ui *ui, int rc, wint_t wc)
 {
-	const struct view_ops *v = ui_views[ui->view];
+	const struct view_ops *v = ui_views[ui->view].ops;
 	enum action a;
 	int key;
 
@@ -483,10 +423,8 @@ ui_key(struct ui *ui, int rc, wint_t wc)
 		ui_resize(ui);
 		return;
 	}
-	if (ui_prompt.kind != UI_PROMPT_NONE) {
-		ui_prompt_key(ui, rc, wc);
+	if (ui_prompt_key(ui, rc, wc))
 		return;
-	}
 	if (ui->message != NULL) {
 		free(ui->message);
 		ui->message = NULL;
@@ -502,8 +440,8 @@ ui_key(struct ui *ui, int rc, wint_t wc)
 			ui_global_action(ui, a);
 		return;
 	}
-	a = action_find(v->scope, key);
-	if (a == ACT_NONE)
+	a = action_find(ACT_S_VIEW(ui->view), key);
+	if (a == ACT_NONE || ui_move(ui, a))
 		return;
 	if (v->action == NULL || !v->action(ui, a))
 		ui_global_action(ui, a);
@@ -534,7 +472,7 @@ static void
 ui_on_tick(void *arg)
 {
 	struct ui *ui = arg;
-	uint64_t now = loop_now_ms();
+	uint64_t now = ui_now_ms();
 	int i;
 
 	ui_tick_timer = NULL;
@@ -544,8 +482,8 @@ ui_on_tick(void *arg)
 		ui_dirty(ui);
 	}
 	for (i = 0; i < VIEW_COUNT; i++)
-		if (ui_views[i]->on_tick != NULL)
-			ui_views[i]->on_tick(ui, now);
+		if (ui_views[i].ops->on_tick != NULL)
+			ui_views[i].ops->on_tick(ui, now);
 	if (ui_busy(ui))
 		ui_dirty(ui);	/* spinners and elapsed times */
 	ui_tick_timer = loop_timer_add(ui->loop, ui_busy(ui) ?
@@ -642,6 +580,86 @@ ui_setup_done(void)
 	return done;
 }
 
+/* --- key scripts (tests) ----------------------------------------------- */
+
+/* Nothing of the console's in flight: no run, test, ack or publish, and
+ * the monitor (when there is one) between polls. */
+static bool
+ui_settled(struct ui *ui)
+{
+	const struct tail_health *h;
+
+	if (ui_busy(ui) || (ui->setup != NULL && setup_busy(ui->setup)))
+		return false;
+	if (ui->monitor == NULL)
+		return true;
+	h = monitor_health(ui->monitor);
+	return h->caught_up || h->last_error != NULL;
+}
+
+static void
+ui_script_secret(struct ui *ui, const char *text, void *arg)
+{
+	(void)arg;
+	/* The length, never the text: what a test may see. */
+	if (text == NULL)
+		ui_message(ui, false, "secret: cancelled");
+	else
+		ui_message(ui, false, "secret: %zu character%s read",
+		    strlen(text), strlen(text) == 1 ? "" : "s");
+}
+
+static void
+ui_script_fail(struct ui *ui, const char *why)
+{
+	ui_end_curses();
+	ui_test.status = cmd_error("console", EXIT_FAIL, "%s:%d: %s",
+	    ui_script_path(ui_test.script), ui_test.line, why);
+	ui->quit = true;
+}
+
+/* Runs the script's steps while the console is settled; at the end of
+ * the file it quits. */
+static void
+ui_script_step(struct ui *ui)
+{
+	const struct ui_script_step *st;
+	char *cause = NULL;
+
+	while (!ui->quit) {
+		if (!ui_settled(ui)) {
+			if (ui_test.waiting_since == 0)
+				ui_test.waiting_since = loop_now_ms();
+			else if (loop_now_ms() - ui_test.waiting_since >
+			    UI_SCRIPT_WAIT_S * 1000)
+				ui_script_fail(ui, "still busy after "
+				    UI_SCRIPT_WAIT_TEXT);
+			return;
+		}
+		ui_test.waiting_since = 0;
+		if ((st = ui_script_next(ui_test.script)) == NULL) {
+			ui->quit = true;
+			return;
+		}
+		ui_test.line = st->line;
+		switch (st->kind) {
+		case UI_SCRIPT_KEY:
+			ui_key(ui, st->rc, st->wc);
+			break;
+		case UI_SCRIPT_SAVE_DISPLAY:
+			ui_frame(ui);
+			if (ui_script_save_display(st->arg, &cause) != 0) {
+				ui_script_fail(ui, cause);
+				free(cause);
+			}
+			break;
+		case UI_SCRIPT_ASK_SECRET:
+			ui_ask_secret(ui, st->arg, ui_script_secret, NULL);
+			break;
+		}
+	}
+}
+
 /* --- options ----------------------------------------------------------- */
 
 struct ui_opts {
@@ -651,6 +669,26 @@ struct ui_opts {
 	char	       **sets;
 	size_t		 nsets;
 };
+
+/* The views' names: "setup|monitor|..." or "setup, monitor, ... or help". */
+static void
+ui_view_names(FILE *f, const char *sep, const char *last)
+{
+	int i;
+
+	for (i = 0; i < VIEW_COUNT; i++)
+		fprintf(f, "%s%s", i == 0 ? "" : i + 1 < VIEW_COUNT ? sep :
+		    last, ui_views[i].name);
+}
+
+static void
+ui_usage(FILE *f)
+{
+	fputs("usage: s3watch console [--view ", f);
+	ui_view_names(f, "|", "|");
+	fputs("] [--exit-after SECONDS]\n"
+	    "       [--config FILE] [--set KEY=VALUE]...\n", f);
+}
 
 static int
 ui_parse(struct ui_opts *o, int argc, char **argv)
@@ -663,10 +701,9 @@ ui_parse(struct ui_opts *o, int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	static const char usage[] = "usage: s3watch console [--view setup|"
-	    "monitor|alerts|validate|help] [--exit-after SECONDS]\n"
-	    "       [--config FILE] [--set KEY=VALUE]...\n";
-	char *end;
+	char *names = NULL;
+	size_t len = 0;
+	FILE *f;
 	int ch, i;
 
 	if (argc < 1)
@@ -676,82 +713,64 @@ ui_parse(struct ui_opts *o, int argc, char **argv)
 		switch (ch) {
 		case 'v':
 			for (i = 0; i < VIEW_COUNT; i++)
-				if (strcmp(optarg, ui_views[i]->name) == 0)
+				if (strcmp(optarg, ui_views[i].name) == 0)
 					break;
-			if (i == VIEW_COUNT)
-				return cmd_error("console", EXIT_USAGE, "no view "
-				    "'%s' (setup, monitor, alerts, validate or "
-				    "help)", optarg);
-			o->view = optarg;
-			break;
+			if (i < VIEW_COUNT) {
+				o->view = optarg;
+				break;
+			}
+			if ((f = open_memstream(&names, &len)) != NULL) {
+				ui_view_names(f, ", ", " or ");
+				fclose(f);
+			}
+			cmd_error("console", EXIT_USAGE, "no view '%s' (%s)",
+			    optarg, names != NULL ? names : "");
+			free(names);
+			return EXIT_USAGE;
 		case 'x':
-			o->exit_after = strtol(optarg, &end, 10);
-			if (*optarg == '\0' || *end != '\0' ||
-			    o->exit_after < 1 || o->exit_after > 86400)
-				return cmd_error("console", EXIT_USAGE,
-				    "--exit-after '%s' is not a number of "
-				    "seconds", optarg);
+			if (cmd_number("console", "exit-after", optarg, 1,
+			    86400, &o->exit_after) != EXIT_OK)
+				return EXIT_USAGE;
 			break;
 		case 'c':
 			o->config = optarg;
 			break;
 		case 's':
-			o->sets = xreallocarray(o->sets, o->nsets + 1,
-			    sizeof *o->sets);
-			o->sets[o->nsets++] = optarg;
+			cmd_push(&o->sets, &o->nsets, optarg);
 			break;
 		case 'h':
-			fputs(usage, stdout);
+			ui_usage(stdout);
 			return -1;
 		default:
-			fputs(usage, stderr);
+			ui_usage(stderr);
 			return cmd_error("console", EXIT_USAGE, "unknown option "
 			    "'%s'", argv[optind - 1]);
 		}
 	}
 	if (optind != argc) {
-		fputs(usage, stderr);
+		ui_usage(stderr);
 		return EXIT_USAGE;
 	}
 	return EXIT_OK;
 }
 
-/* Problems with the configuration become the banner, not an exit. */
+/* Problems with the configuration become the banner, not an exit: one
+ * line, the first problem and whether there are more. */
 static void
 ui_load_conf(struct ui *ui, const struct ui_opts *o)
 {
-	char *path, *cause = NULL, *msg;
-	size_t i;
+	char *cause = NULL, *nl, *msg;
 
-	ui->conf = conf_new();
-	path = o->config != NULL ? xstrdup(o->config) : conf_default_path();
-	if (path != NULL && conf_load(ui->conf, path, &cause) != 0) {
-		/* One line: the first problem, and how many more. */
-		char *nl = strchr(cause, '\n');
-
-		if (nl != NULL && nl[1] != '\0') {
-			*nl = '\0';
-			msg = xasprintf("config: %s (and more; see s3watch "
-			    "config)", cause);
-		} else {
-			if (nl != NULL)
-				*nl = '\0';
-			msg = xasprintf("config: %s", cause);
-		}
-		ui->banner = text_safe_str(msg);
-		free(msg);
-		free(cause);
-		cause = NULL;
-	}
-	free(path);
-	for (i = 0; i < o->nsets; i++) {
-		if (conf_set(ui->conf, o->sets[i], &cause) != 0) {
-			free(ui->banner);
-			ui->banner = text_safe_str(cause);
-			free(cause);
-			cause = NULL;
-		}
-	}
+	if (session_conf_load(o->config, o->sets, o->nsets, &ui->conf,
+	    &cause) == EXIT_OK)
+		return;
+	if ((nl = strchr(cause, '\n')) != NULL)
+		*nl = '\0';
+	msg = xasprintf("config: %s%s", cause, nl != NULL ? " (and more; "
+	    "see s3watch config)" : "");
+	ui->banner = text_safe_str(msg);
+	free(msg);
+	free(cause);
 }
 
 static void
@@ -771,12 +790,13 @@ ui_shutdown(struct ui *ui, bool *monitor_idle)
 	char *cause = NULL;
 	int i, rc = EXIT_OK;
 
-	loop_watch_fd(ui->loop, STDIN_FILENO, NULL, NULL);
+	if (ui_test.tty_keys)
+		loop_watch_fd(ui->loop, STDIN_FILENO, NULL, NULL);
 	if (ui->setup != NULL && setup_busy(ui->setup))
 		setup_cancel(ui->setup);
 	for (i = 0; i < VIEW_COUNT; i++)
-		if (ui_views[i]->stop != NULL)
-			ui_views[i]->stop(ui);
+		if (ui_views[i].ops->stop != NULL)
+			ui_views[i].ops->stop(ui);
 	if (ui->monitor != NULL)
 		monitor_stop(ui->monitor);
 	while (loop_now_ms() < deadline &&
@@ -792,12 +812,41 @@ ui_shutdown(struct ui *ui, bool *monitor_idle)
 	return rc;
 }
 
+/* The framework's part of a view: its private state, then its init. */
+static void
+ui_views_init(struct ui *ui)
+{
+	int i;
+
+	for (i = 0; i < VIEW_COUNT; i++) {
+		if (ui_views[i].ops->private_size > 0)
+			ui->priv[i] = xcalloc(1, ui_views[i].ops->private_size);
+		if (ui_views[i].ops->init != NULL)
+			ui_views[i].ops->init(ui);
+	}
+}
+
+static void
+ui_views_free(struct ui *ui)
+{
+	int i;
+
+	for (i = 0; i < VIEW_COUNT; i++) {
+		if (ui_views[i].ops->free != NULL && ui->priv[i] != NULL)
+			ui_views[i].ops->free(ui);
+		free(ui->priv[i]);
+		ui->priv[i] = NULL;
+	}
+}
+
 int
 ui_main(int argc, char **argv, const struct cmd_globals *g)
 {
 	struct ui_opts o;
 	struct ui *ui;
-	struct cmd_globals gl = *g;
+	const char *script = getenv("S3WATCH_SCRIPT"), *nodisplay =
+	    getenv("S3WATCH_NO_DISPLAY");
+	bool headless = nodisplay != NULL && *nodisplay != '\0';
 	char *cause = NULL;
 	bool idle = true;
 	int rc, i, sig;
@@ -807,23 +856,30 @@ ui_main(int argc, char **argv, const struct cmd_globals *g)
 		free(o.sets);
 		return rc < 0 ? EXIT_OK : rc;
 	}
-	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+	if (!headless && (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))) {
 		free(o.sets);
 		return cmd_error("console", EXIT_USAGE, "the console needs a "
 		    "terminal (the other commands do not)");
 	}
 	setlocale(LC_CTYPE, "");
+	if (script != NULL && *script != '\0' &&
+	    (ui_test.script = ui_script_open(script, &cause)) == NULL) {
+		rc = cmd_error("console", EXIT_USAGE, "%s", cause);
+		free(cause);
+		free(o.sets);
+		return rc;
+	}
 	ui = xcalloc(1, sizeof *ui);
 	ui->g = g;
 	ui_load_conf(ui, &o);
-	if (gl.aws.region == NULL && *conf_str(ui->conf, CONF_REGION) != '\0')
-		gl.aws.region = conf_str(ui->conf, CONF_REGION);
 	/* Without a client nothing can run: that one is fatal. */
-	if ((ui->client = cmd_client("console", &gl)) == NULL) {
+	if ((ui->client = session_client("console", g, ui->conf)) == NULL) {
 		conf_free(ui->conf);
 		free(ui->banner);
 		free(ui);
 		free(o.sets);
+		ui_script_free(ui_test.script);
+		ui_test.script = NULL;
 		return EXIT_CONFIG;
 	}
 	ui->loop = aws_client_loop(ui->client);
@@ -837,24 +893,31 @@ ui_main(int argc, char **argv, const struct cmd_globals *g)
 	}
 	ui->view = ui_setup_done() ? VIEW_MONITOR : VIEW_SETUP;
 	for (i = 0; o.view != NULL && i < VIEW_COUNT; i++)
-		if (strcmp(o.view, ui_views[i]->name) == 0)
+		if (strcmp(o.view, ui_views[i].name) == 0)
 			ui->view = i;
 
 	loop_catch_signals(ui->loop);
-	ui_start_curses();
-	theme_init(g->no_color);
-	for (i = 0; i < VIEW_COUNT; i++)
-		ui_views[i]->init(ui);
-	if (ui_views[ui->view]->enter != NULL)
-		ui_views[ui->view]->enter(ui);
-	loop_watch_fd(ui->loop, STDIN_FILENO, ui_on_tty, ui);
+	if (ui_start_curses(headless, &cause) != 0) {
+		rc = cmd_error("console", EXIT_USAGE, "%s", cause);
+		free(cause);
+		ui->quit = true;
+		ui_test.status = rc;
+	} else
+		theme_init(g->no_color);
+	ui_views_init(ui);
+	if (ui_views[ui->view].ops->enter != NULL)
+		ui_views[ui->view].ops->enter(ui);
+	/* Headless, keys come from the script or not at all. */
+	ui_test.tty_keys = ui_test.script == NULL && !headless;
+	if (ui_test.tty_keys)
+		loop_watch_fd(ui->loop, STDIN_FILENO, ui_on_tty, ui);
 	ui_tick_timer = loop_timer_add(ui->loop, UI_TICK_MS, ui_on_tick, ui);
 	if (o.exit_after > 0)
 		ui_exit_timer = loop_timer_add(ui->loop,
 		    (uint64_t)o.exit_after * 1000, ui_on_exit_after, ui);
 	/* The status run shows the posture and resolves the names the
 	 * monitor needs; it is read-only. */
-	if (ui->setup != NULL)
+	if (ui->setup != NULL && !ui->quit)
 		view_setup_run(ui, SETUP_STATUS, 1, SETUP_NSTEPS);
 	ui_frame(ui);
 
@@ -872,9 +935,13 @@ ui_main(int argc, char **argv, const struct cmd_globals *g)
 			ui_winch = 0;
 			ui_resize(ui);
 		}
+		if (ui_test.script != NULL)
+			ui_script_step(ui);
 	}
 
 	rc = ui_shutdown(ui, &idle);
+	if (rc == EXIT_OK)
+		rc = ui_test.status;
 	ui_end_curses();
 	xalloc_die_hook = NULL;
 	if (ui_tick_timer != NULL)
@@ -883,8 +950,7 @@ ui_main(int argc, char **argv, const struct cmd_globals *g)
 		loop_timer_cancel(ui->loop, ui->frame_timer);
 	if (ui_exit_timer != NULL)
 		loop_timer_cancel(ui->loop, ui_exit_timer);
-	for (i = 0; i < VIEW_COUNT; i++)
-		ui_views[i]->free(ui);
+	ui_views_free(ui);
 	/* Something still in flight after the wait: leave it to exit(). */
 	if (idle) {
 		monitor_free(ui->monitor);
@@ -898,8 +964,10 @@ ui_main(int argc, char **argv, const struct cmd_globals *g)
 	free(ui->banner);
 	free(ui->monitor_error);
 	free(ui->message);
-	free(ui_prompt.label);
+	ui_prompt_free();
 	free(ui);
 	free(o.sets);
+	ui_script_free(ui_test.script);
+	memset(&ui_test, 0, sizeof ui_test);
 	return rc;
 }

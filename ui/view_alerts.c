@@ -260,30 +260,10 @@ va_action(struct ui *ui, enum action a)
 	struct va_job *j;
 	char q[128];
 	size_t i, n;
-	size_t page = va->page > 1 ? (size_t)va->page - 1 : 1;
 
 	va_rebuild(ui);
 	al = va_selected(ui);
 	switch (a) {
-	case ACT_UP:
-		va_select(va, va->sel > 0 ? va->sel - 1 : 0);
-		return true;
-	case ACT_DOWN:
-		va_select(va, va->sel + 1 < va->nrows ? va->sel + 1 : va->sel);
-		return true;
-	case ACT_PAGE_UP:
-		va_select(va, va->sel > page ? va->sel - page : 0);
-		return true;
-	case ACT_PAGE_DOWN:
-		va_select(va, va->sel + page < va->nrows ? va->sel + page :
-		    va->nrows > 0 ? va->nrows - 1 : 0);
-		return true;
-	case ACT_TOP:
-		va_select(va, 0);
-		return true;
-	case ACT_BOTTOM:
-		va_select(va, va->nrows > 0 ? va->nrows - 1 : 0);
-		return true;
 	case ACT_ALERT_SCOPE:
 		va->scope = (va->scope + 1) % VA_SCOPE_COUNT;
 		return true;
@@ -534,29 +514,33 @@ va_draw(struct ui *ui, const struct rect *r)
 }
 
 static void
-va_init(struct ui *ui)
+va_rows(struct ui *ui, struct view_list *l)
 {
-	ui->priv[VIEW_ALERTS] = xcalloc(1, sizeof(struct va));
+	struct va *va = va_of(ui);
+
+	va_rebuild(ui);
+	l->rows = va->nrows;
+	l->cursor = va->sel;
+	l->page = va->page > 1 ? (size_t)va->page - 1 : 1;
+}
+
+static void
+va_select_row(struct ui *ui, size_t row)
+{
+	va_select(va_of(ui), row);
 }
 
 static void
 va_free(struct ui *ui)
 {
-	struct va *va = va_of(ui);
-
-	if (va == NULL)
-		return;
-	free(va->rows);
-	free(va);
-	ui->priv[VIEW_ALERTS] = NULL;
+	free(va_of(ui)->rows);
 }
 
 const struct view_ops view_alerts_ops = {
-	.name = "alerts",
-	.title = "Alerts",
-	.scope = ACT_S_ALERTS,
-	.init = va_init,
+	.private_size = sizeof(struct va),
 	.free = va_free,
 	.draw = va_draw,
+	.list = va_rows,
+	.select = va_select_row,
 	.action = va_action,
 };

@@ -36,6 +36,11 @@ vh_draw(struct ui *ui, const struct rect *r)
 		    "(%s, %s)", PACKAGE_VERSION, theme_mode_name(),
 		    theme_utf8() ? "UTF-8" : "ASCII");
 	for (s = 0; s < ACT_S_COUNT; s++) {
+		for (i = 0; i < action_count; i++)
+			if ((int)action_table[i].scope == s)
+				break;
+		if (i == action_count)
+			continue;	/* a view with no keys of its own */
 		line++;		/* a blank line */
 		if (VH_ROW())
 			draw_text(y, r->x + 1, r->w - 2, theme_attr(TR_HEADER),
@@ -62,57 +67,20 @@ vh_draw(struct ui *ui, const struct rect *r)
 	vh->lines = line;
 }
 
-static bool
-vh_action(struct ui *ui, enum action a)
+/* A list of scroll positions: the cursor is the first line shown. */
+static void
+vh_list(struct ui *ui, struct view_list *l)
 {
 	struct vh *vh = vh_of(ui);
-	int page = vh->rows > 1 ? vh->rows - 1 : 1;
 
-	switch (a) {
-	case ACT_UP:
-		vh->top = vh->top > 0 ? vh->top - 1 : 0;
-		break;
-	case ACT_DOWN:
-		vh->top++;
-		break;
-	case ACT_PAGE_UP:
-		vh->top = vh->top > page ? vh->top - page : 0;
-		break;
-	case ACT_PAGE_DOWN:
-		vh->top += page;
-		break;
-	case ACT_TOP:
-		vh->top = 0;
-		break;
-	case ACT_BOTTOM:
-		vh->top = vh->lines;
-		break;
-	default:
-		return false;
-	}
-	ui_dirty(ui);
-	return true;
-}
-
-static void
-vh_init(struct ui *ui)
-{
-	ui->priv[VIEW_HELP] = xcalloc(1, sizeof(struct vh));
-}
-
-static void
-vh_free(struct ui *ui)
-{
-	free(ui->priv[VIEW_HELP]);
-	ui->priv[VIEW_HELP] = NULL;
+	l->rows = vh->lines > vh->rows ? (size_t)(vh->lines - vh->rows) + 1 :
+	    1;
+	l->page = vh->rows > 1 ? (size_t)vh->rows - 1 : 1;
+	l->at = &vh->top;
 }
 
 const struct view_ops view_help_ops = {
-	.name = "help",
-	.title = "Help",
-	.scope = ACT_S_LIST,
-	.init = vh_init,
-	.free = vh_free,
+	.private_size = sizeof(struct vh),
 	.draw = vh_draw,
-	.action = vh_action,
+	.list = vh_list,
 };

@@ -52,6 +52,9 @@ struct vs {
 	size_t			 ninflight;
 	struct vs_log		 log[VS_LOG];
 	size_t			 nlog;		/* total appended */
+	/* The run waiting for its confirmation. */
+	enum setup_op		 ask_op;
+	int			 ask_first, ask_last;
 };
 
 static const char *const vs_op_names[] = {
@@ -63,6 +66,14 @@ static struct vs *
 vs_of(struct ui *ui)
 {
 	return ui->priv[VIEW_SETUP];
+}
+
+/* Step n (1..SETUP_NSTEPS) of the engine's table: the one place this
+ * view reads setup_steps[]. */
+static const struct setup_step *
+vs_def(int n)
+{
+	return setup_steps[n - 1];
 }
 
 static void
@@ -153,16 +164,16 @@ view_setup_event(struct ui *ui, const struct setup_event *ev)
 		st->state = ev->state;
 		if (ev->state == SETUP_S_FAILED)
 			vs_log_add(vs, TR_FAIL, "%s step %d %s failed%s%s%s%s",
-			    g->fail, ev->step, setup_steps[ev->step - 1]->title,
+			    g->fail, ev->step, vs_def(ev->step)->title,
 			    *text != '\0' ? ": " : "", text,
 			    *fix != '\0' ? "  fix: " : "", fix);
 		else if (ev->state == SETUP_S_WARN)
 			vs_log_add(vs, TR_WARN, "%s step %d %s: done with "
 			    "warnings", g->warn, ev->step,
-			    setup_steps[ev->step - 1]->title);
+			    vs_def(ev->step)->title);
 		else if (ev->state == SETUP_S_DONE && vs->op != SETUP_STATUS)
 			vs_log_add(vs, TR_OK, "%s step %d %s: done", g->ok,
-			    ev->step, setup_steps[ev->step - 1]->title);
+			    ev->step, vs_def(ev->step)->title);
 		break;
 	case SETUP_EV_CALL:
 		if (ev->planned) {
@@ -181,7 +192,7 @@ view_setup_event(struct ui *ui, const struct setup_event *ev)
 		    NULL ? ev->target : "");
 		vs->inflight[vs->ninflight].line = xasprintf("%s %s", call,
 		    target);
-		vs->inflight[vs->ninflight++].start_ms = loop_now_ms();
+		vs->inflight[vs->ninflight++].start_ms = ui_now_ms();
 		break;
 	case SETUP_EV_ANSWER:
 		for (i = 0; i < vs->ninflight; i++) {
@@ -226,7 +237,7 @@ view_setup_event(struct ui *ui, const struct setup_event *ev)
 	case SETUP_EV_DONE:
 		vs->running = false;
 		vs_inflight_clear(vs);
-		draw_duration(dur, sizeof dur, (int64_t)(loop_now_ms() -
+		draw_duration(dur, sizeof dur, (int64_t)(ui_now_ms() -
 		    vs->started_ms));
 		if (ui->setup != NULL)
 			vs_log_add(vs, setup_failures(ui->setup) > 0 ? TR_FAIL :
@@ -265,10 +276,10 @@ view_setup_run(struct ui *ui, enum setup_op op, int first, int last)
 	vs->first = first;
 	vs->last = last;
 	vs->running = true;
-	vs->started_ms = loop_now_ms();
+	vs->started_ms = ui_now_ms();
 	if (first == last)
 		vs_log_add(vs, TR_BUSY, "%s step %d %s", vs_op_names[op], first,
-		    setup_steps[first - 1]->title);
+		    vs_def(first)->title);
 	else
 		vs_log_add(vs, TR_BUSY, "%s steps %d-%d", vs_op_names[op],
 		    first, last);
@@ -278,20 +289,13 @@ view_setup_run(struct ui *ui, enum setup_op op, int first, int last)
 
 /* --- confirmations ----------------------------------------------------- */
 
-struct vs_pending {
-	enum setup_op	op;
-	int		first, last;
-};
-
-static struct vs_pending vs_pending;
-
 static void
 vs_confirmed(struct ui *ui, bool yes, void *arg)
 {
 	(void)arg;
 	if (yes)
-		view_setup_run(ui, vs_pending.op, vs_pending.first,
-		    vs_pending.last);
+		view_setup_run(ui, vs_of(ui)->ask_op, vs_of(ui)->ask_first,
+		    vs_of(ui)->ask_last);
 }
 
 static void
@@ -303,9 +307,9 @@ vs_confirm(struct ui *ui, enum setup_op op, int first, int last,
 		    vs_op_names[vs_of(ui)->op]);
 		return;
 	}
-	vs_pending.op = op;
-	vs_pending.first = first;
-	vs_pending.last = last;
+	vs_of(ui)->ask_op = op;
+	vs_of(ui)->ask_first = first;
+	vs_of(ui)->ask_last = last;
 	ui_ask_yesno(ui, question, vs_confirmed, NULL);
 }
 
@@ -317,23 +321,9 @@ vs_action(struct ui *ui, enum action a)
 	char q[160];
 
 	switch (a) {
-	case ACT_UP:
-		vs->sel = vs->sel > 0 ? vs->sel - 1 : 0;
-		break;
-	case ACT_DOWN:
-		vs->sel = vs->sel < SETUP_NSTEPS - 1 ? vs->sel + 1 : vs->sel;
-		break;
-	case ACT_TOP:
-	case ACT_PAGE_UP:
-		vs->sel = 0;
-		break;
-	case ACT_BOTTOM:
-	case ACT_PAGE_DOWN:
-		vs->sel = SETUP_NSTEPS - 1;
-		break;
 	case ACT_SETUP_APPLY:
 		snprintf(q, sizeof q, "Run step %d (%s)? It may create or "
-		    "change resources.", n, setup_steps[n - 1]->title);
+		    "change resources.", n, vs_def(n)->title);
 		vs_confirm(ui, SETUP_APPLY, n, n, q);
 		break;
 	case ACT_SETUP_APPLY_ALL:
@@ -349,7 +339,7 @@ vs_action(struct ui *ui, enum action a)
 		break;
 	case ACT_SETUP_UNDO:
 		snprintf(q, sizeof q, "Undo step %d (%s): remove what s3watch "
-		    "created for it?", n, setup_steps[n - 1]->title);
+		    "created for it?", n, vs_def(n)->title);
 		vs_confirm(ui, SETUP_UNDO, n, n, q);
 		break;
 	case ACT_SETUP_UNDO_ALL:
@@ -418,7 +408,7 @@ vs_draw_steps(struct ui *ui, const struct rect *r, uint64_t now)
 		    vs_state_mark(st->state, now));
 		snprintf(num, sizeof num, "%2d", i + 1);
 		draw_text(y, r->x + 3, 2, a, num);
-		draw_cell(y, r->x + 6, w - 15, a, setup_steps[i]->title);
+		draw_cell(y, r->x + 6, w - 15, a, vs_def(i + 1)->title);
 		draw_text(y, r->x + w - 8, 9, i == vs->sel ? a :
 		    theme_attr(vs_state_role(st->state)),
 		    setup_state_name(st->state));
@@ -430,7 +420,7 @@ vs_draw_detail(struct ui *ui, const struct rect *r)
 {
 	const struct vs *vs = vs_of(ui);
 	const struct vs_step *st = &vs->steps[vs->sel];
-	const struct setup_step *def = setup_steps[vs->sel];
+	const struct setup_step *def = vs_def(vs->sel + 1);
 	const struct theme_glyphs *g = theme_glyphs();
 	int x = r->x + 2, w = r->w - 4, y = r->y + 1, end = r->y + r->h - 1;
 	char title[128];
@@ -515,7 +505,7 @@ vs_draw_activity(struct ui *ui, const struct rect *r, uint64_t now)
 static void
 vs_draw(struct ui *ui, const struct rect *r)
 {
-	uint64_t now = loop_now_ms();
+	uint64_t now = ui_now_ms();
 	struct rect left, right, act;
 	int sh = r->h / 3 < 5 ? 5 : r->h / 3;
 
@@ -542,10 +532,12 @@ vs_busy(struct ui *ui)
 	return ui->setup != NULL && setup_busy(ui->setup);
 }
 
+/* Ten steps: a page is all of them. */
 static void
-vs_init(struct ui *ui)
+vs_list(struct ui *ui, struct view_list *l)
 {
-	ui->priv[VIEW_SETUP] = xcalloc(1, sizeof(struct vs));
+	l->rows = l->page = SETUP_NSTEPS;
+	l->at = &vs_of(ui)->sel;
 }
 
 static void
@@ -554,24 +546,18 @@ vs_free(struct ui *ui)
 	struct vs *vs = vs_of(ui);
 	size_t i;
 
-	if (vs == NULL)
-		return;
 	for (i = 0; i < SETUP_NSTEPS; i++)
 		vs_step_clear(&vs->steps[i], true);
 	vs_inflight_clear(vs);
 	for (i = 0; i < VS_LOG; i++)
 		free(vs->log[i].text);
-	free(vs);
-	ui->priv[VIEW_SETUP] = NULL;
 }
 
 const struct view_ops view_setup_ops = {
-	.name = "setup",
-	.title = "Setup",
-	.scope = ACT_S_SETUP,
-	.init = vs_init,
+	.private_size = sizeof(struct vs),
 	.free = vs_free,
 	.draw = vs_draw,
+	.list = vs_list,
 	.action = vs_action,
 	.busy = vs_busy,
 };

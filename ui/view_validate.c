@@ -65,7 +65,7 @@ vv_on_event(const struct validate_event *ev, void *arg)
 			break;
 		if (ev->result == VALIDATE_RUNNING) {
 			vv_test_clear(t);
-			t->started_ms = loop_now_ms();
+			t->started_ms = ui_now_ms();
 			vv->sel = ev->test - 1;
 		}
 		t->result = ev->result;
@@ -121,20 +121,6 @@ vv_action(struct ui *ui, enum action a)
 	char q[160];
 
 	switch (a) {
-	case ACT_UP:
-		vv->sel = vv->sel > 0 ? vv->sel - 1 : 0;
-		break;
-	case ACT_DOWN:
-		vv->sel = vv->sel < VALIDATE_NTESTS - 1 ? vv->sel + 1 : vv->sel;
-		break;
-	case ACT_TOP:
-	case ACT_PAGE_UP:
-		vv->sel = 0;
-		break;
-	case ACT_BOTTOM:
-	case ACT_PAGE_DOWN:
-		vv->sel = VALIDATE_NTESTS - 1;
-		break;
 	case ACT_VAL_RUN:
 	case ACT_VAL_RUN_ALL:
 		if (vv->v != NULL && validate_busy(vv->v)) {
@@ -184,7 +170,7 @@ vv_draw(struct ui *ui, const struct rect *r)
 {
 	struct vv *vv = vv_of(ui);
 	const struct theme_glyphs *g = theme_glyphs();
-	uint64_t now = loop_now_ms();
+	uint64_t now = ui_now_ms();
 	struct rect list, det;
 	const struct vv_test *t;
 	char dur[32], title[128];
@@ -273,9 +259,10 @@ vv_stop(struct ui *ui)
 }
 
 static void
-vv_init(struct ui *ui)
+vv_list(struct ui *ui, struct view_list *l)
 {
-	ui->priv[VIEW_VALIDATE] = xcalloc(1, sizeof(struct vv));
+	l->rows = l->page = VALIDATE_NTESTS;
+	l->at = &vv_of(ui)->sel;
 }
 
 static void
@@ -284,24 +271,18 @@ vv_free(struct ui *ui)
 	struct vv *vv = vv_of(ui);
 	int i;
 
-	if (vv == NULL)
-		return;
 	/* Still running after the wait at exit: leave it to exit(). */
 	if (vv->v != NULL && !validate_busy(vv->v))
 		validate_free(vv->v);
 	for (i = 0; i < VALIDATE_NTESTS; i++)
 		vv_test_clear(&vv->tests[i]);
-	free(vv);
-	ui->priv[VIEW_VALIDATE] = NULL;
 }
 
 const struct view_ops view_validate_ops = {
-	.name = "validate",
-	.title = "Validate",
-	.scope = ACT_S_VALIDATE,
-	.init = vv_init,
+	.private_size = sizeof(struct vv),
 	.free = vv_free,
 	.draw = vv_draw,
+	.list = vv_list,
 	.action = vv_action,
 	.busy = vv_busy,
 	.stop = vv_stop,

@@ -12,6 +12,11 @@ to the upstream moto server, unless a fault rule matches it. Paths under
   GET    /_sandbox/stats         -> {"requests", "forwarded", "upstream_errors",
                                      "faults": {kind: n}, "by_action": {"svc.Action": n}}
   POST   /_sandbox/stats/reset   zeroes the counters
+  POST   /_sandbox/record        <- {"path": FILE}: from now on, every answer the
+                                    client gets from moto or the proxy itself
+                                    (not a fault) is written to FILE, one JSON
+                                    object a line, for tests/ui/replay.py
+  DELETE /_sandbox/record        stops recording -> {"ok", "recorded": n}
 
 RULE = {"kind": one of FAULT_KINDS, "service": "s3"|"logs"|...|null,
         "action": "GetObject"|...|null, "count": N (default 1, -1 = unlimited),
@@ -502,6 +507,64 @@ class LogsQueryDefinitions:
 
 
 # --------------------------------------------------------------------------
+# Recording answers for replay
+# --------------------------------------------------------------------------
+
+# Headers a replay need not repeat: the hop's own, and the clock's.
+RECORD_SKIP_HEADERS = HOP_BY_HOP | {"date", "server"}
+
+
+class Recorder:
+    """Appends each answer as {"key": "svc.Action", "method", "target",
+    "status", "headers": [[name, value], ...], "body" or "body64"}; keyed
+    like the stats (RequestInfo.label), which is how replay.py finds it."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.file = None
+        self.count = 0
+
+    def start(self, body):
+        try:
+            path = json.loads(body or b"{}")["path"]
+            if not isinstance(path, str) or not path:
+                raise ValueError('"path" must be a file name')
+            with self.lock:
+                if self.file:
+                    self.file.close()
+                self.file = open(path, "w", encoding="utf-8")
+                self.count = 0
+            return 200, {"ok": True}
+        except (ValueError, TypeError, KeyError, OSError) as exc:
+            return 400, {"ok": False, "error": 'expected {"path": FILE}: %s' % exc}
+
+    def stop(self):
+        with self.lock:
+            if self.file:
+                self.file.close()
+            self.file = None
+            return {"ok": True, "recorded": self.count}
+
+    def record(self, info, status, headers, body):
+        with self.lock:
+            if not self.file:
+                return
+            # A HEAD answer's length is the object's, not its body's.
+            skip = RECORD_SKIP_HEADERS - ({"content-length"} if info.method == "HEAD"
+                                          else set())
+            entry = {"key": info.label, "method": info.method, "target": info.target,
+                     "status": status,
+                     "headers": [[k, v] for k, v in headers if k.lower() not in skip]}
+            try:
+                entry["body"] = body.decode("utf-8")
+            except UnicodeDecodeError:
+                entry["body64"] = base64.b64encode(body).decode("ascii")
+            self.file.write(json.dumps(entry, sort_keys=True) + "\n")
+            self.file.flush()
+            self.count += 1
+
+
+# --------------------------------------------------------------------------
 # Server and request handler
 # --------------------------------------------------------------------------
 
@@ -521,6 +584,7 @@ class ProxyServer(http.server.ThreadingHTTPServer):
         # before forwarding: the first answer is sent instead of moto's.
         self.query_definitions = LogsQueryDefinitions()
         self.local_ops = [self.query_definitions.handle]
+        self.recorder = Recorder()
         # (method, path) -> f(request body) -> (status, JSON-able object)
         self.control_routes = {
             ("GET", "/_sandbox/health"): lambda body: (200, {"ok": True}),
@@ -529,6 +593,8 @@ class ProxyServer(http.server.ThreadingHTTPServer):
             ("DELETE", "/_sandbox/faults"): lambda body: (200, self.clear_faults()),
             ("GET", "/_sandbox/stats"): lambda body: (200, self.stats.to_json()),
             ("POST", "/_sandbox/stats/reset"): lambda body: (200, self.clear_stats()),
+            ("POST", "/_sandbox/record"): self.recorder.start,
+            ("DELETE", "/_sandbox/record"): lambda body: (200, self.recorder.stop()),
         }
 
     def add_faults(self, body):
@@ -656,6 +722,7 @@ class ProxyHandler(http.server.BaseHTTPRequestHandler):
             answer = local(info)
             if answer is not None:
                 self.log_message("%s %s -> %d (local)", info.method, info.label, answer[0])
+                self.server.recorder.record(info, *answer)
                 self.send_all(*answer)
                 return
 
@@ -672,6 +739,8 @@ class ProxyHandler(http.server.BaseHTTPRequestHandler):
         self.log_message("%s %s -> %d%s", info.method, info.label, status,
                          " fault=" + kind if kind else "")
         relayed = [(k, v) for k, v in headers if k.lower() not in HOP_BY_HOP]
+        if not kind:
+            self.server.recorder.record(info, status, headers, resp_body)
         if kind == "truncate":
             # Full Content-Length (at least 1, so an empty body is also short),
             # half the bytes, then close.
