@@ -155,6 +155,20 @@ ui_prompt_done(struct ui *ui, bool yes, bool cancelled)
 }
 
 bool
+ui_prompt_up(void)
+{
+	return ui_prompt.q.kind != UI_PROMPT_NONE;
+}
+
+void
+ui_prompt_cancel_all(struct ui *ui)
+{
+	/* Each answer may ask again; the next question comes up in turn. */
+	while (ui_prompt.q.kind != UI_PROMPT_NONE)
+		ui_prompt_done(ui, false, true);
+}
+
+bool
 ui_prompt_key(struct ui *ui, int rc, wint_t wc)
 {
 	char mb[MB_LEN_MAX];

@@ -492,6 +492,39 @@ ui_on_tick(void *arg)
 
 /* --- the model --------------------------------------------------------- */
 
+/* The credential chain's question, waiting on the prompt line. */
+struct ui_aws_question {
+	aws_prompt_done_fn	 done;
+	void			*done_arg;
+};
+
+static void
+ui_aws_answer(struct ui *ui, const char *text, void *arg)
+{
+	struct ui_aws_question *q = arg;
+
+	q->done(text, q->done_arg);
+	free(q);
+	ui_dirty(ui);
+}
+
+static void
+ui_aws_prompt(const char *question, bool secret, aws_prompt_done_fn done,
+    void *done_arg, void *arg)
+{
+	struct ui *ui = arg;
+	struct ui_aws_question *q = xcalloc(1, sizeof *q);
+	char *label = xasprintf("%s:", question);
+
+	q->done = done;
+	q->done_arg = done_arg;
+	if (secret)
+		ui_ask_secret(ui, label, ui_aws_answer, q);
+	else
+		ui_ask_text(ui, label, ui_aws_answer, q);
+	free(label);
+}
+
 static void
 ui_on_monitor(enum monitor_event kind, const struct monitor_record *r,
     const struct alert *a, const char *text, void *arg)
@@ -589,6 +622,9 @@ ui_settled(struct ui *ui)
 {
 	const struct tail_health *h;
 
+	/* A question up (an MFA code) waits for the script's next keys. */
+	if (ui_prompt_up())
+		return true;
 	if (ui_busy(ui) || (ui->setup != NULL && setup_busy(ui->setup)))
 		return false;
 	if (ui->monitor == NULL)
@@ -792,6 +828,8 @@ ui_shutdown(struct ui *ui, bool *monitor_idle)
 
 	if (ui_test.tty_keys)
 		loop_watch_fd(ui->loop, STDIN_FILENO, NULL, NULL);
+	/* A credential chain waiting for an MFA code gives up now. */
+	ui_prompt_cancel_all(ui);
 	if (ui->setup != NULL && setup_busy(ui->setup))
 		setup_cancel(ui->setup);
 	for (i = 0; i < VIEW_COUNT; i++)
@@ -883,6 +921,9 @@ ui_main(int argc, char **argv, const struct cmd_globals *g)
 		return EXIT_CONFIG;
 	}
 	ui->loop = aws_client_loop(ui->client);
+	/* MFA codes are asked on the prompt line, never on /dev/tty under
+	 * curses. */
+	aws_client_set_prompt(ui->client, ui_aws_prompt, ui);
 	ui->who = session_who();
 	if ((ui->setup = setup_new(ui->client, ui->conf, NULL, ui_on_setup, ui,
 	    &cause)) == NULL) {

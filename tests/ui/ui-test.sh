@@ -239,6 +239,44 @@ check_eq "--no-color: no colour on screen" 0 "$(colours)"
 keys q
 wait_exit 15
 
+# --- an MFA code is asked on the prompt line, masked, never on /dev/tty ------------------
+cat > "$run_dir/mfa-config" <<EOF
+[profile mfa]
+role_arn = arn:aws:iam::123456789012:role/s3watch-mfa-test
+source_profile = base
+mfa_serial = arn:aws:iam::123456789012:mfa/tester
+region = us-east-1
+[profile base]
+region = us-east-1
+EOF
+cat > "$run_dir/mfa-credentials" <<EOF
+[base]
+aws_access_key_id = AKIAIOSFODNN7MFABASE
+aws_secret_access_key = sandbox/mfa/base/secret/000000000000000
+EOF
+start AWS_CONFIG_FILE="$run_dir/mfa-config" AWS_SHARED_CREDENTIALS_FILE="$run_dir/mfa-credentials" \
+	-- --profile mfa console --view setup
+check_screen "the console asks for the MFA code" "Enter MFA code for arn:aws:iam::123456789012:mfa/tester:" 20
+keys -l 654321
+check_screen "the code is masked as it is typed" "******" 5
+check_eq "the code itself is not on the screen" 0 "$(screen | grep -c 654321)"
+keys Enter
+check_screen "with the code, the role is assumed and the wizard runs" "status finished" 60
+check_eq "the code was asked once" 0 "$(screen | grep -c 'Enter MFA code')"
+check_eq "STS got the code with AssumeRole" 1 "$(( $(sandbox_stats by_action sts.AssumeRole) > 0 ))"
+keys q
+wait_exit 15
+check_eq "the console exits 0 after MFA" 0 "$(cat "$run_dir/status" 2>/dev/null)"
+check_eq "the code is in no output" 0 "$(grep -c 654321 "$run_dir/stderr")"
+# Esc cancels: the chain says no code was entered, and the console stays up.
+start AWS_CONFIG_FILE="$run_dir/mfa-config" AWS_SHARED_CREDENTIALS_FILE="$run_dir/mfa-credentials" \
+	-- --profile mfa console --view setup
+check_screen "asked again in a new console" "Enter MFA code" 20
+keys Escape
+check_screen_re "a cancelled code fails the first call, the console stays up" "1 failed, 0 with warnings: sts:GetCall" 20
+keys q
+if wait_exit 15; then _ok "the console quits after a cancelled code"; else _not_ok "the console quits after a cancelled code" "$(screen)"; fi
+
 # --- --exit-after, bad options --------------------------------------------------------------
 start -- console --view alerts --exit-after 1
 if wait_exit 20; then _ok "--exit-after ends the console"; else _not_ok "--exit-after ends the console" "$(screen)"; fi
