@@ -4,7 +4,6 @@
  * idle) and owns the terminal, which it always restores. */
 #include "config.h"
 
-#include <getopt.h>
 #include <locale.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -642,89 +641,16 @@ ui_setup_done(void)
 	return done;
 }
 
-/* --- options ----------------------------------------------------------- */
-
-struct ui_opts {
-	const char	*view;
-	long		 exit_after;	/* seconds; 0: never */
-	const char	*config;
-	char	       **sets;
-	size_t		 nsets;
-};
-
-static int
-ui_parse(struct ui_opts *o, int argc, char **argv)
-{
-	static const struct option opts[] = {
-		{ "view", required_argument, NULL, 'v' },
-		{ "exit-after", required_argument, NULL, 'x' },
-		{ "config", required_argument, NULL, 'c' },
-		{ "set", required_argument, NULL, 's' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
-	static const char usage[] = "usage: s3watch console [--view setup|"
-	    "monitor|alerts|validate|help] [--exit-after SECONDS]\n"
-	    "       [--config FILE] [--set KEY=VALUE]...\n";
-	char *end;
-	int ch, i;
-
-	if (argc < 1)
-		return EXIT_OK;
-	optind = 0;
-	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'v':
-			for (i = 0; i < VIEW_COUNT; i++)
-				if (strcmp(optarg, ui_views[i]->name) == 0)
-					break;
-			if (i == VIEW_COUNT)
-				return cmd_error("console", EXIT_USAGE, "no view "
-				    "'%s' (setup, monitor, alerts, validate or "
-				    "help)", optarg);
-			o->view = optarg;
-			break;
-		case 'x':
-			o->exit_after = strtol(optarg, &end, 10);
-			if (*optarg == '\0' || *end != '\0' ||
-			    o->exit_after < 1 || o->exit_after > 86400)
-				return cmd_error("console", EXIT_USAGE,
-				    "--exit-after '%s' is not a number of "
-				    "seconds", optarg);
-			break;
-		case 'c':
-			o->config = optarg;
-			break;
-		case 's':
-			o->sets = xreallocarray(o->sets, o->nsets + 1,
-			    sizeof *o->sets);
-			o->sets[o->nsets++] = optarg;
-			break;
-		case 'h':
-			fputs(usage, stdout);
-			return -1;
-		default:
-			fputs(usage, stderr);
-			return cmd_error("console", EXIT_USAGE, "unknown option "
-			    "'%s'", argv[optind - 1]);
-		}
-	}
-	if (optind != argc) {
-		fputs(usage, stderr);
-		return EXIT_USAGE;
-	}
-	return EXIT_OK;
-}
-
 /* Problems with the configuration become the banner, not an exit. */
 static void
-ui_load_conf(struct ui *ui, const struct ui_opts *o)
+ui_load_conf(struct ui *ui, const struct cmd_console_opts *o)
 {
 	char *path, *cause = NULL, *msg;
 	size_t i;
 
 	ui->conf = conf_new();
-	path = o->config != NULL ? xstrdup(o->config) : conf_default_path();
+	path = o->conf.config != NULL ? xstrdup(o->conf.config) :
+	    conf_default_path();
 	if (path != NULL && conf_load(ui->conf, path, &cause) != 0) {
 		/* One line: the first problem, and how many more. */
 		char *nl = strchr(cause, '\n');
@@ -744,8 +670,8 @@ ui_load_conf(struct ui *ui, const struct ui_opts *o)
 		cause = NULL;
 	}
 	free(path);
-	for (i = 0; i < o->nsets; i++) {
-		if (conf_set(ui->conf, o->sets[i], &cause) != 0) {
+	for (i = 0; i < o->conf.nsets; i++) {
+		if (conf_set(ui->conf, o->conf.sets[i], &cause) != 0) {
 			free(ui->banner);
 			ui->banner = text_safe_str(cause);
 			free(cause);
@@ -793,29 +719,27 @@ ui_shutdown(struct ui *ui, bool *monitor_idle)
 }
 
 int
-ui_main(int argc, char **argv, const struct cmd_globals *g)
+ui_main(const struct cmd_console_opts *o, const struct cmd_globals *g)
 {
-	struct ui_opts o;
 	struct ui *ui;
 	struct cmd_globals gl = *g;
 	char *cause = NULL;
 	bool idle = true;
 	int rc, i, sig;
 
-	memset(&o, 0, sizeof o);
-	if ((rc = ui_parse(&o, argc, argv)) != EXIT_OK) {
-		free(o.sets);
-		return rc < 0 ? EXIT_OK : rc;
-	}
-	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
-		free(o.sets);
+	for (i = 0; o->view != NULL && i < VIEW_COUNT; i++)
+		if (strcmp(o->view, ui_views[i]->name) == 0)
+			break;
+	if (i == VIEW_COUNT)
+		return cmd_error("console", EXIT_USAGE, "no view '%s' (setup, "
+		    "monitor, alerts, validate or help)", o->view);
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
 		return cmd_error("console", EXIT_USAGE, "the console needs a "
 		    "terminal (the other commands do not)");
-	}
 	setlocale(LC_CTYPE, "");
 	ui = xcalloc(1, sizeof *ui);
 	ui->g = g;
-	ui_load_conf(ui, &o);
+	ui_load_conf(ui, o);
 	if (gl.aws.region == NULL && *conf_str(ui->conf, CONF_REGION) != '\0')
 		gl.aws.region = conf_str(ui->conf, CONF_REGION);
 	/* Without a client nothing can run: that one is fatal. */
@@ -823,7 +747,6 @@ ui_main(int argc, char **argv, const struct cmd_globals *g)
 		conf_free(ui->conf);
 		free(ui->banner);
 		free(ui);
-		free(o.sets);
 		return EXIT_CONFIG;
 	}
 	ui->loop = aws_client_loop(ui->client);
@@ -836,8 +759,8 @@ ui_main(int argc, char **argv, const struct cmd_globals *g)
 		cause = NULL;
 	}
 	ui->view = ui_setup_done() ? VIEW_MONITOR : VIEW_SETUP;
-	for (i = 0; o.view != NULL && i < VIEW_COUNT; i++)
-		if (strcmp(o.view, ui_views[i]->name) == 0)
+	for (i = 0; o->view != NULL && i < VIEW_COUNT; i++)
+		if (strcmp(o->view, ui_views[i]->name) == 0)
 			ui->view = i;
 
 	loop_catch_signals(ui->loop);
@@ -849,9 +772,9 @@ ui_main(int argc, char **argv, const struct cmd_globals *g)
 		ui_views[ui->view]->enter(ui);
 	loop_watch_fd(ui->loop, STDIN_FILENO, ui_on_tty, ui);
 	ui_tick_timer = loop_timer_add(ui->loop, UI_TICK_MS, ui_on_tick, ui);
-	if (o.exit_after > 0)
+	if (o->exit_after > 0)
 		ui_exit_timer = loop_timer_add(ui->loop,
-		    (uint64_t)o.exit_after * 1000, ui_on_exit_after, ui);
+		    (uint64_t)o->exit_after * 1000, ui_on_exit_after, ui);
 	/* The status run shows the posture and resolves the names the
 	 * monitor needs; it is read-only. */
 	if (ui->setup != NULL)
@@ -900,6 +823,5 @@ ui_main(int argc, char **argv, const struct cmd_globals *g)
 	free(ui->message);
 	free(ui_prompt.label);
 	free(ui);
-	free(o.sets);
 	return rc;
 }
