@@ -1,8 +1,8 @@
+/* The command table, the global options and the dispatcher. */
 #include "config.h"
 
-#include <errno.h>
-#include <getopt.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,100 +13,125 @@
 #include "loop.h"
 #include "text.h"
 
-int (*cmd_console_run)(int, char **, const struct cmd_globals *);
+int (*cmd_console_run)(const struct cmd_console_opts *,
+    const struct cmd_globals *);
 
-/* The console lives in ui/, which src/ does not link: main() hands it
- * over. */
-static int
-cmd_console(int argc, char **argv, const struct cmd_globals *g)
-{
-	if (cmd_console_run == NULL)
-		return cmd_error("console", EXIT_USAGE, "this build has no "
-		    "console");
-	return cmd_console_run(argc, argv, g);
-}
-
-const struct cmd cmd_table[] = {
-	{ "console", "[--view NAME] [--exit-after SECONDS]",
-	  "open the full-screen console (the default command)", cmd_console },
-	{ "whoami", "[--json]",
-	  "print the identity, region, endpoint and credential source", cmd_whoami },
-	{ "sign", "--service S --region R [--time T] [--s3] [--unsigned-payload] "
-	  "[--show WHAT]",
-	  "sign a raw HTTP/1.1 request read on stdin (debugging)", cmd_sign },
-	{ "setup", "--plan|--yes [--only N|--from N] [--json]",
-	  "the ten-step guided setup: show the plan, or apply it",
-	  cmd_setup },
-	{ "status", "[--only N|--from N] [--json]",
-	  "check and verify every step: PASS, WARN or FAIL with the reason",
-	  cmd_status },
-	{ "teardown", "[--yes] [--empty-buckets] [--json]",
-	  "remove what s3watch created, last step first", cmd_teardown },
-	{ "config", "[--config FILE] [--set KEY=VALUE]...",
-	  "show every setting, its value and where it came from", cmd_config },
-	{ "monitor", "[--since 1h] [--follow] [--json] [--hits]",
-	  "tail the trail's log group: events, rule hits, health", cmd_monitor },
-	{ "alerts", "list [--all] | ack ID [--note T] | publish ID | test-publish",
-	  "list, acknowledge and publish alerts", cmd_alerts },
-	{ "validate", "[--only N] [--wait SECONDS] [--json]",
-	  "prove the pipeline works: access logs, events, canary, alert path",
-	  cmd_validate },
-	{ "pattern", "test --pattern P --event E",
-	  "test an EventBridge pattern against an event (JSON or @file)",
-	  cmd_pattern },
-	{ "replay", "[--stats] [--rules DIR] FILE...",
-	  "run the rule pack over CloudTrail log files or JSON lines",
-	  cmd_replay },
-	{ "verify-logs", "[--trail NAME] [--start T] [--end T] [--json] | "
-	  "--local DIR --public-key FILE",
-	  "validate CloudTrail log file integrity (digest chain, signatures)",
-	  cmd_verify_logs },
-	{ "report", "[--since 7d] [--format md|csv|html] [--output FILE]",
-	  "write an access report for auditors (Markdown, CSV or HTML)",
-	  cmd_report },
-	{ NULL, NULL, NULL, NULL }
+/* In the order of --help and the man page: the console, the setup and
+ * what checks it, monitoring, then the offline tools. */
+const struct cmd_entry *const cmd_table[] = {
+	&cmd_console_entry,
+	&cmd_setup_entry,
+	&cmd_status_entry,
+	&cmd_teardown_entry,
+	&cmd_config_entry,
+	&cmd_monitor_entry,
+	&cmd_alerts_entry,
+	&cmd_validate_entry,
+	&cmd_verify_logs_entry,
+	&cmd_report_entry,
+	&cmd_replay_entry,
+	&cmd_pattern_entry,
+	&cmd_whoami_entry,
+	&cmd_sign_entry,
+	NULL
 };
 
-void
-cmd_usage(FILE *f)
+static int
+cmd_version(const char *cmd, const char *arg, void *opts)
 {
-	const struct cmd *c;
+	(void)cmd;
+	(void)arg;
+	(void)opts;
+	printf("%s %s\n", PACKAGE_NAME, PACKAGE_VERSION);
+	return CMD_DONE;
+}
 
-	fprintf(f, "usage: s3watch [global options] COMMAND [options]\n\n"
-	    "Sets up and runs S3 access monitoring on AWS.\n\nCommands:\n");
-	for (c = cmd_table; c->name != NULL; c++)
-		fprintf(f, "  %-8s %s\n", c->name, c->help);
-	fprintf(f, "\nGlobal options:\n"
-	    "  --profile NAME        AWS profile (default: AWS_PROFILE or 'default')\n"
-	    "  --region REGION       AWS region (default: AWS_REGION, AWS_DEFAULT_REGION, profile)\n"
-	    "  --endpoint-url URL    send every AWS call to this endpoint\n"
-	    "  --debug-log FILE      append a debug log (secrets are never written)\n"
-	    "  --no-color            no colours (NO_COLOR is honoured too)\n"
-	    "  -h, --help            this help; 'COMMAND --help' for a command\n"
-	    "  -V, --version         print the version\n");
+const struct cmd_option cmd_conf_options[] = {
+	{ .name = "config", .arg = "FILE", .type = CMD_O_STRING,
+	  .off = offsetof(struct cmd_conf_opts, config),
+	  .help = "read the configuration from <FILE> (default: "
+	  "`S3WATCH_CONFIG`, else s3watch/s3watch.conf in `XDG_CONFIG_HOME` "
+	  "or ~/.config, when it exists)" },
+	{ .name = "set", .arg = "KEY=VALUE", .type = CMD_O_LIST,
+	  .off = offsetof(struct cmd_conf_opts, sets),
+	  .off_n = offsetof(struct cmd_conf_opts, nsets),
+	  .help = "set one configuration key over the file; `s3watch config "
+	  "--help` lists them" },
+	{ .name = NULL }
+};
+
+static const struct cmd_option cmd_global_options[] = {
+	{ .name = "profile", .arg = "NAME", .type = CMD_O_STRING,
+	  .off = offsetof(struct cmd_globals, aws.profile),
+	  .flags = CMD_O_BRIEF,
+	  .help = "the profile of the shared AWS files (default: "
+	  "`AWS_PROFILE`, else `default`); a profile given here wins over "
+	  "credentials in the environment" },
+	{ .name = "region", .arg = "REGION", .type = CMD_O_STRING,
+	  .off = offsetof(struct cmd_globals, aws.region),
+	  .flags = CMD_O_BRIEF,
+	  .help = "the AWS region (default: the configuration's `region`, "
+	  "`AWS_REGION`, `AWS_DEFAULT_REGION`, the profile's `region`)" },
+	{ .name = "endpoint-url", .arg = "URL", .type = CMD_O_STRING,
+	  .off = offsetof(struct cmd_globals, aws.endpoint_url),
+	  .flags = CMD_O_BRIEF,
+	  .help = "send every AWS call to this endpoint; a URL with a user "
+	  "name or password (<user>`:`<password>`@`) is refused, here as in "
+	  "every other endpoint setting" },
+	{ .name = "debug-log", .arg = "FILE", .type = CMD_O_STRING,
+	  .off = offsetof(struct cmd_globals, debug_log),
+	  .flags = CMD_O_BRIEF,
+	  .help = "append a debug log to <FILE> (mode 0600; also "
+	  "`S3WATCH_DEBUG_LOG`); secrets are never written" },
+	{ .name = "no-color", .type = CMD_O_FLAG,
+	  .off = offsetof(struct cmd_globals, no_color),
+	  .flags = CMD_O_BRIEF,
+	  .help = "draw without colours (`NO_COLOR` is honoured too)" },
+	{ .name = "version", .short_name = 'V', .type = CMD_O_CALL,
+	  .call = cmd_version,
+	  .help = "print the version" },
+	{ .name = NULL }
+};
+
+const struct cmd_entry cmd_main_entry = {
+	.name = NULL,
+	.args = "[<COMMAND> [<ARGS>]]",
+	.min_args = 0,
+	.max_args = -1,
+	.in_order = true,
+	.help = "set up and run S3 access monitoring on AWS",
+	.doc = "With no command on a terminal, `s3watch` opens the console: "
+	    "the setup wizard while setup is incomplete, the monitor once it "
+	    "is done.  `s3watch` <COMMAND> `--help` describes a command.",
+	.options = cmd_global_options,
+	.opts_size = sizeof(struct cmd_globals),
+};
+
+const struct cmd_entry *
+cmd_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; cmd_table[i] != NULL; i++)
+		if (strcmp(cmd_table[i]->name, name) == 0)
+			return cmd_table[i];
+	return NULL;
 }
 
 int
-cmd_number(const char *cmd, const char *name, const char *arg, long min,
-    long max, long *out)
+cmd_run(const struct cmd_entry *e, int argc, char **argv,
+    const struct cmd_globals *g)
 {
-	char *end;
-	long n;
+	void *opts = xcalloc(1, e->opts_size);
+	int first, rc;
 
-	errno = 0;
-	n = strtol(arg, &end, 10);
-	if (*arg == '\0' || *end != '\0' || errno != 0 || n < min || n > max)
-		return cmd_error(cmd, EXIT_USAGE, "--%s '%s' is not a number "
-		    "from %ld to %ld", name, arg, min, max);
-	*out = n;
-	return EXIT_OK;
-}
-
-void
-cmd_push(char ***v, size_t *n, char *arg)
-{
-	*v = xreallocarray(*v, *n + 1, sizeof **v);
-	(*v)[(*n)++] = arg;
+	if ((rc = cmd_parse(e, argc, argv, opts, &first)) == EXIT_OK)
+		rc = e->run(opts, argc - first, argv + first, g);
+	else if (rc == CMD_DONE)
+		rc = EXIT_OK;
+	cmd_opts_free(e, opts);
+	free(opts);
+	return rc;
 }
 
 int
@@ -156,43 +181,17 @@ cmd_client_free(struct aws_client *c)
 int
 cmd_main(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "profile", required_argument, NULL, 'p' },
-		{ "region", required_argument, NULL, 'r' },
-		{ "endpoint-url", required_argument, NULL, 'e' },
-		{ "debug-log", required_argument, NULL, 'd' },
-		{ "no-color", no_argument, NULL, 'n' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 }
-	};
+	static char console[] = "console";
+	char *none[] = { console, NULL };
+	const struct cmd_entry *e;
 	struct cmd_globals g;
-	const struct cmd *c;
 	char *cause = NULL;
-	int ch, rc;
+	int first, rc;
 
 	memset(&g, 0, sizeof g);
-	opterr = 0;
-	while ((ch = getopt_long(argc, argv, "+hV", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'p': g.aws.profile = optarg; break;
-		case 'r': g.aws.region = optarg; break;
-		case 'e': g.aws.endpoint_url = optarg; break;
-		case 'd': g.debug_log = optarg; break;
-		case 'n': g.no_color = 1; break;
-		case 'h':
-			cmd_usage(stdout);
-			return EXIT_OK;
-		case 'V':
-			printf("%s %s\n", PACKAGE_NAME, PACKAGE_VERSION);
-			return EXIT_OK;
-		default:
-			cmd_error(NULL, EXIT_USAGE, "unknown or incomplete option '%s'",
-			    argv[optind - 1]);
-			cmd_usage(stderr);
-			return EXIT_USAGE;
-		}
-	}
+	if ((rc = cmd_parse(&cmd_main_entry, argc, argv, &g, &first)) !=
+	    EXIT_OK)
+		return rc == CMD_DONE ? EXIT_OK : rc;
 	if (g.debug_log == NULL)
 		g.debug_log = getenv("S3WATCH_DEBUG_LOG");
 	if (g.debug_log != NULL && *g.debug_log != '\0' &&
@@ -201,24 +200,18 @@ cmd_main(int argc, char **argv)
 		free(cause);
 		return rc;
 	}
-	if (optind >= argc) {
+	if (first >= argc) {
 		/* No command: the console, when there is a terminal. */
 		if (cmd_console_run != NULL && isatty(STDIN_FILENO) &&
 		    isatty(STDOUT_FILENO))
-			return cmd_console_run(argc - optind, argv + optind, &g);
-		cmd_usage(stdout);
+			return cmd_run(&cmd_console_entry, 1, none, &g);
+		cmd_help(stdout, &cmd_main_entry);
 		return EXIT_OK;
 	}
-	for (c = cmd_table; c->name != NULL; c++) {
-		if (strcmp(c->name, argv[optind]) == 0) {
-			argv += optind;
-			argc -= optind;
-			optind = 0;	/* GNU getopt: reinitialise for the command */
-			opterr = 0;
-			return c->run(argc, argv, &g);
-		}
+	if ((e = cmd_find(argv[first])) == NULL) {
+		cmd_error(NULL, EXIT_USAGE, "unknown command '%s'", argv[first]);
+		cmd_help(stderr, &cmd_main_entry);
+		return EXIT_USAGE;
 	}
-	cmd_error(NULL, EXIT_USAGE, "unknown command '%s'", argv[optind]);
-	cmd_usage(stderr);
-	return EXIT_USAGE;
+	return cmd_run(e, argc - first, argv + first, &g);
 }

@@ -1,16 +1,17 @@
-/* s3watch monitor and s3watch alerts: the live engine as plain commands,
- * in text or JSON lines for jq and SIEMs. */
+/* s3watch monitor: the live engine as a plain command, in text or JSON
+ * lines for jq and SIEMs.  Opening and running the monitor is shared with
+ * alerts (cmd_internal.h). */
 #include "config.h"
 
-#include <getopt.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
-#include "cmd.h"
+#include "cmd_internal.h"
 #include "conf.h"
 #include "loop.h"
 #include "monitor.h"
@@ -18,34 +19,6 @@
 #include "session.h"
 #include "statefile.h"
 #include "text.h"
-
-struct mon_cli {
-	const char	*cmd;
-	bool		 json;
-	bool		 follow;
-	bool		 resume;
-	bool		 quiet;		/* hits only */
-	bool		 silent;	/* no records at all */
-	bool		 tty;		/* stdout is a terminal */
-	const char	*since;
-	const char	*config;
-	const char	*group;
-	const char	*rules_dir;
-	char	       **sets;
-	size_t		 nsets;
-	int		 poll_ms;	/* 0: the tail's default */
-	int		 page_limit;
-	/* for alerts */
-	const char	*note;
-	bool		 all;
-	/* results */
-	bool		 done;
-	char		*error;
-	/* follow: a health line on stderr now and then */
-	struct monitor	*m;
-	uint64_t	 health_ms;
-	uint64_t	 health_events;
-};
 
 static void
 mon_json_str(struct json_object *o, const char *key, const char *v)
@@ -130,13 +103,13 @@ mon_print_record_text(const struct monitor_record *r)
 #define MON_HEALTH_MS	30000
 
 static void
-mon_health(struct mon_cli *cli)
+mon_health(struct cmd_monitor_ctx *cli)
 {
 	const struct tail_health *h;
 	uint64_t now = loop_now_ms();
 	char *err;
 
-	if (!cli->follow || cli->m == NULL || cli->silent)
+	if (!cli->o->follow || cli->m == NULL || cli->silent)
 		return;
 	if (cli->health_ms == 0) {
 		cli->health_ms = now;
@@ -164,15 +137,15 @@ static void
 mon_on_event(enum monitor_event kind, const struct monitor_record *r,
     const struct alert *a, const char *text, void *arg)
 {
-	struct mon_cli *cli = arg;
+	struct cmd_monitor_ctx *cli = arg;
 	char *safe;
 
 	switch (kind) {
 	case MONITOR_RECORD:
-		if (cli->silent || (cli->quiet && r->nhits == 0 &&
+		if (cli->silent || (cli->o->hits && r->nhits == 0 &&
 		    !r->malformed))
 			break;
-		if (cli->json)
+		if (cli->o->json)
 			mon_print_record_json(r);
 		else
 			mon_print_record_text(r);
@@ -197,24 +170,23 @@ mon_on_event(enum monitor_event kind, const struct monitor_record *r,
 	}
 }
 
-/* --since (default 1h) into *ms; the reason on a bad value. */
-static int
-mon_since(const struct mon_cli *cli, int64_t *ms)
+int
+cmd_monitor_since(const char *cmd, const char *since, int64_t *ms)
 {
 	char *cause = NULL;
 	int rc;
 
-	if (session_since_parse(cli->since != NULL ? cli->since : "1h", ms,
-	    &cause) == 0)
+	if (session_since_parse(since, ms, &cause) == 0)
 		return EXIT_OK;
-	rc = cmd_error(cli->cmd, EXIT_USAGE, "--since %s", cause);
+	rc = cmd_error(cmd, EXIT_USAGE, "--since %s", cause);
 	free(cause);
 	return rc;
 }
 
-static struct monitor *
-mon_open(struct mon_cli *cli, struct session *ss, int *rc)
+struct monitor *
+cmd_monitor_open(struct cmd_monitor_ctx *cli, struct session *ss, int *rc)
 {
+	const struct cmd_monitor_opts *co = cli->o;
 	struct monitor_options o;
 	struct monitor *m;
 	char *cause = NULL, *state;
@@ -225,25 +197,26 @@ mon_open(struct mon_cli *cli, struct session *ss, int *rc)
 		free(cause);
 		return NULL;
 	}
-	o.group = cli->group != NULL ? cli->group : ss->group;
+	o.group = co->group != NULL ? co->group : ss->group;
 	o.topic_arn = ss->topic_arn;
-	o.rules_dir = cli->rules_dir != NULL ? cli->rules_dir : ss->rules_dir;
+	o.rules_dir = co->rules_dir != NULL ? co->rules_dir : ss->rules_dir;
 	o.allowed_cidrs = conf_list(ss->conf, CONF_ALLOWED_CIDRS,
 	    &o.nallowed_cidrs);
 	o.state_dir = state;
-	o.resume = cli->resume;
+	o.resume = co->resume;
 	o.who = ss->who;
 	o.caller = ss->caller_arn;
 	o.account = ss->account;
 	o.tail.group = o.group;
-	o.tail.follow = cli->follow;
+	o.tail.follow = co->follow;
 	session_tail_env(&o.tail);
-	if (cli->poll_ms > 0) {
-		o.tail.min_interval_ms = cli->poll_ms;
-		o.tail.min_gap_ms = cli->poll_ms < 250 ? cli->poll_ms : 0;
+	if (co->poll_ms > 0) {
+		o.tail.min_interval_ms = (int)co->poll_ms;
+		o.tail.min_gap_ms = co->poll_ms < 250 ? (int)co->poll_ms : 0;
 	}
-	o.tail.page_limit = cli->page_limit;
-	if ((*rc = mon_since(cli, &o.tail.since_ms)) != EXIT_OK) {
+	o.tail.page_limit = (int)co->page_limit;
+	if ((*rc = cmd_monitor_since(cli->cmd, co->since,
+	    &o.tail.since_ms)) != EXIT_OK) {
 		free(state);
 		return NULL;
 	}
@@ -256,9 +229,9 @@ mon_open(struct mon_cli *cli, struct session *ss, int *rc)
 	return m;
 }
 
-/* Runs the monitor until caught up (or, following, until a signal). */
-static int
-mon_run(struct mon_cli *cli, struct aws_client *c, struct monitor *m)
+int
+cmd_monitor_loop(struct cmd_monitor_ctx *cli, struct aws_client *c,
+    struct monitor *m)
 {
 	struct loop *l = aws_client_loop(c);
 	const struct tail_health *h;
@@ -289,13 +262,13 @@ mon_run(struct mon_cli *cli, struct aws_client *c, struct monitor *m)
 		    "failed during the run; every alert is journalled now",
 		    (unsigned long long)monitor_stats(m)->journal_failures);
 	h = monitor_health(m);
-	if (h->last_error != NULL && h->events == 0 && !cli->follow)
+	if (h->last_error != NULL && h->events == 0 && !cli->o->follow)
 		rc = cmd_error(cli->cmd, EXIT_FAIL, "%s", h->last_error);
 	return rc;
 }
 
 static void
-mon_stats(struct mon_cli *cli, struct monitor *m)
+mon_stats(struct monitor *m)
 {
 	const struct monitor_stats *st = monitor_stats(m);
 	const struct tail_health *h = monitor_health(m);
@@ -318,267 +291,93 @@ mon_stats(struct mon_cli *cli, struct monitor *m)
 }
 
 static int
-mon_parse(struct mon_cli *cli, int argc, char **argv, const char *usage,
-    bool alerts)
+cmd_monitor(void *opts, int argc, char **argv, const struct cmd_globals *g)
 {
-	static const struct option opts[] = {
-		{ "since", required_argument, NULL, 'S' },
-		{ "follow", no_argument, NULL, 'f' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "hits", no_argument, NULL, 'H' },
-		{ "no-resume", no_argument, NULL, 'R' },
-		{ "group", required_argument, NULL, 'g' },
-		{ "rules", required_argument, NULL, 'r' },
-		{ "config", required_argument, NULL, 'c' },
-		{ "set", required_argument, NULL, 's' },
-		{ "note", required_argument, NULL, 'n' },
-		{ "all", no_argument, NULL, 'a' },
-		{ "poll", required_argument, NULL, 'P' },
-		{ "page-limit", required_argument, NULL, 'L' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
-	long n;
-	int ch, rc;
-
-	optind = 0;	/* GNU getopt: start afresh, permuting */
-	while ((ch = getopt_long(argc, argv, "fh", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'S': cli->since = optarg; break;
-		case 'f': cli->follow = true; break;
-		case 'j': cli->json = true; break;
-		case 'H': cli->quiet = true; break;
-		case 'R': cli->resume = false; break;
-		case 'g': cli->group = optarg; break;
-		case 'r': cli->rules_dir = optarg; break;
-		case 'c': cli->config = optarg; break;
-		case 'n': cli->note = optarg; break;
-		case 'a': cli->all = true; break;
-		case 'P':
-			if ((rc = cmd_number(cli->cmd, "poll", optarg, 1,
-			    600000, &n)) != EXIT_OK)
-				return rc;
-			cli->poll_ms = (int)n;
-			break;
-		case 'L':
-			if ((rc = cmd_number(cli->cmd, "page-limit", optarg, 1,
-			    10000, &n)) != EXIT_OK)
-				return rc;
-			cli->page_limit = (int)n;
-			break;
-		case 's':
-			cmd_push(&cli->sets, &cli->nsets, optarg);
-			break;
-		case 'h':
-			printf("usage: %s\n", usage);
-			return -1;
-		default:
-			return cmd_error(cli->cmd, EXIT_USAGE, "unknown option "
-			    "'%s' (usage: %s)", argv[optind - 1], usage);
-		}
-	}
-	(void)alerts;
-	return EXIT_OK;
-}
-
-int
-cmd_monitor(int argc, char **argv, const struct cmd_globals *g)
-{
-	static const char usage[] = "s3watch monitor [--since 1h] [--follow] "
-	    "[--json] [--hits] [--no-resume] [--group G] [--rules DIR] "
-	    "[--poll MS] [--page-limit N]";
-	struct mon_cli cli = { .cmd = "monitor", .resume = true };
+	struct cmd_monitor_opts *o = opts;
+	struct cmd_monitor_ctx cli = { .cmd = "monitor", .o = o };
 	struct session *ss;
 	struct monitor *m;
 	int64_t since;
 	int rc;
 
-	if ((rc = mon_parse(&cli, argc, argv, usage, false)) != EXIT_OK) {
-		rc = rc < 0 ? EXIT_OK : rc;
-		goto out;
-	}
-	if (optind != argc) {
-		rc = cmd_error("monitor", EXIT_USAGE, "usage: %s", usage);
-		goto out;
-	}
+	(void)argc;
+	(void)argv;
 	/* Bad arguments are said before anything talks to AWS. */
-	if ((rc = mon_since(&cli, &since)) != EXIT_OK)
-		goto out;
-	if ((ss = session_open("monitor", g, cli.config, cli.sets, cli.nsets,
-	    true, &rc)) == NULL)
-		goto out;
-	if ((m = mon_open(&cli, ss, &rc)) != NULL) {
-		rc = mon_run(&cli, ss->client, m);
-		mon_stats(&cli, m);
+	if ((rc = cmd_monitor_since("monitor", o->since, &since)) != EXIT_OK)
+		return rc;
+	if ((ss = session_open("monitor", g, o->conf.config, o->conf.sets,
+	    o->conf.nsets, true, &rc)) == NULL)
+		return rc;
+	if ((m = cmd_monitor_open(&cli, ss, &rc)) != NULL) {
+		rc = cmd_monitor_loop(&cli, ss->client, m);
+		mon_stats(m);
 		monitor_free(m);
 	}
 	session_close(ss);
-out:
-	free(cli.sets);
 	return rc;
 }
 
-static void
-mon_done(const char *error, void *arg)
-{
-	struct mon_cli *cli = arg;
+const struct cmd_option cmd_monitor_common[] = {
+	{ .name = "group", .arg = "GROUP", .type = CMD_O_STRING,
+	  .off = offsetof(struct cmd_monitor_opts, group),
+	  .help = "read this log group (default: the configuration's "
+	  "`log_group`)" },
+	{ .name = "rules", .arg = "DIR", .type = CMD_O_STRING,
+	  .off = offsetof(struct cmd_monitor_opts, rules_dir),
+	  .help = "the rule pack (default: the configuration's `rules_dir`, "
+	  "`S3WATCH_RULES_DIR`, else the shipped pack)" },
+	{ .name = "poll", .arg = "MS", .type = CMD_O_NUMBER,
+	  .off = offsetof(struct cmd_monitor_opts, poll_ms),
+	  .min = 1, .max = 600000,
+	  .help = "poll the log group every <MS> milliseconds at the most, "
+	  "for a local sandbox: AWS allows 5 calls a second" },
+	{ .name = "page-limit", .arg = "N", .type = CMD_O_NUMBER,
+	  .off = offsetof(struct cmd_monitor_opts, page_limit),
+	  .min = 1, .max = 10000,
+	  .help = "ask for pages of at most <N> events, rather than 1000" },
+	{ .type = CMD_O_INCLUDE, .include = cmd_conf_options,
+	  .off = offsetof(struct cmd_monitor_opts, conf) },
+	{ .name = NULL }
+};
 
-	cli->done = true;
-	if (error != NULL)
-		cli->error = xstrdup(error);
-}
+static const struct cmd_option cmd_monitor_options[] = {
+	{ .name = "since", .arg = "WHEN", .type = CMD_O_STRING,
+	  .off = offsetof(struct cmd_monitor_opts, since), .dflt = "1h",
+	  .flags = CMD_O_BRIEF, .help = CMD_HELP_SINCE },
+	{ .name = "follow", .short_name = 'f', .type = CMD_O_FLAG,
+	  .off = offsetof(struct cmd_monitor_opts, follow),
+	  .flags = CMD_O_BRIEF,
+	  .help = "keep following new events until interrupted, with a "
+	  "health line on standard error every 30 seconds" },
+	{ .name = "json", .type = CMD_O_FLAG,
+	  .off = offsetof(struct cmd_monitor_opts, json), .flags = CMD_O_BRIEF,
+	  .help = "print JSON lines, one event a line; the totals go to "
+	  "standard error" },
+	{ .name = "hits", .type = CMD_O_FLAG,
+	  .off = offsetof(struct cmd_monitor_opts, hits), .flags = CMD_O_BRIEF,
+	  .help = "print only the events that hit a rule, and malformed "
+	  "input" },
+	{ .name = "no-resume", .type = CMD_O_UNSET,
+	  .off = offsetof(struct cmd_monitor_opts, resume),
+	  .help = "start from `--since`, not from the checkpoint" },
+	{ .type = CMD_O_INCLUDE, .include = cmd_monitor_common },
+	{ .name = NULL }
+};
 
-static void
-mon_print_alert(const struct mon_cli *cli, const struct alert *a)
-{
-	struct json_object *o;
-	const char *state = alerts_state_text(a);
-	char *f[5], *note, *raw;
-	size_t i;
-
-	if (cli->json) {
-		o = alerts_record(a);
-		printf("%s\n", json_object_to_json_string_ext(o,
-		    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
-		json_object_put(o);
-		return;
-	}
-	f[0] = text_safe_str(a->rule);
-	f[1] = text_safe_str(a->key);
-	f[2] = text_safe_str(a->last_seen);
-	/* Who acked is what the on-call reader looks for first. */
-	raw = a->acked ? xasprintf("acked by %s", a->ack_who) : xstrdup(state);
-	f[3] = text_safe_str(raw);
-	free(raw);
-	f[4] = text_safe_str(a->ack_note);
-	note = a->ack_who != NULL && *f[4] != '\0' ?
-	    xasprintf(": %s", f[4]) : xstrdup("");
-	printf("%s %-8s %-28s %6llu %-20s %s  [%s%s]\n", a->id,
-	    rules_severity_name(a->severity), f[0],
-	    (unsigned long long)a->count, f[2], f[1], f[3], note);
-	free(note);
-	if (a->suspect_who != NULL) {
-		char *who = text_safe_str(a->suspect_who);
-		char *why = text_safe_str(a->suspect_why);
-
-		printf("%*s  ! suspicious ack by %s not applied: %s\n",
-		    ALERTS_ID_LEN, "", who, why);
-		free(who);
-		free(why);
-	}
-	for (i = 0; i < 5; i++)
-		free(f[i]);
-}
-
-/* The team's ack key: made once, then copied to every console's state
- * directory (doc/alert-integrity.md). */
-static int
-mon_keygen(void)
-{
-	char *dir, *path = NULL, *cause = NULL;
-	int rc = EXIT_OK;
-
-	if ((dir = statefile_dir(&cause)) == NULL) {
-		rc = cmd_error("alerts", EXIT_CONFIG, "%s", cause);
-		free(cause);
-		return rc;
-	}
-	if (monitor_ack_keygen(dir, &path, &cause) != 0) {
-		rc = cmd_error("alerts", EXIT_FAIL, "%s", cause);
-		free(cause);
-	} else
-		printf("made the team's ack key %s (mode 0600).\nCopy it, "
-		    "over a secure channel, to the state directory of every "
-		    "console of the team: acks are then signed, and acks "
-		    "without a valid signature never silence an alert.\n",
-		    path);
-	free(path);
-	free(dir);
-	return rc;
-}
-
-int
-cmd_alerts(int argc, char **argv, const struct cmd_globals *g)
-{
-	static const char usage[] = "s3watch alerts list [--all] [--json] | "
-	    "ack ID [--note TEXT] | publish ID | test-publish | keygen";
-	struct mon_cli cli = { .cmd = "alerts", .resume = true };
-	struct session *ss = NULL;
-	struct monitor *m = NULL;
-	struct alerts *t;
-	struct alert *a = NULL;
-	char *cause = NULL;
-	const char *verb;
-	size_t i;
-	int rc;
-
-	if ((rc = mon_parse(&cli, argc, argv, usage, true)) != EXIT_OK) {
-		rc = rc < 0 ? EXIT_OK : rc;
-		goto out;
-	}
-	verb = optind < argc ? argv[optind] : "list";
-	if ((strcmp(verb, "ack") == 0 || strcmp(verb, "publish") == 0) ?
-	    optind + 2 != argc : (strcmp(verb, "list") == 0 ||
-	    strcmp(verb, "test-publish") == 0 || strcmp(verb, "keygen") == 0) ?
-	    optind + 1 < argc : true) {
-		rc = cmd_error("alerts", EXIT_USAGE, "usage: %s", usage);
-		goto out;
-	}
-	if (strcmp(verb, "keygen") == 0) {
-		rc = mon_keygen();
-		goto out;
-	}
-	if ((ss = session_open("alerts", g, cli.config, cli.sets, cli.nsets,
-	    true, &rc)) == NULL)
-		goto out;
-	cli.json = cli.json && strcmp(verb, "list") == 0;
-	if ((m = mon_open(&cli, ss, &rc)) == NULL)
-		goto done;
-	/* Catch up first (new hits, the team's acks), printing nothing. */
-	cli.silent = true;
-	cli.follow = false;
-	if ((rc = mon_run(&cli, ss->client, m)) != EXIT_OK)
-		goto done;
-	t = monitor_alerts(m);
-	if (strcmp(verb, "list") == 0) {
-		for (i = 0; (a = alerts_at(t, i)) != NULL; i++)
-			if (cli.all || !a->acked)
-				mon_print_alert(&cli, a);
-		goto done;
-	}
-	if (strcmp(verb, "test-publish") != 0 &&
-	    (a = alerts_find(t, argv[optind + 1], &cause)) == NULL) {
-		rc = cmd_error("alerts", EXIT_FAIL, "%s", cause);
-		free(cause);
-		goto done;
-	}
-	if (strcmp(verb, "ack") == 0) {
-		if (monitor_ack(m, a, cli.note, mon_done, &cli, &cause) != 0) {
-			rc = cmd_error("alerts", EXIT_FAIL, "%s", cause);
-			free(cause);
-			goto done;
-		}
-	} else
-		monitor_publish(m, a, strcmp(verb, "test-publish") == 0,
-		    mon_done, &cli);
-	loop_run_until(aws_client_loop(ss->client), &cli.done);
-	if (cli.error != NULL) {
-		char *safe = text_safe_str(cli.error);
-
-		rc = cmd_error("alerts", EXIT_FAIL, "%s: %s",
-		    strcmp(verb, "ack") == 0 ? "acknowledged locally, but not "
-		    "shared with the team" : "publish failed", safe);
-		free(safe);
-	} else if (strcmp(verb, "ack") == 0)
-		printf("acknowledged %s (%s) as %s\n", a->id, a->rule, ss->who);
-	else
-		printf("published %s to %s\n", a != NULL ? a->id : "a test "
-		    "alert", ss->topic_arn);
-done:
-	monitor_free(m);
-	session_close(ss);
-out:
-	free(cli.sets);
-	free(cli.error);
-	return rc;
-}
+const struct cmd_entry cmd_monitor_entry = {
+	.name = "monitor",
+	.help = "tails the trail's log group: events, rule hits, malformed "
+	    "input; resumes from a checkpoint",
+	.doc = "Every event is printed with the rules it hits; alerts are "
+	    "journalled as they open.  A checkpoint resumes the next run "
+	    "where this one stopped, however long ago that was.  Records "
+	    "stamped ahead of their arrival (a fast clock, up to the two hours "
+	    "CloudWatch accepts) are shown and counted as future-stamped, and "
+	    "hide nothing after them; records that reach CloudWatch later than "
+	    "the 15-minute overlap are found by a sweep that reaches back two "
+	    "hours every ten minutes, and counted as late.  The totals go to "
+	    "standard error at the end.",
+	.options = cmd_monitor_options,
+	.opts_size = sizeof(struct cmd_monitor_opts),
+	.run = cmd_monitor,
+};

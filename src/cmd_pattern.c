@@ -2,7 +2,7 @@
  * as `aws events test-event-pattern` answers it. */
 #include "config.h"
 
-#include <getopt.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,30 +16,17 @@
  * limit, not this reader, is what refuses it. */
 #define PATTERN_ARG_MAX	(PATTERN_EVENT_MAX + 4096)
 
-static const struct {
-	const char		*name;
-	enum pattern_wrap	 wrap;
-} pattern_wraps[] = {
-	{ "none", PATTERN_WRAP_NONE },
-	{ "cloudtrail", PATTERN_WRAP_CLOUDTRAIL },
-	{ "auto", PATTERN_WRAP_AUTO },
+/* --wrap's choices, in the order of pattern_wrap_of[]. */
+static const char *const pattern_wraps[] = { "none", "cloudtrail", "auto",
+	NULL };
+static const enum pattern_wrap pattern_wrap_of[] = { PATTERN_WRAP_NONE,
+	PATTERN_WRAP_CLOUDTRAIL, PATTERN_WRAP_AUTO };
+
+struct cmd_pattern_opts {
+	const char	*pattern;
+	const char	*event;
+	int		 wrap;		/* in pattern_wraps[] */
 };
-
-static int
-pattern_usage(int status)
-{
-	FILE *f = status == EXIT_OK ? stdout : stderr;
-
-	fprintf(f, "usage: s3watch pattern test --pattern JSON|@FILE "
-	    "--event JSON|@FILE\n"
-	    "                            [--wrap none|cloudtrail|auto]\n"
-	    "Tests an EventBridge event pattern against an event, like\n"
-	    "`aws events test-event-pattern`: prints match (exit 0) or nomatch\n"
-	    "(exit 1); an invalid pattern or event exits 2.  --wrap cloudtrail\n"
-	    "reads the event as a CloudTrail record the way EventBridge\n"
-	    "delivers it (source aws.s3, detail-type, detail = the record).\n");
-	return status;
-}
 
 /* A JSON text, or @file ("-" for stdin). */
 static int
@@ -58,71 +45,34 @@ pattern_arg(const char *what, const char *arg, struct buf *b)
 	return 0;
 }
 
-int
-cmd_pattern(int argc, char **argv, const struct cmd_globals *g)
+static int
+cmd_pattern(void *opts, int argc, char **argv, const struct cmd_globals *g)
 {
-	static const struct option opts[] = {
-		{ "pattern", required_argument, NULL, 'p' },
-		{ "event", required_argument, NULL, 'e' },
-		{ "wrap", required_argument, NULL, 'w' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
-	enum pattern_wrap wrap = PATTERN_WRAP_NONE;
-	const char *pattern = NULL, *event = NULL;
+	struct cmd_pattern_opts *o = opts;
 	struct buf pb = { 0 }, eb = { 0 };
 	bool invalid;
 	char *cause = NULL, *safe;
-	size_t i;
-	int ch, r, rc;
+	int r, rc;
 
 	(void)g;
-	if (argc >= 2 && (strcmp(argv[1], "--help") == 0 ||
-	    strcmp(argv[1], "-h") == 0))
-		return pattern_usage(EXIT_OK);
-	if (argc < 2 || strcmp(argv[1], "test") != 0) {
-		cmd_error("pattern", EXIT_USAGE, argc < 2 ? "missing subcommand" :
-		    "unknown subcommand '%s'", argv[argc < 2 ? 0 : 1]);
-		return pattern_usage(EXIT_USAGE);
+	if (argc < 1 || strcmp(argv[0], "test") != 0) {
+		cmd_error("pattern", EXIT_USAGE, argc < 1 ? "missing subcommand" :
+		    "unknown subcommand '%s'", argc < 1 ? "" : argv[0]);
+		cmd_usage(stderr, &cmd_pattern_entry);
+		return EXIT_USAGE;
 	}
-	argc--;
-	argv++;
-	optind = 0;	/* GNU getopt: start afresh, permuting */
-	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'p': pattern = optarg; break;
-		case 'e': event = optarg; break;
-		case 'w':
-			for (i = 0; i < sizeof pattern_wraps /
-			    sizeof pattern_wraps[0]; i++)
-				if (strcmp(optarg, pattern_wraps[i].name) == 0)
-					break;
-			if (i == sizeof pattern_wraps / sizeof pattern_wraps[0])
-				return cmd_error("pattern", EXIT_USAGE, "--wrap must "
-				    "be none, cloudtrail or auto, not '%s'", optarg);
-			wrap = pattern_wraps[i].wrap;
-			break;
-		case 'h': return pattern_usage(EXIT_OK);
-		default:
-			cmd_error("pattern", EXIT_USAGE, "unknown or incomplete "
-			    "option '%s'", argv[optind - 1]);
-			return pattern_usage(EXIT_USAGE);
-		}
-	}
-	if (optind < argc)
-		return cmd_error("pattern", EXIT_USAGE, "unexpected argument '%s'",
-		    argv[optind]);
-	if (pattern == NULL || event == NULL)
+	if (o->pattern == NULL || o->event == NULL)
 		return cmd_error("pattern", EXIT_USAGE, "--pattern and --event are "
 		    "required");
-	if (pattern_arg("pattern", pattern, &pb) != 0 ||
-	    pattern_arg("event", event, &eb) != 0) {
+	if (pattern_arg("pattern", o->pattern, &pb) != 0 ||
+	    pattern_arg("event", o->event, &eb) != 0) {
 		buf_free(&pb);
 		buf_free(&eb);
 		return EXIT_USAGE;
 	}
 	r = pattern_test(pb.data != NULL ? pb.data : "", pb.len,
-	    eb.data != NULL ? eb.data : "", eb.len, wrap, &invalid, &cause);
+	    eb.data != NULL ? eb.data : "", eb.len, pattern_wrap_of[o->wrap],
+	    &invalid, &cause);
 	if (r < 0 && invalid) {
 		/* AWS's own words, which may quote the pattern: made safe. */
 		safe = text_safe_str(cause);
@@ -141,3 +91,39 @@ cmd_pattern(int argc, char **argv, const struct cmd_globals *g)
 	buf_free(&eb);
 	return rc;
 }
+
+static const struct cmd_option cmd_pattern_options[] = {
+	{ .name = "pattern", .arg = "JSON|@FILE", .type = CMD_O_STRING,
+	  .off = offsetof(struct cmd_pattern_opts, pattern),
+	  .flags = CMD_O_BRIEF | CMD_O_REQUIRED,
+	  .help = "the event pattern: JSON text, or `@`<FILE> (`@-` for "
+	  "standard input)" },
+	{ .name = "event", .arg = "JSON|@FILE", .type = CMD_O_STRING,
+	  .off = offsetof(struct cmd_pattern_opts, event),
+	  .flags = CMD_O_BRIEF | CMD_O_REQUIRED,
+	  .help = "the event: JSON text, or `@`<FILE> (`@-` for standard "
+	  "input)" },
+	{ .name = "wrap", .arg = "HOW", .type = CMD_O_CHOICE,
+	  .off = offsetof(struct cmd_pattern_opts, wrap),
+	  .choices = pattern_wraps, .dflt = "none",
+	  .help = "`cloudtrail` reads the event as a CloudTrail record the "
+	  "way EventBridge delivers it (source `aws.s3`, `detail-type`, "
+	  "`detail` the record); `auto` when it looks like one" },
+	{ .name = NULL }
+};
+
+const struct cmd_entry cmd_pattern_entry = {
+	.name = "pattern",
+	.args = "`test`",
+	.args_first = true,
+	.min_args = 0,
+	.max_args = 1,
+	.help = "EventBridge pattern matching, as `aws events "
+	    "test-event-pattern`",
+	.doc = "Tests an EventBridge event pattern against an event, with "
+	    "EventBridge's semantics.  Prints `match` (exit 0) or `nomatch` "
+	    "(exit 1); an invalid pattern prints AWS's reason and exits 2.",
+	.options = cmd_pattern_options,
+	.opts_size = sizeof(struct cmd_pattern_opts),
+	.run = cmd_pattern,
+};

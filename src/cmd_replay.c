@@ -8,7 +8,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -537,76 +537,33 @@ replay_stats(const struct replay *rp, double secs)
 		    rules_id(rp->rules, i));
 }
 
-static void
-replay_usage(FILE *f)
-{
-	fprintf(f, "usage: s3watch replay [--rules DIR] [--stats] [--state FILE] "
-	    "[--allowed-cidr CIDR]... FILE...\n"
-	    "Runs the rule pack over CloudTrail log files ({\"Records\":[...]}, "
-	    "also .gz)\nor JSON lines of records or EventBridge events ('-' is "
-	    "stdin), printing\none JSON line per rule hit.\n\n"
-	    "  --rules DIR          rule pack (default: S3WATCH_RULES_DIR, else "
-	    "%s/rules.d)\n"
-	    "  --stats              hits per rule and events per second, on "
-	    "stderr\n"
-	    "  --state FILE         keep stateful rules' memory in FILE across "
-	    "runs\n"
-	    "  --allowed-cidr CIDR  replaces the pack's allowed_cidrs "
-	    "(repeatable)\n", PKGDATADIR);
-}
+struct cmd_replay_opts {
+	const char	*rules;
+	bool		 stats;
+	const char	*state;
+	char	       **cidrs;
+	size_t		 ncidrs;
+};
 
-int
-cmd_replay(int argc, char **argv, const struct cmd_globals *g)
+static int
+cmd_replay(void *opts, int argc, char **argv, const struct cmd_globals *g)
 {
-	static const struct option opts[] = {
-		{ "rules", required_argument, NULL, 'r' },
-		{ "stats", no_argument, NULL, 's' },
-		{ "state", required_argument, NULL, 'S' },
-		{ "allowed-cidr", required_argument, NULL, 'c' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
+	struct cmd_replay_opts *o = opts;
 	struct replay rp;
 	struct timespec t0, t1;
-	const char *rules_opt = NULL, *state = NULL;
-	char **cidrs = NULL, *dir, *cause = NULL;
-	size_t ncidrs = 0;
-	bool stats = false;
-	int ch, i, nerr = 0, rc = EXIT_OK;
+	char *dir, *cause = NULL;
+	int i, nerr = 0, rc = EXIT_OK;
 
 	(void)g;
-	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'r': rules_opt = optarg; break;
-		case 's': stats = true; break;
-		case 'S': state = optarg; break;
-		case 'c':
-			cidrs = xreallocarray(cidrs, ncidrs + 1, sizeof *cidrs);
-			cidrs[ncidrs++] = optarg;
-			break;
-		case 'h':
-			replay_usage(stdout);
-			return EXIT_OK;
-		default:
-			free(cidrs);
-			return cmd_error("replay", EXIT_USAGE, "unknown or incomplete "
-			    "option '%s'", argv[optind - 1]);
-		}
-	}
-	if (optind >= argc) {
-		free(cidrs);
-		replay_usage(stderr);
-		return EXIT_USAGE;
-	}
 	memset(&rp, 0, sizeof rp);
 	rp.rules = rules_new();
 	rp.out = stdout;
-	if (ncidrs > 0 && rules_set_allowed_cidrs(rp.rules, cidrs, ncidrs,
-	    &cause) != 0) {
+	if (o->ncidrs > 0 && rules_set_allowed_cidrs(rp.rules, o->cidrs,
+	    o->ncidrs, &cause) != 0) {
 		rc = cmd_error("replay", EXIT_USAGE, "--allowed-cidr: %s", cause);
 		goto out;
 	}
-	dir = rules_opt != NULL ? xstrdup(rules_opt) : rules_default_dir();
+	dir = o->rules != NULL ? xstrdup(o->rules) : rules_default_dir();
 	if (rules_load_dir(rp.rules, dir, replay_on_error, &nerr, &cause) < 0) {
 		rc = cmd_error("replay", EXIT_CONFIG, "rules: %s", cause);
 		free(dir);
@@ -619,13 +576,14 @@ cmd_replay(int argc, char **argv, const struct cmd_globals *g)
 		goto out;
 	}
 	free(dir);
-	if (state != NULL && rules_state_load(rp.rules, state, &cause) != 0) {
+	if (o->state != NULL && rules_state_load(rp.rules, o->state,
+	    &cause) != 0) {
 		(void)cmd_error("replay", 0, "%s", cause);
 		free(cause);
 		cause = NULL;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	for (i = optind; i < argc; i++)
+	for (i = 0; i < argc; i++)
 		if (replay_file(&rp, argv[i]) != 0)
 			rc = EXIT_FAIL;
 	clock_gettime(CLOCK_MONOTONIC, &t1);
@@ -633,18 +591,54 @@ cmd_replay(int argc, char **argv, const struct cmd_globals *g)
 		rc = cmd_error("replay", EXIT_FAIL, "writing the hits: %s",
 		    strerror(errno));
 	}
-	if (state != NULL && rules_state_save(rp.rules, state, &cause) != 0)
+	if (o->state != NULL && rules_state_save(rp.rules, o->state,
+	    &cause) != 0)
 		rc = cmd_error("replay", EXIT_FAIL, "saving state: %s", cause);
-	if (stats)
+	if (o->stats)
 		replay_stats(&rp, (double)(t1.tv_sec - t0.tv_sec) +
 		    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
-	if (rp.malformed > 0 && !stats)
+	if (rp.malformed > 0 && !o->stats)
 		fprintf(stderr, "s3watch replay: %lu malformed record%s skipped\n",
 		    rp.malformed, rp.malformed == 1 ? "" : "s");
 out:
 	free(cause);
-	free(cidrs);
 	buf_free(&rp.line);
 	rules_free(rp.rules);
 	return rc;
 }
+
+static const struct cmd_option cmd_replay_options[] = {
+	{ .name = "rules", .arg = "DIR", .type = CMD_O_STRING,
+	  .off = offsetof(struct cmd_replay_opts, rules),
+	  .help = "the rule pack (default: `S3WATCH_RULES_DIR`, else the "
+	  "shipped pack)" },
+	{ .name = "stats", .type = CMD_O_FLAG,
+	  .off = offsetof(struct cmd_replay_opts, stats), .flags = CMD_O_BRIEF,
+	  .help = "hits per rule and events per second, on standard error" },
+	{ .name = "state", .arg = "FILE", .type = CMD_O_STRING,
+	  .off = offsetof(struct cmd_replay_opts, state),
+	  .help = "keep the stateful rules' memory in <FILE> from one run to "
+	  "the next" },
+	{ .name = "allowed-cidr", .arg = "CIDR", .type = CMD_O_LIST,
+	  .off = offsetof(struct cmd_replay_opts, cidrs),
+	  .off_n = offsetof(struct cmd_replay_opts, ncidrs),
+	  .help = "replaces the pack's `allowed_cidrs`" },
+	{ .name = NULL }
+};
+
+const struct cmd_entry cmd_replay_entry = {
+	.name = "replay",
+	.args = "<FILE>...",
+	.min_args = 1,
+	.max_args = -1,
+	.help = "the rule pack over CloudTrail files (also `.gz`) or JSON "
+	    "lines; hits as JSON lines",
+	.doc = "Reads CloudTrail log files (`{\"Records\":[...]}`, gzipped "
+	    "or not), or JSON lines of records or EventBridge events (`-` is "
+	    "standard input), and prints one JSON line per rule hit.  Input "
+	    "is streamed, so memory stays flat however large it is; a "
+	    "malformed record is reported and skipped.",
+	.options = cmd_replay_options,
+	.opts_size = sizeof(struct cmd_replay_opts),
+	.run = cmd_replay,
+};

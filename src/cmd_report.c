@@ -3,8 +3,8 @@
  * check, as Markdown, CSV or one self-contained HTML file. */
 #include "config.h"
 
-#include <getopt.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "alerts.h"
-#include "cmd.h"
+#include "cmd_internal.h"
 #include "conf.h"
 #include "journal.h"
 #include "loop.h"
@@ -28,25 +28,18 @@ struct report_cli {
 	const char	*since;
 	const char	*output;
 	const char	*group;
-	const char	*config;
 	const char	*ledger;
 	const char	*title;
-	char	       **sets;
-	size_t		 nsets;
+	struct cmd_conf_opts conf;
 	enum report_format format;
 	bool		 posture;
-	size_t		 max_rows;
-	int		 page_limit;
+	long		 max_rows;
+	long		 page_limit;
 
 	struct report	*report;
 	struct alerts	*alerts;
 	uint64_t	 acks_seen;	/* from the team's ack stream */
 };
-
-static const char report_usage[] = "s3watch report [--since 7d] "
-    "[--format md|csv|html] [--output FILE] [--group G] [--no-posture] "
-    "[--title T] [--max-rows N] [--config FILE] [--set KEY=VALUE]... "
-    "[--ledger FILE]";
 
 /* The posture table: verify's findings of `s3watch status`. */
 static void
@@ -152,7 +145,7 @@ report_cli_read(struct report_cli *cli, struct aws_client *c,
 	o.group = group;
 	o.since_ms = since;
 	o.follow = false;
-	o.page_limit = cli->page_limit;
+	o.page_limit = (int)cli->page_limit;
 	t = tail_new(c, &o, report_cli_event, NULL, cli);
 	loop_catch_signals(l);
 	tail_start(t);
@@ -197,74 +190,22 @@ report_cli_write(const struct report_cli *cli, const char *text)
 }
 
 static int
-report_cli_parse(struct report_cli *cli, int argc, char **argv)
+report_cli_format(const char *cmd, const char *arg, void *opts)
 {
-	static const struct option opts[] = {
-		{ "since", required_argument, NULL, 'S' },
-		{ "format", required_argument, NULL, 'F' },
-		{ "output", required_argument, NULL, 'o' },
-		{ "group", required_argument, NULL, 'g' },
-		{ "no-posture", no_argument, NULL, 'N' },
-		{ "title", required_argument, NULL, 't' },
-		{ "max-rows", required_argument, NULL, 'M' },
-		{ "page-limit", required_argument, NULL, 'L' },
-		{ "config", required_argument, NULL, 'c' },
-		{ "set", required_argument, NULL, 's' },
-		{ "ledger", required_argument, NULL, 'l' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
-	long n;
-	int ch, f, rc;
+	struct report_cli *cli = opts;
+	int f;
 
-	optind = 0;	/* GNU getopt: start afresh, permuting */
-	while ((ch = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'S': cli->since = optarg; break;
-		case 'o': cli->output = optarg; break;
-		case 'g': cli->group = optarg; break;
-		case 'N': cli->posture = false; break;
-		case 't': cli->title = optarg; break;
-		case 'c': cli->config = optarg; break;
-		case 'l': cli->ledger = optarg; break;
-		case 'F':
-			if ((f = report_format_find(optarg)) < 0)
-				return cmd_error("report", EXIT_USAGE, "--format "
-				    "'%s': give md, csv or html", optarg);
-			cli->format = (enum report_format)f;
-			break;
-		case 'M':
-		case 'L':
-			if ((rc = cmd_number("report", ch == 'M' ? "max-rows" :
-			    "page-limit", optarg, 1, ch == 'M' ? 1000000 : 10000,
-			    &n)) != EXIT_OK)
-				return rc;
-			if (ch == 'M')
-				cli->max_rows = (size_t)n;
-			else
-				cli->page_limit = (int)n;
-			break;
-		case 's':
-			cmd_push(&cli->sets, &cli->nsets, optarg);
-			break;
-		case 'h':
-			printf("usage: %s\n", report_usage);
-			return -1;
-		default:
-			return cmd_error("report", EXIT_USAGE, "unknown option "
-			    "'%s' (usage: %s)", argv[optind - 1], report_usage);
-		}
-	}
-	if (optind != argc)
-		return cmd_error("report", EXIT_USAGE, "usage: %s",
-		    report_usage);
+	if ((f = report_format_find(arg)) < 0)
+		return cmd_error(cmd, EXIT_USAGE, "--format '%s': give md, csv "
+		    "or html", arg);
+	cli->format = (enum report_format)f;
 	return EXIT_OK;
 }
 
-int
-cmd_report(int argc, char **argv, const struct cmd_globals *g)
+static int
+cmd_report(void *opts, int argc, char **argv, const struct cmd_globals *g)
 {
-	struct report_cli cli = { .format = REPORT_MD, .posture = true };
+	struct report_cli *cli = opts;
 	struct report_options ro;
 	struct cmd_globals gl = *g;
 	struct aws_client *c = NULL;
@@ -277,18 +218,16 @@ cmd_report(int argc, char **argv, const struct cmd_globals *g)
 	size_t i;
 	int rc;
 
-	if ((rc = report_cli_parse(&cli, argc, argv)) != EXIT_OK) {
-		rc = rc < 0 ? EXIT_OK : rc;
-		goto out;
-	}
-	if (session_since_parse(cli.since != NULL ? cli.since : "7d",
+	(void)argc;
+	(void)argv;
+	if (session_since_parse(cli->since,
 	    &since, &cause) != 0) {
 		rc = cmd_error("report", EXIT_USAGE, "--since %s", cause);
 		free(cause);
 		goto out;
 	}
-	if ((conf = session_conf("report", cli.config, cli.sets, cli.nsets,
-	    &rc)) == NULL)
+	if ((conf = session_conf("report", cli->conf.config, cli->conf.sets,
+	    cli->conf.nsets, &rc)) == NULL)
 		goto out;
 	if (gl.aws.region == NULL && *conf_str(conf, CONF_REGION) != '\0')
 		gl.aws.region = conf_str(conf, CONF_REGION);
@@ -297,61 +236,110 @@ cmd_report(int argc, char **argv, const struct cmd_globals *g)
 		goto out;
 	}
 	/* The names, as the monitor finds them: configuration and ledger. */
-	if ((s = setup_new(c, conf, cli.ledger, report_cli_setup_event, &cli,
+	if ((s = setup_new(c, conf, cli->ledger, report_cli_setup_event, cli,
 	    &cause)) == NULL || setup_identify(s, &cause) != 0) {
 		rc = cmd_error("report", EXIT_CONFIG, "%s", cause);
 		free(cause);
 		goto out;
 	}
-	group = xstrdup(cli.group != NULL ? cli.group :
+	group = xstrdup(cli->group != NULL ? cli->group :
 	    setup_name(s, "log_group"));
 
 	memset(&ro, 0, sizeof ro);
-	ro.title = cli.title;
+	ro.title = cli->title;
 	source = xasprintf("CloudWatch Logs group %s", group);
 	ro.source = source;
 	ro.since_ms = since;
 	ro.until_ms = tail_clock_ms();
-	ro.max_rows = cli.max_rows;
-	cli.report = report_new(&ro);
+	ro.max_rows = (size_t)cli->max_rows;
+	cli->report = report_new(&ro);
 	free(source);
-	cli.alerts = alerts_new(NULL, 0);
+	cli->alerts = alerts_new(NULL, 0);
 
-	if (report_cli_acks(&cli) != 0) {
+	if (report_cli_acks(cli) != 0) {
 		rc = EXIT_FAIL;
 		goto out;
 	}
-	if ((rc = report_cli_read(&cli, c, group, since)) != EXIT_OK)
+	if ((rc = report_cli_read(cli, c, group, since)) != EXIT_OK)
 		goto out;
-	for (i = 0; (a = alerts_at(cli.alerts, i)) != NULL; i++)
-		report_add_alert(cli.report, a);
-	if (cli.posture)
+	for (i = 0; (a = alerts_at(cli->alerts, i)) != NULL; i++)
+		report_add_alert(cli->report, a);
+	if (cli->posture)
 		setup_run(s, SETUP_STATUS, 1, SETUP_NSTEPS);
 	else
-		report_add_note(cli.report, "The posture was not checked "
+		report_add_note(cli->report, "The posture was not checked "
 		    "(--no-posture).");
 
-	text = report_render(cli.report, cli.format);
-	rc = report_cli_write(&cli, text);
+	text = report_render(cli->report, cli->format);
+	rc = report_cli_write(cli, text);
 	free(text);
-	n = report_counts(cli.report);
-	if (rc == EXIT_OK && cli.output != NULL && strcmp(cli.output, "-") != 0)
+	n = report_counts(cli->report);
+	if (rc == EXIT_OK && cli->output != NULL && strcmp(cli->output, "-") != 0)
 		fprintf(stderr, "s3watch report: %llu records (%llu S3 "
 		    "accesses, %llu denied, %llu changes), %zu acknowledged "
 		    "alerts, %zu posture rows: %s report in %s\n",
 		    (unsigned long long)n->records, (unsigned long long)n->s3,
 		    (unsigned long long)n->denied,
 		    (unsigned long long)n->changes, n->acks, n->posture,
-		    report_format_name(cli.format), cli.output);
+		    report_format_name(cli->format), cli->output);
 out:
 	setup_free(s);
 	if (c != NULL)
 		cmd_client_free(c);
 	conf_free(conf);
-	report_free(cli.report);
-	if (cli.alerts != NULL)
-		alerts_free(cli.alerts);
-	free(cli.sets);
+	report_free(cli->report);
+	if (cli->alerts != NULL)
+		alerts_free(cli->alerts);
 	free(group);
 	return rc;
 }
+
+static const struct cmd_option cmd_report_options[] = {
+	{ .name = "since", .arg = "WHEN", .type = CMD_O_STRING,
+	  .off = offsetof(struct report_cli, since), .dflt = "7d",
+	  .flags = CMD_O_BRIEF, .help = CMD_HELP_SINCE },
+	{ .name = "format", .arg = "md|csv|html", .type = CMD_O_CALL,
+	  .call = report_cli_format, .dflt = "md", .flags = CMD_O_BRIEF,
+	  .help = "Markdown, CSV, or one self-contained HTML file" },
+	{ .name = "output", .short_name = 'o', .arg = "FILE",
+	  .type = CMD_O_STRING, .off = offsetof(struct report_cli, output),
+	  .flags = CMD_O_BRIEF,
+	  .help = "write the report to <FILE> (mode 0600, atomically) "
+	  "rather than standard output" },
+	{ .name = "group", .arg = "GROUP", .type = CMD_O_STRING,
+	  .off = offsetof(struct report_cli, group),
+	  .help = "read this log group (default: the configuration's "
+	  "`log_group`)" },
+	{ .name = "no-posture", .type = CMD_O_UNSET,
+	  .off = offsetof(struct report_cli, posture),
+	  .help = "leave out the posture table (no `status` run)" },
+	{ .name = "title", .arg = "TEXT", .type = CMD_O_STRING,
+	  .off = offsetof(struct report_cli, title),
+	  .help = "the report's title" },
+	{ .name = "max-rows", .arg = "N", .type = CMD_O_NUMBER,
+	  .off = offsetof(struct report_cli, max_rows),
+	  .min = 1, .max = 1000000,
+	  .help = "at most <N> rows a table, rather than 1000" },
+	{ .name = "page-limit", .arg = "N", .type = CMD_O_NUMBER,
+	  .off = offsetof(struct report_cli, page_limit),
+	  .min = 1, .max = 10000,
+	  .help = "ask for pages of at most <N> events, rather than 1000" },
+	{ .type = CMD_O_INCLUDE, .include = cmd_conf_options,
+	  .off = offsetof(struct report_cli, conf) },
+	{ .name = "ledger", .arg = "FILE", .type = CMD_O_STRING,
+	  .off = offsetof(struct report_cli, ledger),
+	  .help = CMD_HELP_LEDGER },
+	{ .name = NULL }
+};
+
+const struct cmd_entry cmd_report_entry = {
+	.name = "report",
+	.help = "an access report for auditors",
+	.doc = "Reads the trail's log group once (not followed), the alert "
+	    "journal and the posture check, and writes accesses per principal "
+	    "and bucket, denied attempts, administrative changes, acknowledged "
+	    "alerts and the posture table.",
+	.options = cmd_report_options,
+	.opts_size = sizeof(struct report_cli),
+	.run = cmd_report,
+};

@@ -1,36 +1,30 @@
-/* s3watch setup, status, teardown and config: the guided setup as plain
- * commands, in text or JSON lines. */
+/* s3watch setup: the ten-step guided setup as a plain command, in text or
+ * JSON lines.  The run it drives, and prints, is shared with status and
+ * teardown (cmd_internal.h). */
 #include "config.h"
 
-#include <getopt.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "cmd.h"
+#include "buf.h"
+#include "cmd_internal.h"
 #include "conf.h"
 #include "session.h"
 #include "setup.h"
 #include "text.h"
 
-/* Options shared by the four commands; the table says which take what. */
+/* One run: what it prints and how. */
 struct setup_cli {
-	const char	*cmd;
-	enum setup_op	 op;
-	bool		 json;
-	bool		 yes;
-	bool		 plan;
-	bool		 empty_buckets;
-	int		 first, last;
-	const char	*config;
-	const char	*ledger;
-	char	       **sets;
-	size_t		 nsets;
-
+	const char			*cmd;
+	enum setup_op			 op;
+	const struct cmd_setup_opts	*o;
+	struct setup			*setup;
 	/* status table rows, collected from verify notes */
-	struct buf	 table;
-	int		 rows;
+	struct buf			 table;
+	int				 rows;
 };
 
 static const char *const setup_state_marks[SETUP_S_COUNT] = {
@@ -172,7 +166,7 @@ setup_cli_ask(struct setup_cli *cli, const char *question)
 {
 	char line[16];
 
-	if (cli->empty_buckets)
+	if (cli->o->empty_buckets)
 		return true;
 	if (!isatty(STDIN_FILENO)) {
 		fprintf(stderr, "s3watch %s: %s no (stdin is not a terminal; "
@@ -185,22 +179,17 @@ setup_cli_ask(struct setup_cli *cli, const char *question)
 	return line[0] == 'y' || line[0] == 'Y';
 }
 
-struct setup_cli_ctx {
-	struct setup_cli	*cli;
-	struct setup		*setup;
-};
-
 static void
 setup_cli_event(const struct setup_event *ev, void *arg)
 {
-	struct setup_cli_ctx *x = arg;
+	struct setup_cli *cli = arg;
 
-	if (x->cli->json)
+	if (cli->o->json)
 		setup_cli_json(ev);
 	else
-		setup_cli_text(x->cli, ev);
+		setup_cli_text(cli, ev);
 	if (ev->kind == SETUP_EV_ASK)
-		setup_answer(x->setup, setup_cli_ask(x->cli, ev->text));
+		setup_answer(cli->setup, setup_cli_ask(cli, ev->text));
 }
 
 static int
@@ -212,243 +201,149 @@ setup_cli_step(const char *cmd, const char *arg, int *n)
 	return EXIT_OK;
 }
 
-static int
-setup_cli_usage(const struct setup_cli *cli, FILE *f)
+int
+cmd_setup_only(const char *cmd, const char *arg, void *opts)
 {
-	switch (cli->op) {
-	case SETUP_PLAN:
-	case SETUP_APPLY:
-		fprintf(f, "usage: s3watch setup --plan|--yes [--only N | --from "
-		    "N] [--json]\n");
-		break;
-	case SETUP_STATUS:
-	case SETUP_VALIDATE:
-		fprintf(f, "usage: s3watch status [--only N | --from N] "
-		    "[--json]\n");
-		break;
-	case SETUP_UNDO:
-		fprintf(f, "usage: s3watch teardown [--yes] [--empty-buckets] "
-		    "[--json]\n");
-		break;
-	}
-	fprintf(f, "       [--config FILE] [--set KEY=VALUE]... [--ledger FILE]\n"
-	    "Steps are 1-%d or names:", SETUP_NSTEPS);
-	for (int i = 0; i < SETUP_NSTEPS; i++)
-		fprintf(f, " %s", setup_steps[i]->name);
-	fprintf(f, "\n");
-	return f == stdout ? EXIT_OK : EXIT_USAGE;
+	struct cmd_setup_opts *o = opts;
+	int n, rc;
+
+	if ((rc = setup_cli_step(cmd, arg, &n)) == EXIT_OK)
+		o->first = o->last = n;
+	return rc;
 }
 
-static int
-setup_cli_main(struct setup_cli *cli, int argc, char **argv,
+int
+cmd_setup_from(const char *cmd, const char *arg, void *opts)
+{
+	struct cmd_setup_opts *o = opts;
+	int n, rc;
+
+	if ((rc = setup_cli_step(cmd, arg, &n)) == EXIT_OK) {
+		o->first = n;
+		o->last = SETUP_NSTEPS;
+	}
+	return rc;
+}
+
+/* The steps, for the help of setup, status and teardown. */
+void
+cmd_setup_steps(struct cmd_section *sec)
+{
+	int i;
+
+	sec->title = "Steps (a number or a name)";
+	for (i = 0; i < SETUP_NSTEPS; i++)
+		cmd_section_add(sec, xasprintf("%2d %s", i + 1,
+		    setup_steps[i]->name), xstrdup(setup_steps[i]->title));
+}
+
+int
+cmd_setup_run(const char *cmd, enum setup_op op, struct cmd_setup_opts *o,
     const struct cmd_globals *g)
 {
-	static const struct option opts[] = {
-		{ "plan", no_argument, NULL, 'p' },
-		{ "yes", no_argument, NULL, 'y' },
-		{ "only", required_argument, NULL, 'o' },
-		{ "from", required_argument, NULL, 'f' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "config", required_argument, NULL, 'c' },
-		{ "set", required_argument, NULL, 's' },
-		{ "ledger", required_argument, NULL, 'l' },
-		{ "empty-buckets", no_argument, NULL, 'E' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
-	struct setup_cli_ctx x = { cli, NULL };
+	struct setup_cli cli = { .cmd = cmd, .op = op, .o = o };
 	struct cmd_globals gl = *g;
 	struct aws_client *c;
 	struct conf *conf;
 	char *cause = NULL;
-	int ch, rc = EXIT_OK, n;
+	int rc = EXIT_OK;
 
-	cli->first = 1;
-	cli->last = SETUP_NSTEPS;
-	optind = 0;	/* GNU getopt: start afresh, permuting */
-	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'p': cli->plan = true; break;
-		case 'y': cli->yes = true; break;
-		case 'j': cli->json = true; break;
-		case 'c': cli->config = optarg; break;
-		case 'l': cli->ledger = optarg; break;
-		case 'E': cli->empty_buckets = true; break;
-		case 's':
-			cli->sets = xreallocarray(cli->sets, cli->nsets + 1,
-			    sizeof *cli->sets);
-			cli->sets[cli->nsets++] = optarg;
-			break;
-		case 'o':
-		case 'f':
-			if ((rc = setup_cli_step(cli->cmd, optarg, &n)) != 0)
-				goto out;
-			cli->first = n;
-			cli->last = ch == 'o' ? n : SETUP_NSTEPS;
-			break;
-		case 'h':
-			rc = setup_cli_usage(cli, stdout);
-			goto out;
-		default:
-			rc = cmd_error(cli->cmd, EXIT_USAGE, "unknown option "
-			    "'%s'", argv[optind - 1]);
-			goto out;
-		}
+	if (o->first == 0) {
+		o->first = 1;
+		o->last = SETUP_NSTEPS;
 	}
-	if (optind != argc) {
-		rc = setup_cli_usage(cli, stderr);
-		goto out;
-	}
-	if (cli->op == SETUP_APPLY || cli->op == SETUP_PLAN) {
-		if (cli->plan == cli->yes) {
-			rc = cmd_error(cli->cmd, EXIT_USAGE, "say --plan to see "
-			    "the calls, or --yes to make them");
-			goto out;
-		}
-		cli->op = cli->plan ? SETUP_PLAN : SETUP_APPLY;
-	}
-	if (cli->op == SETUP_UNDO && !cli->yes) {
-		if (!isatty(STDIN_FILENO)) {
-			rc = cmd_error(cli->cmd, EXIT_USAGE, "say --yes to "
-			    "remove what s3watch created");
-			goto out;
-		}
-		fprintf(stderr, "Remove everything s3watch created? [y/N] ");
-		char line[16];
-		if (fgets(line, sizeof line, stdin) == NULL ||
-		    (line[0] != 'y' && line[0] != 'Y'))
-			goto out;
-	}
-	if ((conf = session_conf(cli->cmd, cli->config, cli->sets, cli->nsets,
-	    &rc)) == NULL)
-		goto out;
+	if ((conf = session_conf(cmd, o->conf.config, o->conf.sets,
+	    o->conf.nsets, &rc)) == NULL)
+		return rc;
 	if (gl.aws.region == NULL && *conf_str(conf, CONF_REGION) != '\0')
 		gl.aws.region = conf_str(conf, CONF_REGION);
-	if ((c = cmd_client(cli->cmd, &gl)) == NULL) {
+	if ((c = cmd_client(cmd, &gl)) == NULL) {
 		conf_free(conf);
-		rc = EXIT_CONFIG;
-		goto out;
+		return EXIT_CONFIG;
 	}
-	if ((x.setup = setup_new(c, conf, cli->ledger, setup_cli_event, &x,
+	if ((cli.setup = setup_new(c, conf, o->ledger, setup_cli_event, &cli,
 	    &cause)) == NULL) {
-		rc = cmd_error(cli->cmd, EXIT_CONFIG, "%s", cause);
+		rc = cmd_error(cmd, EXIT_CONFIG, "%s", cause);
 		free(cause);
 	} else {
-		if (cli->op == SETUP_STATUS && !cli->json)
-			buf_printf(&cli->table, "%-4s %-5s %-5s %s\n", "STEP",
+		if (op == SETUP_STATUS && !o->json)
+			buf_printf(&cli.table, "%-4s %-5s %-5s %s\n", "STEP",
 			    "CHECK", "RESULT", "REASON");
-		setup_run(x.setup, cli->op, cli->first, cli->last);
-		if (cli->op == SETUP_STATUS && !cli->json && cli->rows > 0)
-			fputs(cli->table.data, stdout);
-		if (!cli->json)
+		setup_run(cli.setup, op, o->first, o->last);
+		if (op == SETUP_STATUS && !o->json && cli.rows > 0)
+			fputs(cli.table.data, stdout);
+		if (!o->json)
 			printf("%d change%s, %d failed, %d with warnings\n",
-			    setup_changes(x.setup),
-			    setup_changes(x.setup) == 1 ? "" : "s",
-			    setup_failures(x.setup), setup_warnings(x.setup));
-		rc = setup_failures(x.setup) > 0 ? EXIT_FAIL : EXIT_OK;
-		setup_free(x.setup);
+			    setup_changes(cli.setup),
+			    setup_changes(cli.setup) == 1 ? "" : "s",
+			    setup_failures(cli.setup),
+			    setup_warnings(cli.setup));
+		rc = setup_failures(cli.setup) > 0 ? EXIT_FAIL : EXIT_OK;
+		setup_free(cli.setup);
 	}
 	cmd_client_free(c);
 	conf_free(conf);
-out:
-	free(cli->sets);
-	buf_free(&cli->table);
+	buf_free(&cli.table);
 	return rc;
 }
 
-int
-cmd_setup(int argc, char **argv, const struct cmd_globals *g)
-{
-	struct setup_cli cli = { .cmd = "setup", .op = SETUP_APPLY };
+const struct cmd_option cmd_setup_common[] = {
+	{ .name = "json", .type = CMD_O_FLAG,
+	  .off = offsetof(struct cmd_setup_opts, json), .flags = CMD_O_BRIEF,
+	  .help = "print JSON lines, one event a line" },
+	{ .type = CMD_O_INCLUDE, .include = cmd_conf_options,
+	  .off = offsetof(struct cmd_setup_opts, conf) },
+	{ .name = "ledger", .arg = "FILE", .type = CMD_O_STRING,
+	  .off = offsetof(struct cmd_setup_opts, ledger),
+	  .help = CMD_HELP_LEDGER },
+	{ .name = NULL }
+};
 
-	return setup_cli_main(&cli, argc, argv, g);
+static int
+cmd_setup(void *opts, int argc, char **argv, const struct cmd_globals *g)
+{
+	struct cmd_setup_opts *o = opts;
+
+	(void)argc;
+	(void)argv;
+	if (o->plan == o->yes)
+		return cmd_error("setup", EXIT_USAGE, "say --plan to see the "
+		    "calls, or --yes to make them");
+	return cmd_setup_run("setup", o->plan ? SETUP_PLAN : SETUP_APPLY, o,
+	    g);
 }
 
-int
-cmd_status(int argc, char **argv, const struct cmd_globals *g)
-{
-	struct setup_cli cli = { .cmd = "status", .op = SETUP_STATUS };
+static const struct cmd_option cmd_setup_options[] = {
+	{ .name = "plan", .type = CMD_O_FLAG,
+	  .off = offsetof(struct cmd_setup_opts, plan),
+	  .flags = CMD_O_BRIEF | CMD_O_REQUIRED | CMD_O_OR_NEXT,
+	  .help = "show, step by step, the calls a run would make, and make "
+	  "none" },
+	{ .name = "yes", .type = CMD_O_FLAG,
+	  .off = offsetof(struct cmd_setup_opts, yes),
+	  .help = "make the calls" },
+	{ .name = "only", .arg = "STEP", .type = CMD_O_CALL,
+	  .call = cmd_setup_only, .flags = CMD_O_BRIEF | CMD_O_OR_NEXT,
+	  .help = "run this step only" },
+	{ .name = "from", .arg = "STEP", .type = CMD_O_CALL,
+	  .call = cmd_setup_from,
+	  .help = "run this step and the ones after it" },
+	{ .type = CMD_O_INCLUDE, .include = cmd_setup_common },
+	{ .name = NULL }
+};
 
-	return setup_cli_main(&cli, argc, argv, g);
-}
-
-int
-cmd_teardown(int argc, char **argv, const struct cmd_globals *g)
-{
-	struct setup_cli cli = { .cmd = "teardown", .op = SETUP_UNDO };
-
-	return setup_cli_main(&cli, argc, argv, g);
-}
-
-/* s3watch config: every setting, its value and where it came from. */
-int
-cmd_config(int argc, char **argv, const struct cmd_globals *g)
-{
-	struct setup_cli cli = { .cmd = "config" };
-	struct conf *conf;
-	char *safe;
-	char *const *v;
-	size_t i, n;
-	int k, rc = EXIT_OK, ch;
-	static const struct option opts[] = {
-		{ "config", required_argument, NULL, 'c' },
-		{ "set", required_argument, NULL, 's' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
-
-	optind = 0;	/* GNU getopt: start afresh, permuting */
-	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'c': cli.config = optarg; break;
-		case 's':
-			cli.sets = xreallocarray(cli.sets, cli.nsets + 1,
-			    sizeof *cli.sets);
-			cli.sets[cli.nsets++] = optarg;
-			break;
-		case 'h':
-			printf("usage: s3watch config [--config FILE] "
-			    "[--set KEY=VALUE]...\n");
-			goto out;
-		default:
-			rc = cmd_error("config", EXIT_USAGE, "unknown option "
-			    "'%s'", argv[optind - 1]);
-			goto out;
-		}
-	}
-	if ((conf = session_conf("config", cli.config, cli.sets, cli.nsets,
-	    &rc)) == NULL)
-		goto out;
-	for (k = 0; k < CONF_COUNT; k++) {
-		printf("%-22s ", conf_key_name(k));
-		switch (conf_key_type(k)) {
-		case CONF_T_STRING:
-			safe = text_safe_str(conf_str(conf, k));
-			printf("\"%s\"", safe);
-			free(safe);
-			break;
-		case CONF_T_INT:
-			printf("%ld", conf_int(conf, k));
-			break;
-		case CONF_T_BOOL:
-			printf("%s", conf_bool(conf, k) ? "true" : "false");
-			break;
-		case CONF_T_LIST:
-			v = conf_list(conf, k, &n);
-			printf("[");
-			for (i = 0; i < n; i++) {
-				safe = text_safe_str(v[i]);
-				printf("%s\"%s\"", i > 0 ? ", " : "", safe);
-				free(safe);
-			}
-			printf("]");
-			break;
-		}
-		printf("  # %s\n", conf_key_source(conf, k));
-	}
-	conf_free(conf);
-	(void)g;
-out:
-	free(cli.sets);
-	return rc;
-}
+const struct cmd_entry cmd_setup_entry = {
+	.name = "setup",
+	.help = "the ten-step setup: the exact calls it would make, or make "
+	    "them; safe to repeat",
+	.doc = "Each step checks what is missing or different, creates or "
+	    "fixes only that, and verifies the posture afterwards.  A second "
+	    "run changes nothing, and a run interrupted at any point converges "
+	    "when run again: every resource is written to the ledger before "
+	    "the call that creates it.  Failures name the step, the call, the "
+	    "AWS error and a fix.",
+	.options = cmd_setup_options,
+	.opts_size = sizeof(struct cmd_setup_opts),
+	.run = cmd_setup,
+	.section = cmd_setup_steps,
+};

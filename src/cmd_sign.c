@@ -3,7 +3,7 @@
 #include "config.h"
 
 #include <ctype.h>
-#include <getopt.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -167,75 +167,51 @@ sign_print_request(const struct sign_input *in)
 	fwrite(in->body, 1, in->body_len, stdout);
 }
 
-static int
-sign_usage(int status)
-{
-	fprintf(status ? stderr : stdout, "usage: s3watch sign --service NAME "
-	    "--region REGION [--time YYYYMMDDTHHMMSSZ]\n"
-	    "                    [--s3] [--unsigned-payload] "
-	    "[--show canonical|string-to-sign|authorization|request]\n"
-	    "Reads a raw HTTP/1.1 request on stdin and signs it with "
-	    "AWS_ACCESS_KEY_ID,\nAWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN.\n");
-	return status;
-}
+static const char *const sign_shows[] = { "canonical", "string-to-sign",
+	"authorization", "request", NULL };
+enum { SIGN_CANONICAL, SIGN_STRING_TO_SIGN, SIGN_AUTHORIZATION,
+	SIGN_REQUEST };
 
-int
-cmd_sign(int argc, char **argv, const struct cmd_globals *g)
+struct cmd_sign_opts {
+	const char	*service;
+	const char	*region;
+	const char	*time;
+	bool		 s3;
+	bool		 unsigned_payload;
+	int		 show;		/* in sign_shows[] */
+};
+
+static int
+cmd_sign(void *opts, int argc, char **argv, const struct cmd_globals *g)
 {
-	static const struct option opts[] = {
-		{ "service", required_argument, NULL, 's' },
-		{ "region", required_argument, NULL, 'r' },
-		{ "time", required_argument, NULL, 't' },
-		{ "s3", no_argument, NULL, '3' },
-		{ "unsigned-payload", no_argument, NULL, 'u' },
-		{ "show", required_argument, NULL, 'w' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
+	struct cmd_sign_opts *o = opts;
 	struct sigv4_params prm;
 	struct sigv4_creds cr;
 	struct sigv4_request req;
 	struct sigv4_result res;
 	struct sign_input in;
 	struct buf b = { 0 };
-	const char *show = "request", *t = NULL;
 	char *cause = NULL;
-	int ch, rc = EXIT_OK;
+	int rc = EXIT_OK;
 
+	(void)argc;
+	(void)argv;
 	memset(&prm, 0, sizeof prm);
-	prm.region = g->aws.region;
-	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (ch) {
-		case 's': prm.service = optarg; break;
-		case 'r': prm.region = optarg; break;
-		case 't': t = optarg; break;
-		case '3': prm.s3 = true; break;
-		case 'u': prm.unsigned_payload = true; break;
-		case 'w': show = optarg; break;
-		case 'h': return sign_usage(EXIT_OK);
-		default:
-			cmd_error("sign", EXIT_USAGE, "unknown or incomplete option '%s'",
-			    argv[optind - 1]);
-			return sign_usage(EXIT_USAGE);
-		}
-	}
-	if (optind < argc)
-		return cmd_error("sign", EXIT_USAGE, "unexpected argument '%s'",
-		    argv[optind]);
+	prm.service = o->service;
+	prm.region = o->region != NULL ? o->region : g->aws.region;
+	prm.s3 = o->s3;
+	prm.unsigned_payload = o->unsigned_payload;
 	if (prm.service == NULL || prm.region == NULL)
-		return cmd_error("sign", EXIT_USAGE, "--service and --region are required");
-	if (strcmp(show, "canonical") != 0 && strcmp(show, "string-to-sign") != 0 &&
-	    strcmp(show, "authorization") != 0 && strcmp(show, "request") != 0)
-		return cmd_error("sign", EXIT_USAGE, "--show must be canonical, "
-		    "string-to-sign, authorization or request, not '%s'", show);
+		return cmd_error("sign", EXIT_USAGE, "--service and --region are "
+		    "required");
 	if (prm.unsigned_payload && !prm.s3)
 		return cmd_error("sign", EXIT_USAGE, "--unsigned-payload needs --s3: "
 		    "only S3 accepts UNSIGNED-PAYLOAD");
-	if (t == NULL)
+	if (o->time == NULL)
 		prm.when = time(NULL);
-	else if (sigv4_parse_amz_date(t, &prm.when) != 0)
+	else if (sigv4_parse_amz_date(o->time, &prm.when) != 0)
 		return cmd_error("sign", EXIT_USAGE, "--time '%s' is not "
-		    "YYYYMMDDTHHMMSSZ", t);
+		    "YYYYMMDDTHHMMSSZ", o->time);
 	cr.access_key = getenv("AWS_ACCESS_KEY_ID");
 	cr.secret_key = getenv("AWS_SECRET_ACCESS_KEY");
 	cr.session_token = getenv("AWS_SESSION_TOKEN");
@@ -272,14 +248,20 @@ cmd_sign(int argc, char **argv, const struct cmd_globals *g)
 		rc = cmd_error("sign", EXIT_USAGE, "%s", cause);
 		goto out;
 	}
-	if (strcmp(show, "canonical") == 0)
+	switch (o->show) {
+	case SIGN_CANONICAL:
 		printf("%s\n", res.canonical_request);
-	else if (strcmp(show, "string-to-sign") == 0)
+		break;
+	case SIGN_STRING_TO_SIGN:
 		printf("%s\n", res.string_to_sign);
-	else if (strcmp(show, "authorization") == 0)
+		break;
+	case SIGN_AUTHORIZATION:
 		printf("%s\n", res.authorization);
-	else
+		break;
+	default:
 		sign_print_request(&in);
+		break;
+	}
 	sigv4_result_free(&res);
 out:
 	free(cause);
@@ -287,3 +269,44 @@ out:
 	buf_free(&b);
 	return rc;
 }
+
+static const struct cmd_option cmd_sign_options[] = {
+	{ .name = "service", .arg = "NAME", .type = CMD_O_STRING,
+	  .off = offsetof(struct cmd_sign_opts, service),
+	  .flags = CMD_O_BRIEF | CMD_O_REQUIRED,
+	  .help = "the service's signing name, such as `s3` or `logs`" },
+	{ .name = "region", .arg = "REGION", .type = CMD_O_STRING,
+	  .off = offsetof(struct cmd_sign_opts, region), .flags = CMD_O_BRIEF,
+	  .help = "the region to sign for (default: the global `--region`)" },
+	{ .name = "time", .arg = "YYYYMMDDTHHMMSSZ", .type = CMD_O_STRING,
+	  .off = offsetof(struct cmd_sign_opts, time),
+	  .help = "sign as of this time (default: now)" },
+	{ .name = "s3", .type = CMD_O_FLAG,
+	  .off = offsetof(struct cmd_sign_opts, s3),
+	  .help = "apply the S3 rules: the path is signed as sent, without "
+	  "normalisation or a second encoding, and `X-Amz-Content-SHA256` is "
+	  "added" },
+	{ .name = "unsigned-payload", .type = CMD_O_FLAG,
+	  .off = offsetof(struct cmd_sign_opts, unsigned_payload),
+	  .help = "sign `UNSIGNED-PAYLOAD` rather than the body's hash (S3 "
+	  "only)" },
+	{ .name = "show", .arg = "WHAT", .type = CMD_O_CHOICE,
+	  .off = offsetof(struct cmd_sign_opts, show),
+	  .choices = sign_shows, .dflt = "request",
+	  .help = "print the canonical request, the string to sign, the "
+	  "Authorization header, or the request with its new headers" },
+	{ .name = NULL }
+};
+
+const struct cmd_entry cmd_sign_entry = {
+	.name = "sign",
+	.help = "signs a raw HTTP request read on standard input (SigV4 "
+	    "debugging)",
+	.doc = "Reads a raw HTTP/1.1 request on standard input and signs it "
+	    "with Signature Version 4, using `AWS_ACCESS_KEY_ID`, "
+	    "`AWS_SECRET_ACCESS_KEY` and `AWS_SESSION_TOKEN` from the "
+	    "environment.  The secret key is never printed.",
+	.options = cmd_sign_options,
+	.opts_size = sizeof(struct cmd_sign_opts),
+	.run = cmd_sign,
+};

@@ -1,19 +1,23 @@
 /* s3watch validate: the validation tests as a command. */
 #include "config.h"
 
-#include <getopt.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "cmd.h"
+#include "cmd_internal.h"
 #include "conf.h"
 #include "session.h"
 #include "text.h"
 #include "validate.h"
 
-struct validate_cli {
-	bool	json;
+struct cmd_validate_opts {
+	bool		 json;
+	int		 first, last;	/* 0: every test */
+	long		 wait_s;
+	long		 poll_ms;
+	struct cmd_conf_opts conf;
 };
 
 static int
@@ -34,7 +38,7 @@ validate_cli_find(const char *s)
 static void
 validate_cli_event(const struct validate_event *ev, void *arg)
 {
-	struct validate_cli *cli = arg;
+	const struct cmd_validate_opts *cli = arg;
 	static const char *const kinds[] = { "state", "progress", "evidence",
 	    "done" };
 	struct json_object *o;
@@ -86,100 +90,105 @@ validate_cli_event(const struct validate_event *ev, void *arg)
 	free(text);
 }
 
-int
-cmd_validate(int argc, char **argv, const struct cmd_globals *g)
+static int
+validate_cli_only(const char *cmd, const char *arg, void *opts)
 {
-	static const struct option opts[] = {
-		{ "only", required_argument, NULL, 'o' },
-		{ "wait", required_argument, NULL, 'w' },
-		{ "poll", required_argument, NULL, 'p' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "config", required_argument, NULL, 'c' },
-		{ "set", required_argument, NULL, 's' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
-	static const char usage[] = "s3watch validate [--only N] [--wait "
-	    "SECONDS] [--poll MS] [--json] [--config FILE] [--set K=V]";
-	struct validate_cli cli = { false };
+	struct cmd_validate_opts *o = opts;
+
+	if ((o->first = o->last = validate_cli_find(arg)) < 0)
+		return cmd_error(cmd, EXIT_USAGE, "no test '%s' (1 to %d, or a "
+		    "name such as 'canary')", arg, VALIDATE_NTESTS);
+	return EXIT_OK;
+}
+
+static void
+validate_cli_tests(struct cmd_section *sec)
+{
+	int i;
+
+	sec->title = "Tests (a number or a name)";
+	for (i = 0; i < VALIDATE_NTESTS; i++)
+		cmd_section_add(sec, xasprintf("%d %s", validate_tests[i].id,
+		    validate_tests[i].name), xstrdup(validate_tests[i].title));
+}
+
+static int
+cmd_validate(void *opts, int argc, char **argv, const struct cmd_globals *g)
+{
+	struct cmd_validate_opts *o = opts;
 	struct cmd_globals gl = *g;
 	struct aws_client *c;
 	struct validate *v;
-	struct conf *conf = NULL;
-	const char *config = NULL;
-	char **sets = NULL, *cause = NULL, *end;
-	size_t nsets = 0;
-	int ch, first = 1, last = VALIDATE_NTESTS, wait_s = 900, poll = 5000;
+	struct conf *conf;
+	char *cause = NULL;
 	int rc = EXIT_OK, i, failed = 0;
-	long n;
 
-	optind = 0;	/* GNU getopt: start afresh, permuting */
-	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'o':
-			if ((first = last = validate_cli_find(optarg)) < 0) {
-				rc = cmd_error("validate", EXIT_USAGE, "no test "
-				    "'%s' (1 to %d, or a name such as 'canary')",
-				    optarg, VALIDATE_NTESTS);
-				goto out;
-			}
-			break;
-		case 'w':
-		case 'p':
-			n = strtol(optarg, &end, 10);
-			if (*optarg == '\0' || *end != '\0' || n < 0 ||
-			    n > 86400000) {
-				rc = cmd_error("validate", EXIT_USAGE, "--%s '%s' "
-				    "is not a number", ch == 'w' ? "wait" :
-				    "poll", optarg);
-				goto out;
-			}
-			if (ch == 'w')
-				wait_s = (int)n;
-			else
-				poll = n < 10 ? 10 : (int)n;
-			break;
-		case 'j': cli.json = true; break;
-		case 'c': config = optarg; break;
-		case 's':
-			sets = xreallocarray(sets, nsets + 1, sizeof *sets);
-			sets[nsets++] = optarg;
-			break;
-		case 'h':
-			printf("usage: %s\n", usage);
-			goto out;
-		default:
-			rc = cmd_error("validate", EXIT_USAGE, "unknown option "
-			    "'%s' (usage: %s)", argv[optind - 1], usage);
-			goto out;
-		}
+	(void)argc;
+	(void)argv;
+	if (o->first == 0) {
+		o->first = 1;
+		o->last = VALIDATE_NTESTS;
 	}
-	if ((conf = session_conf("validate", config, sets, nsets, &rc)) == NULL)
-		goto out;
+	if ((conf = session_conf("validate", o->conf.config, o->conf.sets,
+	    o->conf.nsets, &rc)) == NULL)
+		return rc;
 	if (gl.aws.region == NULL && *conf_str(conf, CONF_REGION) != '\0')
 		gl.aws.region = conf_str(conf, CONF_REGION);
 	if ((c = cmd_client("validate", &gl)) == NULL) {
-		rc = EXIT_CONFIG;
-		goto out;
+		conf_free(conf);
+		return EXIT_CONFIG;
 	}
-	if ((v = validate_new(c, conf, validate_cli_event, &cli,
+	if ((v = validate_new(c, conf, validate_cli_event, o,
 	    &cause)) == NULL) {
 		rc = cmd_error("validate", EXIT_CONFIG, "%s", cause);
 		free(cause);
 	} else {
-		validate_set_wait(v, wait_s, poll);
-		validate_run(v, first, last);
-		for (i = first; i <= last; i++)
+		validate_set_wait(v, (int)o->wait_s, o->poll_ms < 10 ? 10 :
+		    (int)o->poll_ms);
+		validate_run(v, o->first, o->last);
+		for (i = o->first; i <= o->last; i++)
 			failed += validate_result_of(v, i) != VALIDATE_PASS;
-		if (!cli.json)
-			printf("%d passed, %d not\n", last - first + 1 - failed,
-			    failed);
+		if (!o->json)
+			printf("%d passed, %d not\n", o->last - o->first + 1 -
+			    failed, failed);
 		rc = failed > 0 ? EXIT_FAIL : EXIT_OK;
 		validate_free(v);
 	}
 	cmd_client_free(c);
-out:
 	conf_free(conf);
-	free(sets);
 	return rc;
 }
+
+static const struct cmd_option cmd_validate_options[] = {
+	{ .name = "only", .arg = "TEST", .type = CMD_O_CALL,
+	  .call = validate_cli_only, .flags = CMD_O_BRIEF,
+	  .help = "run this test only" },
+	{ .name = "wait", .arg = "SECONDS", .type = CMD_O_NUMBER,
+	  .off = offsetof(struct cmd_validate_opts, wait_s),
+	  .min = 0, .max = 86400000, .dflt = "900", .flags = CMD_O_BRIEF,
+	  .help = "how long a test waits for its evidence before it times "
+	  "out" },
+	{ .name = "poll", .arg = "MS", .type = CMD_O_NUMBER,
+	  .off = offsetof(struct cmd_validate_opts, poll_ms),
+	  .min = 0, .max = 86400000, .dflt = "5000",
+	  .help = "look for the evidence every <MS> milliseconds; less than "
+	  "10 counts as 10" },
+	{ .name = "json", .type = CMD_O_FLAG,
+	  .off = offsetof(struct cmd_validate_opts, json), .flags = CMD_O_BRIEF,
+	  .help = "print JSON lines, one event a line" },
+	{ .type = CMD_O_INCLUDE, .include = cmd_conf_options,
+	  .off = offsetof(struct cmd_validate_opts, conf) },
+	{ .name = NULL }
+};
+
+const struct cmd_entry cmd_validate_entry = {
+	.name = "validate",
+	.help = "proves the pipeline: access logs, CloudTrail events, an "
+	    "end-to-end canary, the alert path",
+	.doc = "Each test ends PASS, FAIL or TIMEOUT, with the evidence it "
+	    "found.  Exits 1 unless every test passes.",
+	.options = cmd_validate_options,
+	.opts_size = sizeof(struct cmd_validate_opts),
+	.run = cmd_validate,
+	.section = validate_cli_tests,
+};

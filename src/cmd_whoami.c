@@ -1,7 +1,7 @@
 /* s3watch whoami: who AWS thinks we are, and how we got there. */
 #include "config.h"
 
-#include <getopt.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,33 +37,23 @@ whoami_on_creds(const struct creds *cr, const char *error, void *arg)
 	    cr->access_key + n - 4) : xstrdup("****");
 }
 
-int
-cmd_whoami(int argc, char **argv, const struct cmd_globals *g)
+struct cmd_whoami_opts {
+	bool	json;
+};
+
+static int
+cmd_whoami(void *opts, int argc, char **argv, const struct cmd_globals *g)
 {
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
+	struct cmd_whoami_opts *wo = opts;
 	struct whoami_creds w = { false, NULL, NULL, NULL };
 	struct aws_client *c;
 	struct aws_response *resp;
 	struct json_object *o;
 	const char *src, *url;
-	bool json = false;
-	int ch, rc = EXIT_OK;
+	int rc = EXIT_OK;
 
-	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'j': json = true; break;
-		case 'h':
-			printf("usage: s3watch whoami [--json]\n");
-			return EXIT_OK;
-		default:
-			return cmd_error("whoami", EXIT_USAGE,
-			    "unknown option '%s'", argv[optind - 1]);
-		}
-	}
+	(void)argc;
+	(void)argv;
 	if ((c = cmd_client("whoami", g)) == NULL)
 		return EXIT_CONFIG;
 	creds_chain_get(aws_client_creds(c), whoami_on_creds, &w);
@@ -91,7 +81,7 @@ cmd_whoami(int argc, char **argv, const struct cmd_globals *g)
 		goto out;
 	}
 #define WHOAMI_FIELD(x) xml_text(resp->xml, "GetCallerIdentityResult/" x)
-	if (json) {
+	if (wo->json) {
 		o = json_object_new_object();
 		json_object_object_add(o, "Account", json_object_new_string(
 		    WHOAMI_FIELD("Account") ? WHOAMI_FIELD("Account") : ""));
@@ -138,3 +128,23 @@ out:
 	cmd_client_free(c);
 	return rc;
 }
+
+static const struct cmd_option cmd_whoami_options[] = {
+	{ .name = "json", .type = CMD_O_FLAG,
+	  .off = offsetof(struct cmd_whoami_opts, json), .flags = CMD_O_BRIEF,
+	  .help = "print one JSON object" },
+	{ .name = NULL }
+};
+
+const struct cmd_entry cmd_whoami_entry = {
+	.name = "whoami",
+	.help = "the resolved identity, region, endpoint and credential "
+	    "source",
+	.doc = "Prints the account, ARN and user id that AWS reports (STS "
+	    "GetCallerIdentity), with the region, the profile, the endpoint "
+	    "and where it came from, the credential source and the access "
+	    "key id, shortened.",
+	.options = cmd_whoami_options,
+	.opts_size = sizeof(struct cmd_whoami_opts),
+	.run = cmd_whoami,
+};

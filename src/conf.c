@@ -30,6 +30,8 @@
 #define CONF_SAMPLE_SUFFIX	"abc123"
 #define CONF_SAMPLE_ACCOUNT	"123456789012"
 #define CONF_SAMPLE_REGION	"us-east-1"
+/* Retention periods are looked for up to a century. */
+#define CONF_RETENTION_MAX	36525
 
 struct conf_value {
 	char	*str;
@@ -47,14 +49,27 @@ struct conf {
 typedef int (*conf_check_str_fn)(const char *, char **);
 typedef int (*conf_check_int_fn)(long, char **);
 
+/* A name AWS limits to min..max letters, digits and chars; checked after
+ * expansion with sample values. */
+struct conf_name {
+	const char	*what;		/* "IAM role name" */
+	const char	*chars;		/* besides letters and digits */
+	size_t		 min, max;
+};
+
 struct conf_option {
 	const char		*name;
 	enum conf_type		 type;
 	const char		*dflt;		/* strings */
 	long			 dflt_num;	/* ints and bools */
 	const char *const	*dflt_list;	/* NULL-terminated */
+	const struct conf_name	*name_rule;	/* checked before check */
 	conf_check_str_fn	 check;
 	conf_check_int_fn	 check_int;
+	/* The values it takes, in words, after name_rule's; or made by
+	 * range_fn (caller frees). */
+	const char		*range;
+	char			*(*range_fn)(void);
 	const char		*help;
 };
 
@@ -66,95 +81,159 @@ static int conf_check_trail_prefix(const char *, char **);
 static int conf_check_trail_name(const char *, char **);
 static int conf_check_log_group(const char *, char **);
 static int conf_check_retention(long, char **);
-static int conf_check_role(const char *, char **);
-static int conf_check_topic(const char *, char **);
 static int conf_check_email(const char *, char **);
-static int conf_check_rule_prefix(const char *, char **);
-static int conf_check_function(const char *, char **);
 static int conf_check_runtime(const char *, char **);
-static int conf_check_dashboard(const char *, char **);
 static int conf_check_query_prefix(const char *, char **);
 static int conf_check_cidr(const char *, char **);
+static char *conf_retention_values(void);
 
 static const char *const conf_default_cidrs[] = {
 	"10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", NULL
 };
 
-/* The single source of truth: conf/s3watch.conf, `s3watch config` and the
- * man page follow it.  Defaults are those of the shell recipe. */
+static const struct conf_name conf_name_trail = {
+	"trail name", "._-", 3, 128
+};
+static const struct conf_name conf_name_role = {
+	"IAM role name", "+=,.@_-", 1, 64
+};
+static const struct conf_name conf_name_topic = {
+	"SNS topic name", "_-", 1, 256
+};
+/* Rule names are at most 64 characters: leave room for the rule's own. */
+static const struct conf_name conf_name_rule_prefix = {
+	"rule name prefix", "._-", 0, 32
+};
+static const struct conf_name conf_name_function = {
+	"Lambda function name", "_-", 1, 64
+};
+static const struct conf_name conf_name_dashboard = {
+	"dashboard name", "_-", 1, 255
+};
+
+#define CONF_RANGE_BUCKET	"an S3 bucket name: 3 to 63 lower-case " \
+	"letters, digits, '.' or '-', beginning and ending with a letter or " \
+	"digit"
+
+/* The single source of truth: conf/s3watch.conf, `s3watch config`, its
+ * --help and the man page follow it.  Defaults are those of the shell
+ * recipe. */
 static const struct conf_option conf_options[] = {
-	[CONF_REGION] = { "region", CONF_T_STRING, "", 0, NULL,
-	    conf_check_region, NULL,
-	    "AWS region; \"\" takes it from the profile or environment" },
-	[CONF_SUFFIX] = { "suffix", CONF_T_STRING, "", 0, NULL,
-	    conf_check_suffix, NULL,
-	    "makes names unique; \"\" picks a random one, remembered" },
-	[CONF_SOURCE_BUCKET] = { "source_bucket", CONF_T_STRING,
-	    "secure-docs-${suffix}", 0, NULL, conf_check_bucket, NULL,
-	    "the bucket to monitor" },
-	[CONF_CREATE_SOURCE_BUCKET] = { "create_source_bucket", CONF_T_BOOL,
-	    NULL, 1, NULL, NULL, NULL,
-	    "create source_bucket when it does not exist" },
-	[CONF_REQUIRE_TLS] = { "require_tls", CONF_T_BOOL, NULL, 1, NULL,
-	    NULL, NULL,
-	    "log buckets refuse requests without TLS (false only for a "
-	    "plain-HTTP test endpoint)" },
-	[CONF_LOG_BUCKET] = { "log_bucket", CONF_T_STRING,
-	    "s3-access-logs-${suffix}", 0, NULL, conf_check_bucket, NULL,
-	    "bucket receiving the S3 server access logs" },
-	[CONF_LOG_PREFIX] = { "log_prefix", CONF_T_STRING, "access-logs/", 0,
-	    NULL, conf_check_log_prefix, NULL,
-	    "key prefix of the access logs, ending in '/'" },
-	[CONF_TRAIL_BUCKET] = { "trail_bucket", CONF_T_STRING,
-	    "cloudtrail-logs-${suffix}", 0, NULL, conf_check_bucket, NULL,
-	    "bucket receiving the CloudTrail log files" },
-	[CONF_TRAIL_PREFIX] = { "trail_prefix", CONF_T_STRING,
-	    "cloudtrail-logs", 0, NULL, conf_check_trail_prefix, NULL,
-	    "key prefix of the CloudTrail files, without '/' at either end" },
-	[CONF_TRAIL_NAME] = { "trail_name", CONF_T_STRING,
-	    "s3-security-monitoring-trail", 0, NULL, conf_check_trail_name,
-	    NULL, "CloudTrail trail recording S3 data events" },
-	[CONF_LOG_GROUP] = { "log_group", CONF_T_STRING,
-	    "/aws/cloudtrail/s3-security-monitoring", 0, NULL,
-	    conf_check_log_group, NULL,
-	    "CloudWatch Logs group the trail delivers to" },
-	[CONF_RETENTION_DAYS] = { "retention_days", CONF_T_INT, NULL, 30,
-	    NULL, NULL, conf_check_retention,
-	    "days log_group keeps events (a CloudWatch Logs retention value)" },
-	[CONF_TRAIL_ROLE] = { "trail_role", CONF_T_STRING,
-	    "CloudTrailLogsRole-${suffix}", 0, NULL, conf_check_role, NULL,
-	    "IAM role CloudTrail assumes to write to log_group" },
-	[CONF_TOPIC] = { "topic", CONF_T_STRING, "s3-security-alerts-${suffix}",
-	    0, NULL, conf_check_topic, NULL, "SNS topic for the alerts" },
-	[CONF_ALERT_EMAIL] = { "alert_email", CONF_T_STRING, "", 0, NULL,
-	    conf_check_email, NULL,
-	    "address subscribed to topic; \"\" for none" },
-	[CONF_RULE_PREFIX] = { "rule_prefix", CONF_T_STRING, "s3watch-", 0,
-	    NULL, conf_check_rule_prefix, NULL,
-	    "prefix of the EventBridge rule names" },
-	[CONF_LAMBDA_FUNCTION] = { "lambda_function", CONF_T_STRING,
-	    "s3-security-monitor-${suffix}", 0, NULL, conf_check_function,
-	    NULL, "Lambda function analysing the events" },
-	[CONF_LAMBDA_ROLE] = { "lambda_role", CONF_T_STRING,
-	    "LambdaS3SecurityMonitorRole-${suffix}", 0, NULL, conf_check_role,
-	    NULL, "IAM role of the Lambda function" },
-	[CONF_LAMBDA_RUNTIME] = { "lambda_runtime", CONF_T_STRING, "python3.12",
-	    0, NULL, conf_check_runtime, NULL,
-	    "Python runtime of the Lambda function" },
-	[CONF_DASHBOARD] = { "dashboard", CONF_T_STRING,
-	    "S3SecurityMonitoring-${suffix}", 0, NULL, conf_check_dashboard,
-	    NULL, "CloudWatch dashboard name" },
-	[CONF_QUERY_PREFIX] = { "query_prefix", CONF_T_STRING, "s3watch/", 0,
-	    NULL, conf_check_query_prefix, NULL,
-	    "prefix of the saved Logs Insights query names" },
-	[CONF_ALLOWED_CIDRS] = { "allowed_cidrs", CONF_T_LIST, NULL, 0,
-	    conf_default_cidrs, conf_check_cidr, NULL,
-	    "networks access is expected from (IPv4 or IPv6 CIDRs)" },
-	[CONF_RULES_DIR] = { "rules_dir", CONF_T_STRING, "", 0, NULL, NULL,
-	    NULL, "directory of detection rules; \"\" for the shipped pack" },
+	[CONF_REGION] = { .name = "region", .type = CONF_T_STRING,
+	    .dflt = "", .check = conf_check_region,
+	    .range = "\"\" or a region name such as us-east-1",
+	    .help = "AWS region; \"\" takes it from the profile or "
+	    "environment" },
+	[CONF_SUFFIX] = { .name = "suffix", .type = CONF_T_STRING,
+	    .dflt = "", .check = conf_check_suffix,
+	    .range = "at most 16 lower-case letters, digits or '-'",
+	    .help = "makes names unique; \"\" picks a random one, "
+	    "remembered" },
+	[CONF_SOURCE_BUCKET] = { .name = "source_bucket",
+	    .type = CONF_T_STRING, .dflt = "secure-docs-${suffix}",
+	    .check = conf_check_bucket, .range = CONF_RANGE_BUCKET,
+	    .help = "the bucket to monitor" },
+	[CONF_CREATE_SOURCE_BUCKET] = { .name = "create_source_bucket",
+	    .type = CONF_T_BOOL, .dflt_num = 1,
+	    .help = "create source_bucket when it does not exist" },
+	[CONF_REQUIRE_TLS] = { .name = "require_tls", .type = CONF_T_BOOL,
+	    .dflt_num = 1,
+	    .help = "log buckets refuse requests without TLS (false only for "
+	    "a plain-HTTP test endpoint)" },
+	[CONF_LOG_BUCKET] = { .name = "log_bucket", .type = CONF_T_STRING,
+	    .dflt = "s3-access-logs-${suffix}", .check = conf_check_bucket,
+	    .range = CONF_RANGE_BUCKET,
+	    .help = "bucket receiving the S3 server access logs" },
+	[CONF_LOG_PREFIX] = { .name = "log_prefix", .type = CONF_T_STRING,
+	    .dflt = "access-logs/", .check = conf_check_log_prefix,
+	    .range = "at most 512 characters, the last one '/'",
+	    .help = "key prefix of the access logs, ending in '/'" },
+	[CONF_TRAIL_BUCKET] = { .name = "trail_bucket",
+	    .type = CONF_T_STRING, .dflt = "cloudtrail-logs-${suffix}",
+	    .check = conf_check_bucket, .range = CONF_RANGE_BUCKET,
+	    .help = "bucket receiving the CloudTrail log files" },
+	[CONF_TRAIL_PREFIX] = { .name = "trail_prefix",
+	    .type = CONF_T_STRING, .dflt = "cloudtrail-logs",
+	    .check = conf_check_trail_prefix,
+	    .range = "at most 200 characters, no '/' at either end",
+	    .help = "key prefix of the CloudTrail files, without '/' at "
+	    "either end" },
+	[CONF_TRAIL_NAME] = { .name = "trail_name", .type = CONF_T_STRING,
+	    .dflt = "s3-security-monitoring-trail",
+	    .name_rule = &conf_name_trail, .check = conf_check_trail_name,
+	    .range = "beginning and ending with a letter or digit",
+	    .help = "CloudTrail trail recording S3 data events" },
+	[CONF_LOG_GROUP] = { .name = "log_group", .type = CONF_T_STRING,
+	    .dflt = "/aws/cloudtrail/s3-security-monitoring",
+	    .check = conf_check_log_group,
+	    .range = "1 to 512 letters, digits, '.', '_', '-', '/' or '#'",
+	    .help = "CloudWatch Logs group the trail delivers to" },
+	[CONF_RETENTION_DAYS] = { .name = "retention_days",
+	    .type = CONF_T_INT, .dflt_num = 30,
+	    .check_int = conf_check_retention,
+	    .range_fn = conf_retention_values,
+	    .help = "days log_group keeps events (a CloudWatch Logs "
+	    "retention value)" },
+	[CONF_TRAIL_ROLE] = { .name = "trail_role", .type = CONF_T_STRING,
+	    .dflt = "CloudTrailLogsRole-${suffix}",
+	    .name_rule = &conf_name_role,
+	    .help = "IAM role CloudTrail assumes to write to log_group" },
+	[CONF_TOPIC] = { .name = "topic", .type = CONF_T_STRING,
+	    .dflt = "s3-security-alerts-${suffix}",
+	    .name_rule = &conf_name_topic,
+	    .help = "SNS topic for the alerts" },
+	[CONF_ALERT_EMAIL] = { .name = "alert_email", .type = CONF_T_STRING,
+	    .dflt = "", .check = conf_check_email,
+	    .range = "\"\" or an e-mail address such as alice@example.com",
+	    .help = "address subscribed to topic; \"\" for none" },
+	[CONF_RULE_PREFIX] = { .name = "rule_prefix", .type = CONF_T_STRING,
+	    .dflt = "s3watch-", .name_rule = &conf_name_rule_prefix,
+	    .help = "prefix of the EventBridge rule names" },
+	[CONF_LAMBDA_FUNCTION] = { .name = "lambda_function",
+	    .type = CONF_T_STRING, .dflt = "s3-security-monitor-${suffix}",
+	    .name_rule = &conf_name_function,
+	    .help = "Lambda function analysing the events" },
+	[CONF_LAMBDA_ROLE] = { .name = "lambda_role", .type = CONF_T_STRING,
+	    .dflt = "LambdaS3SecurityMonitorRole-${suffix}",
+	    .name_rule = &conf_name_role,
+	    .help = "IAM role of the Lambda function" },
+	[CONF_LAMBDA_RUNTIME] = { .name = "lambda_runtime",
+	    .type = CONF_T_STRING, .dflt = "python3.12",
+	    .check = conf_check_runtime,
+	    .range = "a Python runtime such as python3.12",
+	    .help = "Python runtime of the Lambda function" },
+	[CONF_DASHBOARD] = { .name = "dashboard", .type = CONF_T_STRING,
+	    .dflt = "S3SecurityMonitoring-${suffix}",
+	    .name_rule = &conf_name_dashboard,
+	    .help = "CloudWatch dashboard name" },
+	[CONF_QUERY_PREFIX] = { .name = "query_prefix",
+	    .type = CONF_T_STRING, .dflt = "s3watch/",
+	    .check = conf_check_query_prefix,
+	    .range = "at most 128 characters",
+	    .help = "prefix of the saved Logs Insights query names" },
+	[CONF_ALLOWED_CIDRS] = { .name = "allowed_cidrs",
+	    .type = CONF_T_LIST, .dflt_list = conf_default_cidrs,
+	    .check = conf_check_cidr,
+	    .range = "IPv4 or IPv6 CIDRs such as 10.0.0.0/8 or 2001:db8::/32",
+	    .help = "networks access is expected from (IPv4 or IPv6 CIDRs)" },
+	[CONF_RULES_DIR] = { .name = "rules_dir", .type = CONF_T_STRING,
+	    .dflt = "",
+	    .range = "\"\" or a directory of rule files",
+	    .help = "directory of detection rules; \"\" for the shipped "
+	    "pack" },
 };
 _Static_assert(sizeof conf_options / sizeof conf_options[0] == CONF_COUNT,
     "conf_options must have one entry per enum conf_key");
+
+static const struct {
+	const char	*name;		/* for the documentation */
+	const char	*expected;	/* for errors */
+} conf_types[] = {
+	[CONF_T_STRING] = { "string", "a string" },
+	[CONF_T_INT] = { "integer", "an integer" },
+	[CONF_T_BOOL] = { "boolean", "true or false" },
+	[CONF_T_LIST] = { "list of strings", "a list of strings" },
+};
 
 static const char *const conf_variables[] = { "suffix", "account", "region" };
 
@@ -292,11 +371,9 @@ conf_check_common(const char *s, char **cause)
 	return 0;
 }
 
-/* A name after expansion with sample values: min to max characters of
- * letters, digits and extra. */
+/* A name after expansion with sample values, by its rule. */
 static int
-conf_check_name(const char *s, const char *what, const char *extra,
-    size_t min, size_t max, char **cause)
+conf_check_name(const char *s, const struct conf_name *r, char **cause)
 {
 	char *x = conf_sample(s);
 	size_t n = strlen(x), i;
@@ -304,15 +381,15 @@ conf_check_name(const char *s, const char *what, const char *extra,
 
 	for (i = 0; i < n; i++)
 		if (!isalnum((unsigned char)x[i]) &&
-		    strchr(extra, x[i]) == NULL)
+		    strchr(r->chars, x[i]) == NULL)
 			break;
 	if (i < n) {
 		*cause = xasprintf("%s '%s' may only contain letters, digits "
-		    "and any of '%s'", what, s, extra);
+		    "and any of '%s'", r->what, s, r->chars);
 		rc = -1;
-	} else if (n < min || n > max) {
+	} else if (n < r->min || n > r->max) {
 		*cause = xasprintf("%s '%s' must be %zu to %zu characters long%s",
-		    what, s, min, max, strcmp(x, s) != 0 ?
+		    r->what, s, r->min, r->max, strcmp(x, s) != 0 ?
 		    " (with ${suffix} as " CONF_SAMPLE_SUFFIX ")" : "");
 		rc = -1;
 	}
@@ -412,18 +489,16 @@ conf_check_trail_prefix(const char *s, char **cause)
 	return 0;
 }
 
+/* After the name rule, which says how long. */
 static int
 conf_check_trail_name(const char *s, char **cause)
 {
-	char *x;
-	size_t n;
-	int rc;
+	char *x = conf_sample(s);
+	size_t n = strlen(x);
+	int rc = 0;
 
-	if ((rc = conf_check_name(s, "trail name", "._-", 3, 128, cause)) != 0)
-		return rc;
-	x = conf_sample(s);
-	n = strlen(x);
-	if (!isalnum((unsigned char)x[0]) || !isalnum((unsigned char)x[n - 1])) {
+	if (n > 0 && (!isalnum((unsigned char)x[0]) ||
+	    !isalnum((unsigned char)x[n - 1]))) {
 		*cause = xasprintf("trail name '%s' must begin and end with a "
 		    "letter or digit", s);
 		rc = -1;
@@ -442,28 +517,41 @@ conf_check_log_group(const char *s, char **cause)
 	return rc;
 }
 
+/* "1, 3, 5, ... or 3653": what logs_retention_valid() takes. */
+static char *
+conf_retention_values(void)
+{
+	struct buf b = { 0 };
+	const char *sep = "";
+	int d, last = 0;
+
+	for (d = 1; d <= CONF_RETENTION_MAX; d++) {
+		if (!logs_retention_valid(d))
+			continue;
+		if (last > 0) {
+			buf_printf(&b, "%s%d", sep, last);
+			sep = ", ";
+		}
+		last = d;
+	}
+	buf_printf(&b, " or %d", last);
+	return buf_take(&b);
+}
+
 static int
 conf_check_retention(long days, char **cause)
 {
-	if (days < INT_MIN || days > INT_MAX || !logs_retention_valid((int)days)) {
-		*cause = xasprintf("%ld is not a CloudWatch Logs retention (1, "
-		    "3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, "
-		    "731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653)", days);
+	char *values;
+
+	if (days < INT_MIN || days > INT_MAX ||
+	    !logs_retention_valid((int)days)) {
+		values = conf_retention_values();
+		*cause = xasprintf("%ld is not a CloudWatch Logs retention (%s)",
+		    days, values);
+		free(values);
 		return -1;
 	}
 	return 0;
-}
-
-static int
-conf_check_role(const char *s, char **cause)
-{
-	return conf_check_name(s, "IAM role name", "+=,.@_-", 1, 64, cause);
-}
-
-static int
-conf_check_topic(const char *s, char **cause)
-{
-	return conf_check_name(s, "SNS topic name", "_-", 1, 256, cause);
 }
 
 /* Deliberately plain: SNS does the real validation when subscribing. */
@@ -489,19 +577,6 @@ conf_check_email(const char *s, char **cause)
 	return 0;
 }
 
-/* Rule names are at most 64 characters: leave room for the rule's own. */
-static int
-conf_check_rule_prefix(const char *s, char **cause)
-{
-	return conf_check_name(s, "rule name prefix", "._-", 0, 32, cause);
-}
-
-static int
-conf_check_function(const char *s, char **cause)
-{
-	return conf_check_name(s, "Lambda function name", "_-", 1, 64, cause);
-}
-
 /* The monitor function is written in Python. */
 static int
 conf_check_runtime(const char *s, char **cause)
@@ -515,12 +590,6 @@ conf_check_runtime(const char *s, char **cause)
 		return -1;
 	}
 	return 0;
-}
-
-static int
-conf_check_dashboard(const char *s, char **cause)
-{
-	return conf_check_name(s, "dashboard name", "_-", 1, 255, cause);
 }
 
 static int
@@ -581,7 +650,9 @@ conf_check(enum conf_key k, const struct conf_value *v, size_t *item,
 
 	switch (o->type) {
 	case CONF_T_STRING:
-		if (conf_check_common(v->str, cause) != 0)
+		if (conf_check_common(v->str, cause) != 0 ||
+		    (o->name_rule != NULL && conf_check_name(v->str,
+		    o->name_rule, cause) != 0))
 			return -1;
 		return o->check != NULL ? o->check(v->str, cause) : 0;
 	case CONF_T_INT:
@@ -623,6 +694,63 @@ const char *
 conf_key_help(enum conf_key k)
 {
 	return k < CONF_COUNT ? conf_options[k].help : NULL;
+}
+
+const char *
+conf_type_name(enum conf_type t)
+{
+	return conf_types[t].name;
+}
+
+char *
+conf_key_default(enum conf_key k)
+{
+	const struct conf_option *o = &conf_options[k];
+	struct buf b = { 0 };
+	const char *const *p;
+
+	switch (o->type) {
+	case CONF_T_STRING:
+		return xasprintf("\"%s\"", o->dflt);
+	case CONF_T_INT:
+		return xasprintf("%ld", o->dflt_num);
+	case CONF_T_BOOL:
+		return xstrdup(o->dflt_num ? "true" : "false");
+	case CONF_T_LIST:
+		buf_adds(&b, "[");
+		for (p = o->dflt_list; *p != NULL; p++)
+			buf_printf(&b, "%s\"%s\"", p > o->dflt_list ? ", " : "",
+			    *p);
+		buf_adds(&b, "]");
+		return buf_take(&b);
+	}
+	return xstrdup("");
+}
+
+char *
+conf_key_range(enum conf_key k)
+{
+	const struct conf_option *o = &conf_options[k];
+	const struct conf_name *r = o->name_rule;
+	struct buf b = { 0 };
+
+	buf_adds(&b, "");
+	if (r != NULL) {
+		if (r->min == 0)
+			buf_printf(&b, "at most %zu", r->max);
+		else
+			buf_printf(&b, "%zu to %zu", r->min, r->max);
+		buf_printf(&b, " letters, digits or any of '%s'", r->chars);
+	}
+	if (o->range != NULL)
+		buf_printf(&b, "%s%s", b.len > 0 ? ", " : "", o->range);
+	else if (o->range_fn != NULL) {
+		char *x = o->range_fn();
+
+		buf_adds(&b, x);
+		free(x);
+	}
+	return buf_take(&b);
 }
 
 int
@@ -826,21 +954,6 @@ conf_found(const config_setting_t *s)
 	return "something else";
 }
 
-static const char *
-conf_expected(enum conf_type t)
-{
-	switch (t) {
-	case CONF_T_STRING:
-		return "a string";
-	case CONF_T_INT:
-		return "an integer";
-	case CONF_T_BOOL:
-		return "true or false";
-	case CONF_T_LIST:
-		return "a list of strings";
-	}
-	return "?";
-}
 
 /* A libconfig setting as key k's type; *at is the setting to blame. */
 static int
@@ -896,7 +1009,7 @@ conf_take(enum conf_key k, const config_setting_t *s, struct conf_value *v,
 		}
 		return 0;
 	}
-	*cause = xasprintf("expected %s, found %s", conf_expected(t),
+	*cause = xasprintf("expected %s, found %s", conf_types[t].expected,
 	    conf_found(s));
 	return -1;
 }

@@ -82,10 +82,18 @@ char		*conf_expand(const struct conf *, enum conf_key,
 		    const char *suffix, const char *account,
 		    const char *region);
 
-/* Table access for `s3watch config`, --help and the man page. */
+/* Table access for `s3watch config`, its --help and the man page. */
 const char	*conf_key_name(enum conf_key);
 enum conf_type	 conf_key_type(enum conf_key);
 const char	*conf_key_help(enum conf_key);
+/* "string", "integer", "boolean", "list of strings". */
+const char	*conf_type_name(enum conf_type);
+/* The default as s3watch.conf writes it: "\"s3watch-\"", 30, true,
+ * ["10.0.0.0/8", ...].  Caller frees. */
+char		*conf_key_default(enum conf_key);
+/* The values the key takes, in words ("" when its type says all);
+ * caller frees. */
+char		*conf_key_range(enum conf_key);
 /* Where the current value came from: "default", "FILE:LINE" or "--set". */
 const char	*conf_key_source(const struct conf *, enum conf_key);
 /* -1 when no key has that name. */

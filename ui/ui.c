@@ -6,7 +6,6 @@
  * from a file. */
 #include "config.h"
 
-#include <getopt.h>
 #include <locale.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -698,15 +697,7 @@ ui_script_step(struct ui *ui)
 
 /* --- options ----------------------------------------------------------- */
 
-struct ui_opts {
-	const char	*view;
-	long		 exit_after;	/* seconds; 0: never */
-	const char	*config;
-	char	       **sets;
-	size_t		 nsets;
-};
-
-/* The views' names: "setup|monitor|..." or "setup, monitor, ... or help". */
+/* The views' names: "setup, monitor, ... or help". */
 static void
 ui_view_names(FILE *f, const char *sep, const char *last)
 {
@@ -717,87 +708,14 @@ ui_view_names(FILE *f, const char *sep, const char *last)
 		    last, ui_views[i].name);
 }
 
-static void
-ui_usage(FILE *f)
-{
-	fputs("usage: s3watch console [--view ", f);
-	ui_view_names(f, "|", "|");
-	fputs("] [--exit-after SECONDS]\n"
-	    "       [--config FILE] [--set KEY=VALUE]...\n", f);
-}
-
-static int
-ui_parse(struct ui_opts *o, int argc, char **argv)
-{
-	static const struct option opts[] = {
-		{ "view", required_argument, NULL, 'v' },
-		{ "exit-after", required_argument, NULL, 'x' },
-		{ "config", required_argument, NULL, 'c' },
-		{ "set", required_argument, NULL, 's' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
-	char *names = NULL;
-	size_t len = 0;
-	FILE *f;
-	int ch, i;
-
-	if (argc < 1)
-		return EXIT_OK;
-	optind = 0;
-	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'v':
-			for (i = 0; i < VIEW_COUNT; i++)
-				if (strcmp(optarg, ui_views[i].name) == 0)
-					break;
-			if (i < VIEW_COUNT) {
-				o->view = optarg;
-				break;
-			}
-			if ((f = open_memstream(&names, &len)) != NULL) {
-				ui_view_names(f, ", ", " or ");
-				fclose(f);
-			}
-			cmd_error("console", EXIT_USAGE, "no view '%s' (%s)",
-			    optarg, names != NULL ? names : "");
-			free(names);
-			return EXIT_USAGE;
-		case 'x':
-			if (cmd_number("console", "exit-after", optarg, 1,
-			    86400, &o->exit_after) != EXIT_OK)
-				return EXIT_USAGE;
-			break;
-		case 'c':
-			o->config = optarg;
-			break;
-		case 's':
-			cmd_push(&o->sets, &o->nsets, optarg);
-			break;
-		case 'h':
-			ui_usage(stdout);
-			return -1;
-		default:
-			ui_usage(stderr);
-			return cmd_error("console", EXIT_USAGE, "unknown option "
-			    "'%s'", argv[optind - 1]);
-		}
-	}
-	if (optind != argc) {
-		ui_usage(stderr);
-		return EXIT_USAGE;
-	}
-	return EXIT_OK;
-}
-
 /* Problems with the configuration become the banner, not an exit: one
  * line, the first problem and whether there are more. */
 static void
-ui_load_conf(struct ui *ui, const struct ui_opts *o)
+ui_load_conf(struct ui *ui, const struct cmd_console_opts *o)
 {
 	char *cause = NULL, *nl, *msg;
 
-	if (session_conf_load(o->config, o->sets, o->nsets, &ui->conf,
+	if (session_conf_load(o->conf.config, o->conf.sets, o->conf.nsets, &ui->conf,
 	    &cause) == EXIT_OK)
 		return;
 	if ((nl = strchr(cause, '\n')) != NULL)
@@ -878,9 +796,8 @@ ui_views_free(struct ui *ui)
 }
 
 int
-ui_main(int argc, char **argv, const struct cmd_globals *g)
+ui_main(const struct cmd_console_opts *o, const struct cmd_globals *g)
 {
-	struct ui_opts o;
 	struct ui *ui;
 	const char *script = getenv("S3WATCH_SCRIPT"), *nodisplay =
 	    getenv("S3WATCH_NO_DISPLAY");
@@ -889,33 +806,41 @@ ui_main(int argc, char **argv, const struct cmd_globals *g)
 	bool idle = true;
 	int rc, i, sig;
 
-	memset(&o, 0, sizeof o);
-	if ((rc = ui_parse(&o, argc, argv)) != EXIT_OK) {
-		free(o.sets);
-		return rc < 0 ? EXIT_OK : rc;
+	for (i = 0; o->view != NULL && i < VIEW_COUNT; i++)
+		if (strcmp(o->view, ui_views[i].name) == 0)
+			break;
+	if (i == VIEW_COUNT) {
+		char *names = NULL;
+		size_t len = 0;
+		FILE *f;
+
+		if ((f = open_memstream(&names, &len)) != NULL) {
+			ui_view_names(f, ", ", " or ");
+			fclose(f);
+		}
+		rc = cmd_error("console", EXIT_USAGE, "no view '%s' (%s)",
+		    o->view, names != NULL ? names : "");
+		free(names);
+		return rc;
 	}
-	if (!headless && (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))) {
-		free(o.sets);
+	if (!headless && (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)))
 		return cmd_error("console", EXIT_USAGE, "the console needs a "
 		    "terminal (the other commands do not)");
-	}
 	setlocale(LC_CTYPE, "");
 	if (script != NULL && *script != '\0' &&
 	    (ui_test.script = ui_script_open(script, &cause)) == NULL) {
 		rc = cmd_error("console", EXIT_USAGE, "%s", cause);
 		free(cause);
-		free(o.sets);
 		return rc;
 	}
 	ui = xcalloc(1, sizeof *ui);
 	ui->g = g;
-	ui_load_conf(ui, &o);
+	ui_load_conf(ui, o);
 	/* Without a client nothing can run: that one is fatal. */
 	if ((ui->client = session_client("console", g, ui->conf)) == NULL) {
 		conf_free(ui->conf);
 		free(ui->banner);
 		free(ui);
-		free(o.sets);
 		ui_script_free(ui_test.script);
 		ui_test.script = NULL;
 		return EXIT_CONFIG;
@@ -933,8 +858,8 @@ ui_main(int argc, char **argv, const struct cmd_globals *g)
 		cause = NULL;
 	}
 	ui->view = ui_setup_done() ? VIEW_MONITOR : VIEW_SETUP;
-	for (i = 0; o.view != NULL && i < VIEW_COUNT; i++)
-		if (strcmp(o.view, ui_views[i].name) == 0)
+	for (i = 0; o->view != NULL && i < VIEW_COUNT; i++)
+		if (strcmp(o->view, ui_views[i].name) == 0)
 			ui->view = i;
 
 	loop_catch_signals(ui->loop);
@@ -953,9 +878,9 @@ ui_main(int argc, char **argv, const struct cmd_globals *g)
 	if (ui_test.tty_keys)
 		loop_watch_fd(ui->loop, STDIN_FILENO, ui_on_tty, ui);
 	ui_tick_timer = loop_timer_add(ui->loop, UI_TICK_MS, ui_on_tick, ui);
-	if (o.exit_after > 0)
+	if (o->exit_after > 0)
 		ui_exit_timer = loop_timer_add(ui->loop,
-		    (uint64_t)o.exit_after * 1000, ui_on_exit_after, ui);
+		    (uint64_t)o->exit_after * 1000, ui_on_exit_after, ui);
 	/* The status run shows the posture and resolves the names the
 	 * monitor needs; it is read-only. */
 	if (ui->setup != NULL && !ui->quit)
@@ -1007,7 +932,6 @@ ui_main(int argc, char **argv, const struct cmd_globals *g)
 	free(ui->message);
 	ui_prompt_free();
 	free(ui);
-	free(o.sets);
 	ui_script_free(ui_test.script);
 	memset(&ui_test, 0, sizeof ui_test);
 	return rc;

@@ -4,7 +4,8 @@
 
 #include "cmd.h"
 
-/* `s3watch` with no command, or `s3watch console`. */
-int	ui_main(int argc, char **argv, const struct cmd_globals *);
+/* `s3watch` with no command, or `s3watch console` (cmd_console.c parses
+ * the options). */
+int	ui_main(const struct cmd_console_opts *, const struct cmd_globals *);
 
 #endif

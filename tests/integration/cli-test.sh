@@ -22,6 +22,53 @@ run "$S3WATCH" --bogus whoami
 check_eq "unknown option exits 2" 2 "$status"
 run "$S3WATCH" whoami --bogus
 check_eq "unknown command option exits 2" 2 "$status"
+check_contains "unknown command option is named" "s3watch whoami: unknown option '--bogus'" "$output"
+check_contains "unknown command option shows the usage" "usage: s3watch whoami [--json]" "$output"
+
+# --- the option parser: one table per command -----------------------------
+run "$S3WATCH" monitor --since
+check_eq "a missing value exits 2" 2 "$status"
+check_contains "a missing value is said" "option '--since' needs a value: --since WHEN" "$output"
+run "$S3WATCH" monitor --poll 12x
+check_eq "a bad number exits 2" 2 "$status"
+check_contains "a bad number is said with its range" "--poll '12x' is not a number from 1 to 600000" "$output"
+run "$S3WATCH" report --since 1d --s x
+check_eq "an ambiguous prefix exits 2" 2 "$status"
+check_contains "an ambiguous prefix names the options" "option '--s' is ambiguous (--since, --set)" "$output"
+run "$S3WATCH" whoami --json=yes
+check_eq "a value for a flag exits 2" 2 "$status"
+check_contains "a value for a flag is said" "option '--json' takes no value" "$output"
+run "$S3WATCH" replay
+check_eq "replay without a file exits 2" 2 "$status"
+check_contains "replay without a file says so" "s3watch replay: missing FILE..." "$output"
+run "$S3WATCH" status extra
+check_eq "an extra argument exits 2" 2 "$status"
+check_contains "an extra argument is named" "unexpected argument 'extra'" "$output"
+run "$S3WATCH" alerts frob
+check_eq "an unknown alerts verb exits 2" 2 "$status"
+check_contains "an unknown alerts verb is named" "unknown verb 'frob'" "$output"
+run "$S3WATCH" alerts ack
+check_eq "ack without an ID exits 2" 2 "$status"
+check_contains "ack without an ID says so" "ack needs an alert ID" "$output"
+run "$S3WATCH" setup
+check_eq "setup without --plan or --yes exits 2" 2 "$status"
+check_contains "setup says --plan or --yes" "say --plan to see the calls, or --yes to make them" "$output"
+# Options and arguments in any order, as before; "--" ends the options.
+run "$S3WATCH" pattern --event '{"a":1}' test --pattern '{"a":[1]}'
+check_eq "options after the subcommand" "match" "$output"
+run "$S3WATCH" replay -- --no-such-file
+check_eq "after --, a name that looks like an option is a file" 1 "$status"
+check_contains "after --, the file is named" "--no-such-file: No such file" "$output"
+for c in console setup status teardown config monitor alerts validate verify-logs report replay pattern whoami sign; do
+    run "$S3WATCH" "$c" --help
+    check_eq "$c --help exits 0" 0 "$status"
+    check_contains "$c --help shows its usage" "usage: s3watch $c" "$output"
+    run "$S3WATCH" "$c" -h
+    check_eq "$c -h exits 0" 0 "$status"
+done
+run "$S3WATCH" config --help
+check_contains "config --help has the keys' help" "address subscribed to topic" "$output"
+check_contains "config --help has the keys' types and defaults" "(integer; default: 30;" "$output"
 
 # --- bad settings -------------------------------------------------------
 printf '[default]\nregion = us-east-1\nthis line is broken\n' > "$AWS_CONFIG_FILE"

@@ -20,7 +20,7 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
-#include <getopt.h>
+#include <stddef.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,7 +43,7 @@
 
 struct verify_cli {
 	const char	 *local;
-	const char	**keyfiles;
+	char		**keyfiles;
 	size_t		  nkeyfiles;
 	const char	 *trail;
 	const char	 *start_arg;
@@ -118,46 +118,13 @@ verify_time_error(const char *name, const char *s, int rc)
 	    "a time such as 2026-11-24T10:00:00Z", name, s);
 }
 
+/* The options' checks, and the times they give. */
 static int
-verify_parse(struct verify_cli *cli, int argc, char **argv, const char *usage)
+verify_check(struct verify_cli *cli)
 {
-	static const struct option opts[] = {
-		{ "local", required_argument, NULL, 'l' },
-		{ "public-key", required_argument, NULL, 'k' },
-		{ "trail", required_argument, NULL, 't' },
-		{ "start", required_argument, NULL, 's' },
-		{ "end", required_argument, NULL, 'e' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
 	time_t now = time(NULL);
-	int ch, rc;
+	int rc;
 
-	optind = 0;	/* GNU getopt: start afresh, permuting */
-	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'l': cli->local = optarg; break;
-		case 't': cli->trail = optarg; break;
-		case 's': cli->start_arg = optarg; break;
-		case 'e': cli->end_arg = optarg; break;
-		case 'j': cli->json = true; break;
-		case 'k':
-			cli->keyfiles = xreallocarray(cli->keyfiles,
-			    cli->nkeyfiles + 1, sizeof *cli->keyfiles);
-			cli->keyfiles[cli->nkeyfiles++] = optarg;
-			break;
-		case 'h':
-			printf("usage: %s\n", usage);
-			return -1;
-		default:
-			return cmd_error(VERIFY_CMD, EXIT_USAGE, "unknown option "
-			    "'%s' (usage: %s)", argv[optind - 1], usage);
-		}
-	}
-	if (optind != argc)
-		return cmd_error(VERIFY_CMD, EXIT_USAGE, "unexpected argument "
-		    "'%s' (usage: %s)", argv[optind], usage);
 	if (cli->local != NULL && cli->nkeyfiles == 0)
 		return cmd_error(VERIFY_CMD, EXIT_USAGE, "--local needs "
 		    "--public-key FILE (from `aws cloudtrail list-public-keys`)");
@@ -823,41 +790,85 @@ out:
 	return rc;
 }
 
-int
-cmd_verify_logs(int argc, char **argv, const struct cmd_globals *g)
+static int
+cmd_verify_logs(void *opts, int argc, char **argv,
+    const struct cmd_globals *g)
 {
-	static const char usage[] = "s3watch verify-logs [--trail NAME] "
-	    "[--start T] [--end T] [--json] | --local DIR --public-key FILE "
-	    "[--start T] [--end T] [--json]";
-	struct verify_cli cli;
+	struct verify_cli *cli = opts;
 	struct verify_ctx v;
-	struct digest_keys *ks = digest_keys_new();
+	struct digest_keys *ks;
 	char *cause = NULL;
 	size_t i;
 	int rc;
 
-	memset(&cli, 0, sizeof cli);
+	(void)argc;
+	(void)argv;
+	if ((rc = verify_check(cli)) != EXIT_OK)
+		return rc;
 	memset(&v, 0, sizeof v);
-	v.cli = &cli;
-	if ((rc = verify_parse(&cli, argc, argv, usage)) != EXIT_OK) {
-		rc = rc < 0 ? EXIT_OK : rc;
-		goto out;
-	}
-	for (i = 0; i < cli.nkeyfiles; i++) {
-		if (digest_keys_load_file(ks, cli.keyfiles[i], &cause) != 0) {
+	v.cli = cli;
+	ks = digest_keys_new();
+	for (i = 0; i < cli->nkeyfiles; i++) {
+		if (digest_keys_load_file(ks, cli->keyfiles[i], &cause) != 0) {
 			rc = cmd_error(VERIFY_CMD, EXIT_USAGE, "%s", cause);
 			free(cause);
 			goto out;
 		}
 	}
 	fflush(stdout);
-	rc = cli.local != NULL ? verify_local(&v, ks) :
+	rc = cli->local != NULL ? verify_local(&v, ks) :
 	    verify_online(&v, ks, g);
 	if (rc == EXIT_OK && (v.total.digests_invalid > 0 ||
 	    v.total.logs_invalid > 0))
 		rc = EXIT_FAIL;
 out:
 	digest_keys_free(ks);
-	free(cli.keyfiles);
 	return rc;
 }
+
+static const struct cmd_option cmd_verify_logs_options[] = {
+	{ .name = "trail", .arg = "NAME", .type = CMD_O_STRING,
+	  .off = offsetof(struct verify_cli, trail), .flags = CMD_O_BRIEF,
+	  .help = "the trail to check, by name or ARN (default: the one trail "
+	  "with log file validation on)" },
+	{ .name = "start", .arg = "T", .type = CMD_O_STRING,
+	  .off = offsetof(struct verify_cli, start_arg),
+	  .help = "check from <T>: `7d`, `24h`, `90m` back from now, or a "
+	  "time such as 2026-11-24T10:00:00Z (default: 7 days ago online, "
+	  "everything offline)" },
+	{ .name = "end", .arg = "T", .type = CMD_O_STRING,
+	  .off = offsetof(struct verify_cli, end_arg),
+	  .help = "check up to <T> (default: now)" },
+	{ .name = "json", .type = CMD_O_FLAG,
+	  .off = offsetof(struct verify_cli, json),
+	  .help = "print JSON lines, one file or gap a line" },
+	{ .name = "local", .arg = "DIR", .type = CMD_O_STRING,
+	  .off = offsetof(struct verify_cli, local), .flags = CMD_O_BRIEF,
+	  .help = "check a local copy of the trail's bucket instead, such as "
+	  "`aws s3 sync` makes; it needs `--public-key`" },
+	{ .name = "public-key", .arg = "FILE", .type = CMD_O_LIST,
+	  .off = offsetof(struct verify_cli, keyfiles),
+	  .off_n = offsetof(struct verify_cli, nkeyfiles),
+	  .flags = CMD_O_BRIEF,
+	  .help = "CloudTrail's public keys: PEM, DER, base64 DER, or what "
+	  "`aws cloudtrail list-public-keys` prints" },
+	{ .name = NULL }
+};
+
+const struct cmd_entry cmd_verify_logs_entry = {
+	.name = "verify-logs",
+	.help = "CloudTrail log file integrity: digest chain, RSA signatures, "
+	    "SHA-256 of every log",
+	.doc = "Validates the trail's log files as `aws cloudtrail "
+	    "validate-logs` does: the chain of digest files, each digest's "
+	    "RSA-SHA256 signature and each log file's SHA-256, reporting "
+	    "missing, modified and deleted files.  Online, the bucket and "
+	    "prefix come from the trail, the files from S3 and the keys from "
+	    "CloudTrail.  Offline (`--local`), each digest's signature is "
+	    "read from <NAME>`.sig` beside it: the hex signature, or what "
+	    "`aws s3api head-object` prints.  Exits 1 when a file is missing "
+	    "or does not match.",
+	.options = cmd_verify_logs_options,
+	.opts_size = sizeof(struct verify_cli),
+	.run = cmd_verify_logs,
+};
