@@ -1,7 +1,7 @@
 /* doc-gen: writes the generated parts of the man page and the README from
  * the tables, as tig's tools/doc-gen.c does: the commands and their
- * options (src/cmd*.c), the global options (src/cmd.c), the console's
- * keys (ui/actions.h) and the configuration keys (src/conf.c).
+ * options (src/cmd*.c), the global options (src/cmd/cmd.c), the console's
+ * keys (ui/actions.h) and the configuration keys (src/conf/conf.c).
  *
  *	doc-gen [--check] FILE...
  *

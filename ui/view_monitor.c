@@ -1,7 +1,7 @@
 /* The live monitor: a table of the newest events, rule hits highlighted
  * by severity and flagged with the rule id, follow and pause, search and
  * filters, a detail pane with the event's JSON, rates and sparklines, and
- * top-N panes.  The model is src/monview.c; this file draws it and turns
+ * top-N panes.  The model is src/monitor/monview.c; this file draws it and turns
  * keys into calls on it. */
 #include "config.h"
 

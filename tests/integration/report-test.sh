@@ -47,7 +47,7 @@ read -r total s3 denied changes < <(py '
 import json, sys
 admin = {"PutBucketPolicy", "DeleteBucketPolicy", "PutBucketAcl", "DeleteBucket",
          "CreateBucket", "StopLogging", "PutBucketLogging", "PutBucketEncryption"}
-# Refusals, as the report counts them (src/report.c).
+# Refusals, as the report counts them (src/report/report.c).
 refused = {"AccessDenied", "AccessDeniedException", "SignatureDoesNotMatch",
            "InvalidAccessKeyId", "ExpiredToken", "AllAccessDisabled"}
 recs = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]

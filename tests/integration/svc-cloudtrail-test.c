@@ -1,4 +1,4 @@
-/* CloudTrail operations (src/svc_cloudtrail.c) against moto, checked with
+/* CloudTrail operations (src/aws/svc_cloudtrail.c) against moto, checked with
  * the AWS CLI.  moto 5.2.1 lacks LookupEvents (the sandbox proxy answers
  * it) and ListPublicKeys (shown to fail cleanly); both parsers are also fed
  * AWS's documented answers. */

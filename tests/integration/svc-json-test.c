@@ -1,4 +1,4 @@
-/* EventBridge (src/svc_events.c, awsJson) and Lambda (src/svc_lambda.c,
+/* EventBridge (src/aws/svc_events.c, awsJson) and Lambda (src/aws/svc_lambda.c,
  * rest-json) operations against moto, checked with the AWS CLI. */
 #include "config.h"
 

@@ -1,4 +1,4 @@
-/* CloudWatch Logs operations (src/svc_logs.c) against moto, checked with
+/* CloudWatch Logs operations (src/aws/svc_logs.c) against moto, checked with
  * the AWS CLI. */
 #include "config.h"
 

@@ -1,4 +1,4 @@
-/* The query-protocol services (src/svc_iam.c, svc_sns.c, svc_sts.c,
+/* The query-protocol services (src/aws/svc_iam.c, svc_sns.c, svc_sts.c,
  * svc_cloudwatch.c) against moto, each result checked with the real AWS
  * CLI.  Run through svc-test.sh. */
 #include "config.h"

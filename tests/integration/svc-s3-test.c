@@ -1,4 +1,4 @@
-/* S3 operations (src/svc_s3.c) against moto, checked with the AWS CLI. */
+/* S3 operations (src/aws/svc_s3.c) against moto, checked with the AWS CLI. */
 #include "config.h"
 
 #include "svc-common.h"
