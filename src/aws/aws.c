@@ -484,6 +484,19 @@ aws_json_get(struct json_object *o, const char *key)
 	return v;
 }
 
+struct json_object *
+aws_json_array(struct json_object *o, const char *key, size_t *n)
+{
+	struct json_object *a = aws_json_get(o, key);
+
+	if (a == NULL || !json_object_is_type(a, json_type_array)) {
+		*n = 0;
+		return NULL;
+	}
+	*n = json_object_array_length(a);
+	return a;
+}
+
 /* --- building an attempt ----------------------------------------------- */
 
 static void

@@ -132,5 +132,8 @@ const char		*aws_json_str(struct json_object *, const char *key);
 long long		 aws_json_int(struct json_object *, const char *key, long long dflt);
 bool			 aws_json_bool(struct json_object *, const char *key, bool dflt);
 struct json_object	*aws_json_get(struct json_object *, const char *key);
+/* The array at key, or NULL; *n is its length (0 when there is none). */
+struct json_object	*aws_json_array(struct json_object *, const char *key,
+			    size_t *n);
 
 #endif

@@ -41,18 +41,6 @@ struct svc_tag {
 
 /* --- helpers for callers too -------------------------------------------- */
 
-static inline char *
-svc_strdup(const char *s)
-{
-	return s != NULL ? xstrdup(s) : NULL;
-}
-
-static inline bool
-svc_empty(const char *s)
-{
-	return s == NULL || *s == '\0';
-}
-
 /* Parsers: 0 if the call succeeded, else -1 and *cause "OP: error". */
 static inline int
 svc_check(struct aws_response *resp, const char *op, char **cause)
@@ -63,44 +51,7 @@ svc_check(struct aws_response *resp, const char *op, char **cause)
 	return -1;
 }
 
-/* Appends a zeroed element to a growing array; returns it. */
-static inline void *
-svc_push(void *arrayp, size_t *n, size_t size)
-{
-	void **array = arrayp;
-	char *v;
-
-	*array = xreallocarray(*array, *n + 1, size);
-	v = (char *)*array + *n * size;
-	memset(v, 0, size);
-	(*n)++;
-	return v;
-}
-
-static inline void
-svc_strv_free(char **v, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		free(v[i]);
-	free(v);
-}
-
 /* The array at key, or NULL; *n is its length. */
-static inline struct json_object *
-svc_json_array(struct json_object *o, const char *key, size_t *n)
-{
-	struct json_object *a = aws_json_get(o, key);
-
-	if (a == NULL || !json_object_is_type(a, json_type_array)) {
-		*n = 0;
-		return NULL;
-	}
-	*n = json_object_array_length(a);
-	return a;
-}
-
 #include "svc_s3.h"
 #include "svc_cloudtrail.h"
 #include "svc_logs.h"

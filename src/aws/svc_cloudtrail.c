@@ -317,11 +317,11 @@ cloudtrail_describe_trails_parse(struct aws_response *resp,
 	memset(l, 0, sizeof *l);
 	if (svc_check(resp, "DescribeTrails", cause) != 0)
 		return -1;
-	if ((a = svc_json_array(resp->json, "trailList", &n)) == NULL)
+	if ((a = aws_json_array(resp->json, "trailList", &n)) == NULL)
 		return svc_lacks("DescribeTrails", "trailList", cause);
 	for (i = 0; i < n; i++)
 		cloudtrail_trail_read(json_object_array_get_idx(a, i),
-		    svc_push(&l->v, &l->n, sizeof *l->v));
+		    xpush(&l->v, &l->n, sizeof *l->v));
 	return 0;
 }
 
@@ -392,18 +392,18 @@ cloudtrail_selectors_answer(struct aws_response *resp, const char *op,
 	if (svc_check(resp, op, cause) != 0)
 		return -1;
 	l->trail_arn = svc_json_dup(resp->json, "TrailARN");
-	svc_json_array(resp->json, "AdvancedEventSelectors", &n);
+	aws_json_array(resp->json, "AdvancedEventSelectors", &n);
 	l->advanced = n > 0;
-	a = svc_json_array(resp->json, "EventSelectors", &n);
+	a = aws_json_array(resp->json, "EventSelectors", &n);
 	for (i = 0; i < n; i++) {
 		o = json_object_array_get_idx(a, i);
-		s = svc_push(&l->v, &l->n, sizeof *l->v);
+		s = xpush(&l->v, &l->n, sizeof *l->v);
 		s->rw = cloudtrail_rw_from(aws_json_str(o, "ReadWriteType"));
 		s->management = aws_json_bool(o, "IncludeManagementEvents", true);
-		ra = svc_json_array(o, "DataResources", &nr);
+		ra = aws_json_array(o, "DataResources", &nr);
 		for (j = 0; j < nr; j++) {
 			d = json_object_array_get_idx(ra, j);
-			dr = svc_push(&s->resources, &s->nresources,
+			dr = xpush(&s->resources, &s->nresources,
 			    sizeof *s->resources);
 			dr->type = svc_json_dup(d, "Type");
 			dr->values = svc_json_strings(d, "Values", &dr->nvalues);
@@ -434,7 +434,7 @@ cloudtrail_selectors_free(struct cloudtrail_selectors *l)
 	for (i = 0; i < l->n; i++) {
 		for (j = 0; j < l->v[i].nresources; j++) {
 			free(l->v[i].resources[j].type);
-			svc_strv_free(l->v[i].resources[j].values,
+			xstrv_free(l->v[i].resources[j].values,
 			    l->v[i].resources[j].nvalues);
 		}
 		free(l->v[i].resources);
@@ -455,11 +455,11 @@ cloudtrail_lookup_events_parse(struct aws_response *resp,
 	memset(l, 0, sizeof *l);
 	if (svc_check(resp, "LookupEvents", cause) != 0)
 		return -1;
-	if ((a = svc_json_array(resp->json, "Events", &n)) == NULL)
+	if ((a = aws_json_array(resp->json, "Events", &n)) == NULL)
 		return svc_lacks("LookupEvents", "Events", cause);
 	for (i = 0; i < n; i++) {
 		o = json_object_array_get_idx(a, i);
-		e = svc_push(&l->v, &l->n, sizeof *l->v);
+		e = xpush(&l->v, &l->n, sizeof *l->v);
 		e->id = svc_json_dup(o, "EventId");
 		e->name = svc_json_dup(o, "EventName");
 		e->source = svc_json_dup(o, "EventSource");
@@ -503,11 +503,11 @@ cloudtrail_list_public_keys_parse(struct aws_response *resp,
 	memset(l, 0, sizeof *l);
 	if (svc_check(resp, "ListPublicKeys", cause) != 0)
 		return -1;
-	if ((a = svc_json_array(resp->json, "PublicKeyList", &n)) == NULL)
+	if ((a = aws_json_array(resp->json, "PublicKeyList", &n)) == NULL)
 		return svc_lacks("ListPublicKeys", "PublicKeyList", cause);
 	for (i = 0; i < n; i++) {
 		o = json_object_array_get_idx(a, i);
-		k = svc_push(&l->v, &l->n, sizeof *l->v);
+		k = xpush(&l->v, &l->n, sizeof *l->v);
 		k->value = svc_json_dup(o, "Value");
 		k->fingerprint = svc_json_dup(o, "Fingerprint");
 		k->valid_from = (time_t)aws_json_int(o, "ValidityStartTime", 0);

@@ -92,7 +92,7 @@ cloudwatch_put_dashboard_parse(struct aws_response *resp,
 	/* Absent when there is nothing to say. */
 	msgs = xml_find(svc_xml_result(resp), "DashboardValidationMessages");
 	for (m = msgs != NULL ? msgs->child : NULL; m != NULL; m = m->next) {
-		v = svc_push(&l->v, &l->n, sizeof *l->v);
+		v = xpush(&l->v, &l->n, sizeof *l->v);
 		v->data_path = svc_xml_dup(m, "DataPath");
 		v->message = svc_xml_dup(m, "Message");
 	}
@@ -153,7 +153,7 @@ cloudwatch_list_dashboards_parse(struct aws_response *resp,
 	if ((entries = xml_find(res, "DashboardEntries")) == NULL)
 		return svc_lacks("ListDashboards", "DashboardEntries", cause);
 	for (m = entries->child; m != NULL; m = m->next) {
-		e = svc_push(&l->v, &l->n, sizeof *l->v);
+		e = xpush(&l->v, &l->n, sizeof *l->v);
 		e->name = svc_xml_dup(m, "DashboardName");
 		e->arn = svc_xml_dup(m, "DashboardArn");
 		e->modified = svc_iso8601(xml_text(m, "LastModified"));

@@ -333,7 +333,7 @@ events_failed_entries(struct aws_response *resp, const char *op,
 	if (svc_check(resp, op, cause) != 0)
 		return -1;
 	failed = aws_json_int(resp->json, "FailedEntryCount", 0);
-	a = svc_json_array(resp->json, "FailedEntries", &n);
+	a = aws_json_array(resp->json, "FailedEntries", &n);
 	if (failed == 0 && n == 0)
 		return 0;
 	if (failed <= 0)
@@ -378,10 +378,10 @@ events_list_targets_by_rule_parse(struct aws_response *resp,
 	if (svc_check(resp, "ListTargetsByRule", cause) != 0)
 		return -1;
 	/* A rule without targets may come back without the list at all. */
-	a = svc_json_array(resp->json, "Targets", &n);
+	a = aws_json_array(resp->json, "Targets", &n);
 	for (i = 0; i < n; i++) {
 		o = json_object_array_get_idx(a, i);
-		t = svc_push(&l->v, &l->n, sizeof *l->v);
+		t = xpush(&l->v, &l->n, sizeof *l->v);
 		t->id = svc_json_dup(o, "Id");
 		t->arn = svc_json_dup(o, "Arn");
 		t->input = svc_json_dup(o, "Input");

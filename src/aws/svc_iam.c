@@ -279,7 +279,7 @@ iam_list_role_policies_parse(struct aws_response *resp,
 	if ((names = xml_find(res, "PolicyNames")) == NULL)
 		return svc_lacks("ListRolePolicies", "PolicyNames", cause);
 	for (m = names->child; m != NULL; m = m->next)
-		*(char **)svc_push(&l->v, &l->n, sizeof *l->v) =
+		*(char **)xpush(&l->v, &l->n, sizeof *l->v) =
 		    xstrdup(m->text);
 	if (svc_xml_bool(res, "IsTruncated"))
 		l->marker = svc_xml_dup(res, "Marker");
@@ -289,7 +289,7 @@ iam_list_role_policies_parse(struct aws_response *resp,
 void
 iam_policy_names_free(struct iam_policy_names *l)
 {
-	svc_strv_free(l->v, l->n);
+	xstrv_free(l->v, l->n);
 	free(l->marker);
 	memset(l, 0, sizeof *l);
 }

@@ -20,6 +20,12 @@
 #include "svc.h"
 #include "xml.h"
 
+static inline bool
+svc_empty(const char *s)
+{
+	return s == NULL || *s == '\0';
+}
+
 /* Builders: sets *cause and returns NULL. */
 static inline struct aws_request *
 svc_invalid(char **cause, const char *fmt, ...) ATTR_FORMAT(2, 3);
@@ -161,14 +167,14 @@ svc_json_add_map(struct json_object *o, const char *key,
 static inline char *
 svc_json_dup(struct json_object *o, const char *key)
 {
-	return svc_strdup(aws_json_str(o, key));
+	return xstrdup_null(aws_json_str(o, key));
 }
 
 /* Strings of a JSON array into an owned vector. */
 static inline char **
 svc_json_strings(struct json_object *o, const char *key, size_t *n)
 {
-	struct json_object *a = svc_json_array(o, key, n);
+	struct json_object *a = aws_json_array(o, key, n);
 	char **v;
 	size_t i;
 
@@ -216,7 +222,7 @@ svc_xml_result(struct aws_response *resp)
 static inline char *
 svc_xml_dup(const struct xml_node *n, const char *path)
 {
-	return svc_strdup(n != NULL ? xml_text(n, path) : NULL);
+	return xstrdup_null(n != NULL ? xml_text(n, path) : NULL);
 }
 
 static inline bool

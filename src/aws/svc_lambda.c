@@ -280,7 +280,7 @@ lambda_env_read(struct json_object *vars, struct lambda_function *f)
 	if (vars == NULL || !json_object_is_type(vars, json_type_object))
 		return;
 	json_object_object_foreach(vars, key, val) {
-		v = svc_push(&f->env, &f->nenv, sizeof *f->env);
+		v = xpush(&f->env, &f->nenv, sizeof *f->env);
 		v->name = xstrdup(key);
 		v->value = xstrdup(json_object_get_string(val));
 	}
@@ -434,11 +434,11 @@ lambda_get_policy_parse(struct aws_response *resp, struct lambda_policy *p,
 		a = NULL;
 		n = 1;
 	} else
-		a = svc_json_array(doc, "Statement", &n);
+		a = aws_json_array(doc, "Statement", &n);
 	for (i = 0; i < n; i++) {
 		if (a != NULL)
 			o = json_object_array_get_idx(a, i);
-		s = svc_push(&p->v, &p->n, sizeof *p->v);
+		s = xpush(&p->v, &p->n, sizeof *p->v);
 		s->sid = svc_json_dup(o, "Sid");
 		s->effect = svc_json_dup(o, "Effect");
 		s->principal = lambda_first_str(aws_json_get(o, "Principal"));

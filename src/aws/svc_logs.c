@@ -317,11 +317,11 @@ logs_describe_log_groups_parse(struct aws_response *resp,
 	memset(l, 0, sizeof *l);
 	if (svc_check(resp, "DescribeLogGroups", cause) != 0)
 		return -1;
-	if ((a = svc_json_array(resp->json, "logGroups", &n)) == NULL)
+	if ((a = aws_json_array(resp->json, "logGroups", &n)) == NULL)
 		return svc_lacks("DescribeLogGroups", "logGroups", cause);
 	for (i = 0; i < n; i++) {
 		o = json_object_array_get_idx(a, i);
-		g = svc_push(&l->v, &l->n, sizeof *l->v);
+		g = xpush(&l->v, &l->n, sizeof *l->v);
 		g->name = svc_json_dup(o, "logGroupName");
 		g->arn = svc_json_dup(o, "arn");
 		g->group_arn = svc_json_dup(o, "logGroupArn");
@@ -391,14 +391,14 @@ logs_events_parse(struct aws_response *resp, const char *op,
 	if (svc_check(resp, op, cause) != 0)
 		return -1;
 	/* An answer without an events list is not an answer. */
-	if ((a = svc_json_array(resp->json, "events", &n)) == NULL)
+	if ((a = aws_json_array(resp->json, "events", &n)) == NULL)
 		return svc_lacks(op, "events list", cause);
 	for (i = 0; i < n; i++) {
 		o = json_object_array_get_idx(a, i);
-		e = svc_push(&l->v, &l->n, sizeof *l->v);
+		e = xpush(&l->v, &l->n, sizeof *l->v);
 		e->timestamp = aws_json_int(o, "timestamp", 0);
 		e->ingestion_time = aws_json_int(o, "ingestionTime", 0);
-		e->message = svc_strdup(aws_json_str(o, "message"));
+		e->message = xstrdup_null(aws_json_str(o, "message"));
 		if (e->message == NULL)
 			e->message = xstrdup("");
 		e->stream = svc_json_dup(o, "logStreamName");
@@ -818,16 +818,16 @@ logs_get_query_results_parse(struct aws_response *resp,
 		return -1;
 	if ((q->status = svc_json_dup(resp->json, "status")) == NULL)
 		return svc_lacks("GetQueryResults", "status", cause);
-	rows = svc_json_array(resp->json, "results", &n);
+	rows = aws_json_array(resp->json, "results", &n);
 	for (i = 0; i < n; i++) {
 		row = json_object_array_get_idx(rows, i);
-		qr = svc_push(&q->rows, &q->nrows, sizeof *q->rows);
+		qr = xpush(&q->rows, &q->nrows, sizeof *q->rows);
 		if (!json_object_is_type(row, json_type_array))
 			continue;
 		m = json_object_array_length(row);
 		for (j = 0; j < m; j++) {
 			cell = json_object_array_get_idx(row, j);
-			f = svc_push(&qr->v, &qr->n, sizeof *qr->v);
+			f = xpush(&qr->v, &qr->n, sizeof *qr->v);
 			f->field = svc_json_dup(cell, "field");
 			f->value = svc_json_dup(cell, "value");
 		}
@@ -911,13 +911,13 @@ logs_describe_query_definitions_parse(struct aws_response *resp,
 	memset(l, 0, sizeof *l);
 	if (svc_check(resp, "DescribeQueryDefinitions", cause) != 0)
 		return -1;
-	if ((a = svc_json_array(resp->json, "queryDefinitions", &n)) == NULL &&
+	if ((a = aws_json_array(resp->json, "queryDefinitions", &n)) == NULL &&
 	    aws_json_get(resp->json, "queryDefinitions") == NULL)
 		return svc_lacks("DescribeQueryDefinitions", "queryDefinitions",
 		    cause);
 	for (i = 0; i < n; i++) {
 		o = json_object_array_get_idx(a, i);
-		d = svc_push(&l->v, &l->n, sizeof *l->v);
+		d = xpush(&l->v, &l->n, sizeof *l->v);
 		d->id = svc_json_dup(o, "queryDefinitionId");
 		d->name = svc_json_dup(o, "name");
 		d->query = svc_json_dup(o, "queryString");
@@ -936,7 +936,7 @@ logs_query_definitions_free(struct logs_query_definitions *l)
 		free(l->v[i].id);
 		free(l->v[i].name);
 		free(l->v[i].query);
-		svc_strv_free(l->v[i].groups, l->v[i].ngroups);
+		xstrv_free(l->v[i].groups, l->v[i].ngroups);
 	}
 	free(l->v);
 	free(l->next_token);

@@ -368,7 +368,7 @@ s3_head_bucket_parse(struct aws_response *resp, struct s3_head *h,
     char **cause)
 {
 	memset(h, 0, sizeof *h);
-	h->region = svc_strdup(kv_get(&resp->headers, "x-amz-bucket-region"));
+	h->region = xstrdup_null(kv_get(&resp->headers, "x-amz-bucket-region"));
 	if (resp->kind == AWS_OK) {
 		h->exists = h->accessible = true;
 		return 0;
@@ -501,7 +501,7 @@ s3_list_objects_v2_parse(struct aws_response *resp, struct s3_objects *l,
 	encoded = xml_text(x, "EncodingType") != NULL &&
 	    strcmp(xml_text(x, "EncodingType"), "url") == 0;
 	for (c = xml_child(x, "Contents"); c != NULL; c = xml_next_same(c)) {
-		o = svc_push(&l->v, &l->n, sizeof *l->v);
+		o = xpush(&l->v, &l->n, sizeof *l->v);
 		if ((o->key = s3_listed(c, "Key", encoded)) == NULL) {
 			s3_objects_free(l);
 			return svc_lacks("ListObjectsV2", "Contents/Key", cause);
@@ -546,7 +546,7 @@ s3_get_object_parse(struct aws_response *resp, struct s3_data *d,
 	if (d->len > 0)
 		memcpy(d->data, resp->body.data, d->len);
 	d->data[d->len] = '\0';
-	d->content_type = svc_strdup(kv_get(&resp->headers, "content-type"));
+	d->content_type = xstrdup_null(kv_get(&resp->headers, "content-type"));
 	return 0;
 }
 

@@ -269,7 +269,7 @@ sns_get_topic_attributes_parse(struct aws_response *resp,
 	for (e = attrs->child; e != NULL; e = e->next) {
 		if (xml_text(e, "key") == NULL)
 			continue;
-		a = svc_push(&l->v, &l->n, sizeof *l->v);
+		a = xpush(&l->v, &l->n, sizeof *l->v);
 		a->name = svc_xml_dup(e, "key");
 		/* <value/> is an empty value, not a missing one. */
 		if ((a->value = svc_xml_dup(e, "value")) == NULL)
@@ -323,7 +323,7 @@ sns_list_subscriptions_by_topic_parse(struct aws_response *resp,
 		return svc_lacks("ListSubscriptionsByTopic", "Subscriptions",
 		    cause);
 	for (m = subs->child; m != NULL; m = m->next) {
-		s = svc_push(&l->v, &l->n, sizeof *l->v);
+		s = xpush(&l->v, &l->n, sizeof *l->v);
 		s->arn = svc_xml_dup(m, "SubscriptionArn");
 		s->owner = svc_xml_dup(m, "Owner");
 		s->protocol = svc_xml_dup(m, "Protocol");

@@ -101,3 +101,32 @@ xasprintf(const char *fmt, ...)
 	va_end(ap);
 	return s;
 }
+
+char *
+xstrdup_null(const char *s)
+{
+	return s != NULL ? xstrdup(s) : NULL;
+}
+
+void *
+xpush(void *arrayp, size_t *n, size_t size)
+{
+	void **array = arrayp;
+	char *v;
+
+	*array = xreallocarray(*array, *n + 1, size);
+	v = (char *)*array + *n * size;
+	memset(v, 0, size);
+	(*n)++;
+	return v;
+}
+
+void
+xstrv_free(char **v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}

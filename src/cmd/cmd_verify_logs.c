@@ -293,7 +293,7 @@ verify_chains_add(struct verify_chains *cs, const char *bucket,
 		}
 	}
 	if (c == NULL) {
-		c = svc_push(&cs->v, &cs->n, sizeof *cs->v);
+		c = xpush(&cs->v, &cs->n, sizeof *cs->v);
 		c->id = id;
 	}
 	c->keys = xreallocarray(c->keys, c->n + 1, sizeof *c->keys);

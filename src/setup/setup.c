@@ -25,18 +25,25 @@ extern const struct setup_step setup_step_buckets, setup_step_access_logging,
     setup_step_dashboard, setup_step_queries;
 
 /* The one place that orders them: a step's number is its place here. */
-const struct setup_step *const setup_steps[SETUP_NSTEPS] = {
-	&setup_step_buckets,
-	&setup_step_access_logging,
-	&setup_step_trail_policy,
-	&setup_step_trail,
-	&setup_step_log_group,
-	&setup_step_trail_logs,
-	&setup_step_alerts,
-	&setup_step_lambda,
-	&setup_step_dashboard,
+#define SETUP_STEP_ENTRIES \
+	&setup_step_buckets, \
+	&setup_step_access_logging, \
+	&setup_step_trail_policy, \
+	&setup_step_trail, \
+	&setup_step_log_group, \
+	&setup_step_trail_logs, \
+	&setup_step_alerts, \
+	&setup_step_lambda, \
+	&setup_step_dashboard, \
 	&setup_step_queries,
+
+const struct setup_step *const setup_steps[SETUP_NSTEPS] = {
+	SETUP_STEP_ENTRIES
 };
+/* The declared size would pad a missing step with NULL: count them. */
+_Static_assert(sizeof (const struct setup_step *[]){ SETUP_STEP_ENTRIES } /
+    sizeof (const struct setup_step *) == SETUP_NSTEPS,
+    "setup_steps[] must hold exactly SETUP_NSTEPS steps");
 
 /* Suggested fixes for AWS error codes; NULL: grant the call's action. */
 static const struct {
@@ -246,7 +253,7 @@ setup_names_free(struct setup_names *n)
 
 	for (i = 0; i < SETUP_NNAMES; i++)
 		free(*setup_name_field(n, setup_name_defs[i].off));
-	svc_strv_free(n->allowed_cidrs, n->nallowed_cidrs);
+	xstrv_free(n->allowed_cidrs, n->nallowed_cidrs);
 	memset(n, 0, sizeof *n);
 }
 

@@ -127,7 +127,7 @@ alerts_pack_load(struct setup_job *j, struct alerts_facts *f)
 		if (rules_kind_of(r, i) != RULES_PATTERN ||
 		    (pattern = rules_pattern_text(r, i)) == NULL)
 			continue;
-		ar = svc_push(&f->rules, &f->nrules, sizeof *f->rules);
+		ar = xpush(&f->rules, &f->nrules, sizeof *f->rules);
 		ar->name = alerts_rule_name(N(j)->rule_prefix, rules_id(r, i));
 		ar->title = xstrdup(rules_title(r, i) != NULL ?
 		    rules_title(r, i) : rules_id(r, i));
@@ -196,7 +196,7 @@ alerts_topic_seen(struct setup_job *j, struct alerts_facts *f)
 	if (sns_get_topic_attributes_parse(j->resp, &a, &cause) != 0)
 		return setup_fail_parse(j, cause);
 	f->topic_found = true;
-	f->policy = svc_strdup(sns_attribute(&a, "Policy"));
+	f->policy = xstrdup_null(sns_attribute(&a, "Policy"));
 	v = sns_attribute(&a, "SubscriptionsConfirmed");
 	f->confirmed = v != NULL ? strtol(v, NULL, 10) : 0;
 	v = sns_attribute(&a, "SubscriptionsPending");

@@ -219,7 +219,7 @@ dash_inspect(struct setup_job *j, const char *body, size_t *logs_ok,
 	if (body == NULL || (doc = json_tokener_parse(body)) == NULL)
 		return;
 	source = xasprintf("SOURCE '%s'", N(j)->log_group);
-	w = svc_json_array(doc, "widgets", &n);
+	w = aws_json_array(doc, "widgets", &n);
 	for (i = 0; i < n; i++) {
 		o = json_object_array_get_idx(w, i);
 		type = aws_json_str(o, "type");
@@ -231,7 +231,7 @@ dash_inspect(struct setup_job *j, const char *body, size_t *logs_ok,
 				(*logs_ok)++;
 		} else if (type != NULL && strcmp(type, "metric") == 0) {
 			(*metrics)++;
-			ms = svc_json_array(props, "metrics", &nm);
+			ms = aws_json_array(props, "metrics", &nm);
 			storage = nm > 0;
 			for (k = 0; k < nm; k++) {
 				m = json_object_array_get_idx(ms, k);
@@ -367,8 +367,8 @@ queries_facts_free(void *p)
 	}
 	free(f->token);
 	free(f->run);
-	svc_strv_free(f->del_id, f->ndel);
-	svc_strv_free(f->del_name, f->ndel);
+	xstrv_free(f->del_id, f->ndel);
+	xstrv_free(f->del_name, f->ndel);
 }
 
 static struct queries_facts *

@@ -95,4 +95,16 @@ for k in $keys; do
 done
 check_contains "config --help says what retention_days takes" "3288 or 3653" "$chelp"
 
+# --view's help names the views by hand (src/ cannot see ui/'s VIEW_INFO):
+# it must name exactly the views the console knows, which its refusal of an
+# unknown one lists from the table.
+run "$S3WATCH" console --view nosuch
+views=$(printf '%s\n' "$output" | sed -n "s/.*no view 'nosuch' (\(.*\)).*/\1/p" | sed 's/,//g; s/ or / /')
+check_eq "the console names its views when refusing one" 5 "$(printf '%s\n' $views | wc -l)"
+run "$S3WATCH" console --help
+vhelp=$(printf '%s\n' "$output" | sed -n '/--view VIEW/,/--exit-after SECONDS  /p' | tr '\n' ' ' | tr -s ' ,' '  ')
+for v in $views; do
+    check_contains "console --help names the view $v" " $v " "$vhelp"
+done
+
 finish
