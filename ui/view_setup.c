@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "conf.h"
 #include "text.h"
 #include "theme.h"
 #include "view.h"
@@ -289,13 +290,74 @@ view_setup_run(struct ui *ui, enum setup_op op, int first, int last)
 
 /* --- confirmations ----------------------------------------------------- */
 
+static void	vs_ask_cidrs(struct ui *);
+
+/* The networks, then the run; Esc cancels the run. */
+static void
+vs_cidrs_answered(struct ui *ui, const char *text, void *arg)
+{
+	static const enum conf_key key = CONF_ALLOWED_CIDRS;
+	struct vs *vs = vs_of(ui);
+	char *assignment, *path, *cause = NULL;
+
+	(void)arg;
+	if (text == NULL) {
+		ui_message(ui, false, "run cancelled");
+		return;
+	}
+	if (*text != '\0') {
+		assignment = xasprintf("allowed_cidrs=%s", text);
+		if (conf_set(ui->conf, assignment, &cause) != 0) {
+			free(assignment);
+			ui_message(ui, true, "%s", cause);
+			free(cause);
+			vs_ask_cidrs(ui);
+			return;
+		}
+		free(assignment);
+		if ((path = conf_save_path()) == NULL ||
+		    conf_save_keys(ui->conf, path, &key, 1, &cause) != 0) {
+			ui_message(ui, true, "allowed_cidrs used for this run, "
+			    "not saved: %s", cause != NULL ? cause : "no home");
+			free(cause);
+		} else
+			ui_message(ui, false, "saved allowed_cidrs in %s", path);
+		free(path);
+		setup_conf_changed(ui->setup);
+	}
+	view_setup_run(ui, vs->ask_op, vs->ask_first, vs->ask_last);
+}
+
+/* Never a silent default: the operator says which networks S3 calls
+ * come from before the rules are deployed (step 7). */
+static void
+vs_ask_cidrs(struct ui *ui)
+{
+	char *now = conf_value_text(ui->conf, CONF_ALLOWED_CIDRS);
+	char *q = xasprintf("Networks S3 calls are expected from (CIDRs, "
+	    "comma-separated; Enter keeps %s):", now);
+
+	ui_ask_text(ui, q, vs_cidrs_answered, NULL);
+	free(q);
+	free(now);
+}
+
 static void
 vs_confirmed(struct ui *ui, bool yes, void *arg)
 {
+	struct vs *vs = vs_of(ui);
+	int alerts = setup_step_find("alerts");
+
 	(void)arg;
-	if (yes)
-		view_setup_run(ui, vs_of(ui)->ask_op, vs_of(ui)->ask_first,
-		    vs_of(ui)->ask_last);
+	if (!yes)
+		return;
+	if (vs->ask_op == SETUP_APPLY && vs->ask_first <= alerts &&
+	    alerts <= vs->ask_last && strcmp(conf_key_source(ui->conf,
+	    CONF_ALLOWED_CIDRS), "default") == 0) {
+		vs_ask_cidrs(ui);
+		return;
+	}
+	view_setup_run(ui, vs->ask_op, vs->ask_first, vs->ask_last);
 }
 
 static void

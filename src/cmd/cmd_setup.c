@@ -237,6 +237,63 @@ cmd_setup_steps(struct cmd_section *sec)
 		    setup_steps[i]->name), xstrdup(setup_steps[i]->title));
 }
 
+/* Before an apply that deploys the rules (step 7): the networks S3 calls
+ * are expected from are the operator's to say, never a silent default.
+ * On a terminal, ask, and save the answer; elsewhere, say so and go on
+ * (status warns).  -1 after printing why when the answers are refused. */
+static int
+setup_cli_cidrs(const char *cmd, struct conf *conf)
+{
+	static const enum conf_key key = CONF_ALLOWED_CIDRS;
+	char line[1024], *assignment, *path, *cause = NULL, *now;
+	int tries;
+
+	if (strcmp(conf_key_source(conf, key), "default") != 0)
+		return 0;
+	now = conf_value_text(conf, key);
+	if (!isatty(STDIN_FILENO)) {
+		fprintf(stderr, "s3watch %s: allowed_cidrs is the default %s, "
+		    "which no one chose: set your networks (s3watch.conf or "
+		    "--set allowed_cidrs=...); status warns until then\n", cmd,
+		    now);
+		free(now);
+		return 0;
+	}
+	fprintf(stderr, "Which networks are S3 calls expected from?  The "
+	    "caller-IP rule reports S3 calls\nfrom anywhere else.  CIDRs, "
+	    "comma-separated (Enter keeps %s):\n", now);
+	free(now);
+	for (tries = 0; tries < 3; tries++) {
+		fputs("allowed_cidrs> ", stderr);
+		if (fgets(line, sizeof line, stdin) == NULL)
+			return 0;
+		line[strcspn(line, "\r\n")] = '\0';
+		if (*line == '\0')
+			return 0;
+		assignment = xasprintf("allowed_cidrs=%s", line);
+		if (conf_set(conf, assignment, &cause) != 0) {
+			free(assignment);
+			fprintf(stderr, "%s\n", cause);
+			free(cause);
+			cause = NULL;
+			continue;
+		}
+		free(assignment);
+		if ((path = conf_save_path()) == NULL ||
+		    conf_save_keys(conf, path, &key, 1, &cause) != 0) {
+			fprintf(stderr, "s3watch %s: used for this run, not "
+			    "saved: %s\n", cmd, cause != NULL ? cause :
+			    "no home directory");
+			free(cause);
+		} else
+			fprintf(stderr, "saved allowed_cidrs in %s\n", path);
+		free(path);
+		return 0;
+	}
+	cmd_error(cmd, EXIT_USAGE, "no valid CIDRs given");
+	return -1;
+}
+
 int
 cmd_setup_run(const char *cmd, enum setup_op op, struct cmd_setup_opts *o,
     const struct cmd_globals *g)
@@ -246,7 +303,7 @@ cmd_setup_run(const char *cmd, enum setup_op op, struct cmd_setup_opts *o,
 	struct aws_client *c;
 	struct conf *conf;
 	char *cause = NULL;
-	int rc = EXIT_OK;
+	int rc = EXIT_OK, alerts_step;
 
 	if (o->first == 0) {
 		o->first = 1;
@@ -255,6 +312,12 @@ cmd_setup_run(const char *cmd, enum setup_op op, struct cmd_setup_opts *o,
 	if ((conf = session_conf(cmd, o->conf.config, o->conf.sets,
 	    o->conf.nsets, &rc)) == NULL)
 		return rc;
+	alerts_step = setup_step_find("alerts");
+	if (op == SETUP_APPLY && !o->json && o->first <= alerts_step &&
+	    alerts_step <= o->last && setup_cli_cidrs(cmd, conf) != 0) {
+		conf_free(conf);
+		return EXIT_USAGE;
+	}
 	if (gl.aws.region == NULL && *conf_str(conf, CONF_REGION) != '\0')
 		gl.aws.region = conf_str(conf, CONF_REGION);
 	if ((c = cmd_client(cmd, &gl)) == NULL) {
@@ -341,7 +404,11 @@ const struct cmd_entry cmd_setup_entry = {
 	    "run changes nothing, and a run interrupted at any point converges "
 	    "when run again: every resource is written to the ledger before "
 	    "the call that creates it.  Failures name the step, the call, the "
-	    "AWS error and a fix.",
+	    "AWS error and a fix.  Before deploying the rules (step 7) while "
+	    "`allowed_cidrs` is still the shipped default, it asks on a "
+	    "terminal which networks S3 calls are expected from, and saves the "
+	    "answer in the configuration file; `status` warns until someone "
+	    "has chosen.",
 	.options = cmd_setup_options,
 	.opts_size = sizeof(struct cmd_setup_opts),
 	.run = cmd_setup,

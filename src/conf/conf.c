@@ -2,6 +2,8 @@
  * and ${...} expansion. */
 #include "config.h"
 
+#include <sys/stat.h>
+
 #include <arpa/inet.h>
 
 #include <ctype.h>
@@ -17,6 +19,7 @@
 
 #include "buf.h"
 #include "conf.h"
+#include "statefile.h"
 #include "text.h"
 #include "svc_logs.h"
 #include "svc_s3.h"
@@ -1271,4 +1274,174 @@ conf_default_path(void)
 		return path;
 	free(path);
 	return NULL;
+}
+
+/* A string as libconfig reads it back. */
+static void
+conf_quote(struct buf *b, const char *s)
+{
+	buf_addc(b, '"');
+	for (; *s != '\0'; s++) {
+		if (*s == '"' || *s == '\\')
+			buf_addc(b, '\\');
+		buf_addc(b, *s);
+	}
+	buf_addc(b, '"');
+}
+
+char *
+conf_value_text(const struct conf *c, enum conf_key k)
+{
+	struct buf b = { 0 };
+	char *const *v;
+	size_t i, n;
+
+	switch (conf_options[k].type) {
+	case CONF_T_STRING:
+		conf_quote(&b, conf_str(c, k));
+		break;
+	case CONF_T_INT:
+		buf_printf(&b, "%ld", conf_int(c, k));
+		break;
+	case CONF_T_BOOL:
+		buf_adds(&b, conf_bool(c, k) ? "true" : "false");
+		break;
+	case CONF_T_LIST:
+		v = conf_list(c, k, &n);
+		buf_addc(&b, '[');
+		for (i = 0; i < n; i++) {
+			if (i > 0)
+				buf_adds(&b, ", ");
+			conf_quote(&b, v[i]);
+		}
+		buf_addc(&b, ']');
+		break;
+	}
+	return buf_take(&b);
+}
+
+char *
+conf_save_path(void)
+{
+	const char *v;
+
+	if ((v = getenv("S3WATCH_CONFIG")) != NULL && *v != '\0')
+		return xstrdup(v);
+	if ((v = getenv("XDG_CONFIG_HOME")) != NULL && *v == '/')
+		return xasprintf("%s/s3watch/s3watch.conf", v);
+	if ((v = getenv("HOME")) != NULL && *v != '\0')
+		return xasprintf("%s/.config/s3watch/s3watch.conf", v);
+	return NULL;
+}
+
+/* Does the line at p assign key (" key = ..." or "key: ...")? */
+static bool
+conf_assigns(const char *p, const char *key)
+{
+	size_t n = strlen(key);
+
+	p += strspn(p, " \t");
+	if (strncmp(p, key, n) != 0)
+		return false;
+	p += n;
+	p += strspn(p, " \t");
+	return *p == '=' || *p == ':';
+}
+
+/* Where the assignment starting at p ends: after the line holding its
+ * ';' (libconfig lists may span lines), or at the end of the text. */
+static const char *
+conf_assignment_end(const char *p)
+{
+	const char *nl;
+	bool quoted = false;
+	char prev = '\0';
+
+	for (; *p != '\0'; prev = *p++) {
+		if (*p == '"' && prev != '\\')
+			quoted = !quoted;
+		else if (*p == ';' && !quoted)
+			break;
+	}
+	if (*p == '\0')
+		return p;
+	nl = strchr(p, '\n');
+	return nl != NULL ? nl + 1 : p + strlen(p);
+}
+
+static int
+conf_mkdirs(const char *path, char **cause)
+{
+	char *dir = xstrdup(path), *p;
+
+	for (p = dir + 1; *p != '\0'; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
+			*cause = xasprintf("cannot make %s: %s", dir,
+			    strerror(errno));
+			free(dir);
+			return -1;
+		}
+		*p = '/';
+	}
+	free(dir);
+	return 0;
+}
+
+int
+conf_save_keys(const struct conf *c, const char *path,
+    const enum conf_key *keys, size_t n, char **cause)
+{
+	struct buf old = { 0 }, out = { 0 };
+	const char *p, *line, *end;
+	bool *done = xcalloc(n + 1, sizeof *done);
+	size_t i;
+	char *v;
+	int rc;
+
+	if (buf_read_file(&old, path, 1 << 20) != 0 && errno != ENOENT) {
+		*cause = xasprintf("cannot read %s: %s", path, strerror(errno));
+		free(done);
+		return -1;
+	}
+	p = old.data != NULL ? old.data : "";
+	while (*p != '\0') {
+		line = p;
+		end = strchr(line, '\n');
+		end = end != NULL ? end + 1 : line + strlen(line);
+		for (i = 0; i < n && !conf_assigns(line, conf_options[keys[i]].name);
+		    i++)
+			;
+		if (i == n) {
+			buf_add(&out, line, (size_t)(end - line));
+			p = end;
+			continue;
+		}
+		/* The assignment, however many lines, becomes one. */
+		v = conf_value_text(c, keys[i]);
+		buf_printf(&out, "%s = %s;\n", conf_options[keys[i]].name, v);
+		free(v);
+		done[i] = true;
+		p = conf_assignment_end(line);
+	}
+	if (out.len > 0 && out.data[out.len - 1] != '\n')
+		buf_addc(&out, '\n');
+	for (i = 0; i < n; i++) {
+		if (done[i])
+			continue;
+		v = conf_value_text(c, keys[i]);
+		buf_printf(&out, "# %s\n%s = %s;\n", conf_options[keys[i]].help,
+		    conf_options[keys[i]].name, v);
+		free(v);
+	}
+	free(done);
+	buf_free(&old);
+	rc = conf_mkdirs(path, cause);
+	if (rc == 0)
+		rc = statefile_write(path, out.data != NULL ? out.data : "",
+		    out.len, cause);
+	buf_free(&out);
+	return rc;
 }

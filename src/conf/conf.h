@@ -94,6 +94,20 @@ char		*conf_key_default(enum conf_key);
 /* The values the key takes, in words ("" when its type says all);
  * caller frees. */
 char		*conf_key_range(enum conf_key);
+/* The current value as s3watch.conf writes it (strings quoted and
+ * escaped, lists in brackets).  Caller frees. */
+char		*conf_value_text(const struct conf *, enum conf_key);
+/* Writes the current values of keys[0..n) into the file at path, keeping
+ * every other line (comments included): an existing assignment of a key
+ * is replaced where it stands, a new one appended.  The file is written
+ * atomically with mode 0600, its folder made (0700) if missing.  0, or -1
+ * with *cause. */
+int		 conf_save_keys(const struct conf *, const char *path,
+		    const enum conf_key *keys, size_t n, char **cause);
+/* Where conf_save_keys() should write: the file in use (S3WATCH_CONFIG),
+ * else $XDG_CONFIG_HOME/s3watch/s3watch.conf (or ~/.config/...) even if
+ * it does not exist yet; NULL when there is no home.  Caller frees. */
+char		*conf_save_path(void);
 /* Where the current value came from: "default", "FILE:LINE" or "--set". */
 const char	*conf_key_source(const struct conf *, enum conf_key);
 /* -1 when no key has that name. */

@@ -310,9 +310,7 @@ setup_resolve(struct setup *s, const char *account, const char *caller,
 	struct setup_names *n = &s->names;
 	const struct aws_partition *p;
 	const char *region = aws_client_region(s->client);
-	char *const *cidrs;
 	char *suffix;
-	size_t i;
 
 	if (region == NULL || (p = endpoint_partition(region)) == NULL) {
 		*cause = xasprintf("no usable region (%s): set region in "
@@ -350,12 +348,23 @@ setup_resolve(struct setup *s, const char *account, const char *caller,
 	n->create_source_bucket = conf_bool(s->conf, CONF_CREATE_SOURCE_BUCKET);
 	n->require_tls = conf_bool(s->conf, CONF_REQUIRE_TLS);
 	n->retention_days = (int)conf_int(s->conf, CONF_RETENTION_DAYS);
+	setup_conf_changed(s);
+	s->resolved = true;
+	return 0;
+}
+
+void
+setup_conf_changed(struct setup *s)
+{
+	struct setup_names *n = &s->names;
+	char *const *cidrs;
+	size_t i;
+
+	xstrv_free(n->allowed_cidrs, n->nallowed_cidrs);
 	cidrs = conf_list(s->conf, CONF_ALLOWED_CIDRS, &n->nallowed_cidrs);
 	n->allowed_cidrs = xcalloc(n->nallowed_cidrs + 1, sizeof *cidrs);
 	for (i = 0; i < n->nallowed_cidrs; i++)
 		n->allowed_cidrs[i] = xstrdup(cidrs[i]);
-	s->resolved = true;
-	return 0;
 }
 
 const char *
@@ -550,6 +559,13 @@ setup_note_v(struct setup_job *j, enum setup_level level, const char *check,
 	ev.text = text;
 	setup_emit(j->s, &ev);
 	free(text);
+}
+
+bool
+setup_default_cidrs(const struct setup_job *j)
+{
+	return strcmp(conf_key_source(j->s->conf, CONF_ALLOWED_CIDRS),
+	    "default") == 0;
 }
 
 void

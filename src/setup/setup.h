@@ -101,6 +101,9 @@ typedef void (*setup_event_fn)(const struct setup_event *, void *arg);
 
 /* ledger_path NULL: ledger.json in the state directory.  NULL with *cause
  * when the ledger cannot be read. */
+/* The conf (borrowed) changed where a run reads it after identifying:
+ * allowed_cidrs, which the console may ask for before an apply. */
+void		 setup_conf_changed(struct setup *);
 struct setup	*setup_new(struct aws_client *, const struct conf *,
 		    const char *ledger_path, setup_event_fn, void *arg,
 		    char **cause);

@@ -380,6 +380,13 @@ setup_alerts_verify(struct setup_job *j)
 	if (ok > 0 && ok == f->nrules)
 		setup_note(j, SETUP_L_PASS, "P-07", NULL, "all %zu rules are "
 		    "enabled with the pack's patterns and target the topic", ok);
+	/* The caller-IP rule is only as good as the networks it is told. */
+	if (setup_default_cidrs(j))
+		setup_note(j, SETUP_L_WARN, "P-07", "run s3watch setup --yes "
+		    "on a terminal (it asks), or set allowed_cidrs in "
+		    "s3watch.conf", "allowed_cidrs is the shipped default (the "
+		    "private ranges), which no one chose: the caller-IP rule "
+		    "may report every S3 call, or none");
 	else if (f->nrules == 0)
 		setup_note(j, SETUP_L_WARN, "P-07", "check rules_dir",
 		    "the rule pack has no stateless rules to deploy");

@@ -247,6 +247,9 @@ sj_status(const struct setup_job *j, long status)
 void	*setup_facts_new(struct setup_job *, size_t, void (*free_fn)(void *));
 void	*setup_facts(struct setup_job *);
 
+/* allowed_cidrs has its shipped default, which no one chose. */
+bool	 setup_default_cidrs(const struct setup_job *);
+
 /* A finding.  check is a posture id ("P-02") or NULL; fix may be NULL. */
 void	 setup_note(struct setup_job *, enum setup_level, const char *check,
 	    const char *fix, const char *fmt, ...) ATTR_FORMAT(5, 6);

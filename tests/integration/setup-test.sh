@@ -161,6 +161,28 @@ check_contains "status passes P-04" "P-04  PASS" "$output"
 check_eq "status has no FAIL" 0 "$(printf '%s\n' "$output" | grep -c ' FAIL ')"
 check_contains "status explains moto's missing key format" \
 	"WARN  the endpoint did not keep the date-partitioned key format" "$output"
+check_contains "status warns while allowed_cidrs is the shipped default" \
+	"WARN  allowed_cidrs is the shipped default" "$output"
+run "$S3WATCH" status --set allowed_cidrs=198.51.100.0/24
+check_eq "chosen networks: no such warning" 0 "$(printf '%s\n' "$output" | grep -c 'allowed_cidrs is the shipped default')"
+
+# --- setup asks for the networks on a terminal, and saves the answer ----------
+xdg=$SANDBOX_TMPDIR/xdg
+mkdir -p "$xdg/s3watch"
+printf '# my settings\nsuffix = "%s"; # kept\nrequire_tls = false;\n' "$suffix" > "$xdg/s3watch/s3watch.conf"
+printf 'not-a-cidr\n203.0.113.0/24, 10.0.0.0/8\n' > "$SANDBOX_TMPDIR/answers"
+run env XDG_CONFIG_HOME="$xdg" script -qec "$S3WATCH setup --yes --only alerts" /dev/null < "$SANDBOX_TMPDIR/answers"
+check_contains "setup asks which networks S3 calls come from" "Which networks are S3 calls expected from?" "$output"
+check_contains "a bad CIDR is refused with the reason" "not-a-cidr" "$output"
+check_contains "the answer is saved" "saved allowed_cidrs in $xdg/s3watch/s3watch.conf" "$output"
+check_eq "the file keeps its lines and gains the key" \
+	"$(printf '# my settings\nsuffix = "%s"; # kept\nrequire_tls = false;\n# networks access is expected from (IPv4 or IPv6 CIDRs)\nallowed_cidrs = ["203.0.113.0/24", "10.0.0.0/8"];' "$suffix")" \
+	"$(cat "$xdg/s3watch/s3watch.conf")"
+check_eq "the file is private" 600 "$(stat -c %a "$xdg/s3watch/s3watch.conf")"
+run env XDG_CONFIG_HOME="$xdg" "$S3WATCH" status --only alerts
+check_eq "with the saved networks, no warning" 0 "$(printf '%s\n' "$output" | grep -c 'allowed_cidrs is the shipped default')"
+run "$S3WATCH" setup --yes --only alerts < /dev/null
+check_contains "without a terminal, setup says the default is in force" "allowed_cidrs is the default" "$output"
 
 # --- drift -----------------------------------------------------------------
 awscli s3api put-bucket-policy --bucket "s3-access-logs-$suffix" \

@@ -17,6 +17,7 @@ sandbox_up
 export S3WATCH_STATE_DIR=$SANDBOX_TMPDIR/state
 export S3WATCH_RULES_DIR=$top_srcdir/conf/rules.d
 export S3WATCH_POLL_MS=200 TERM=xterm-256color TZ=UTC LANG=C.UTF-8
+export XDG_CONFIG_HOME=$SANDBOX_TMPDIR/xdg
 unset NO_COLOR
 group=/aws/cloudtrail/s3-security-monitoring
 sock=s3w-test-$$
@@ -125,7 +126,17 @@ check_screen "the first status run finishes" "status finished" 60
 keys A
 check_screen "run all asks first" "Run all ten steps?" 5
 keys y
+# allowed_cidrs is the shipped default: the wizard asks before deploying.
+check_screen "the wizard asks for the networks S3 calls come from" "Networks S3 calls are expected from" 5
+keys -l "10.0.0.0/8, 198.51.100.0/24,300.1.1.1/8"
+keys Enter
+check_screen "a bad CIDR is refused, and asked again" "Networks S3 calls are expected from" 5
+keys -l "10.0.0.0/8, 198.51.100.0/24"
+keys Enter
+check_screen "the answer is saved" "saved allowed_cidrs in" 10
 check_screen "the run ends" "run finished" 180
+check_contains "the config file holds the networks" 'allowed_cidrs = ["10.0.0.0/8", "198.51.100.0/24"];' \
+	"$(cat "$XDG_CONFIG_HOME/s3watch/s3watch.conf" 2>&1)"
 steps=$(screen | sed -n '3,12p')
 check_eq "every step shows done or warn" 10 \
 	"$(printf '%s\n' "$steps" | grep -cE ' (done|warn) +││')"

@@ -900,6 +900,69 @@ cleanup(void)
 	free(cmd);
 }
 
+/* conf_save_keys(): an assignment is replaced where it stands (a list
+ * over several lines too), comments and other keys are kept, a new key
+ * is appended with its help, strings are escaped, and what it writes
+ * loads back. */
+static void
+test_save_keys(void **state)
+{
+	const char *text = "# top comment\n"
+	    "suffix = \"a\"; # trailing\n"
+	    "allowed_cidrs = [\"10.0.0.0/8\",\n"
+	    "    \"172.16.0.0/12\"];\n"
+	    "retention_days = 400;\n";
+	enum conf_key keys[] = { CONF_ALLOWED_CIDRS, CONF_ALERT_EMAIL };
+	struct conf *c = load_ok(text), *back;
+	char *path = fixture("s3watch.conf", text), *cause = NULL, *got;
+	char *const *v;
+	struct stat st;
+	size_t n;
+	FILE *f;
+
+	(void)state;
+	assert_int_equal(conf_set(c, "allowed_cidrs=203.0.113.0/24,"
+	    "2001:db8::/32", &cause), 0);
+	assert_int_equal(conf_set(c, "alert_email=ops@example.com", &cause), 0);
+	assert_int_equal(conf_save_keys(c, path, keys, 2, &cause), 0);
+	f = fopen(path, "r");
+	assert_non_null(f);
+	got = xcalloc(1, 4096);
+	assert_true(fread(got, 1, 4095, f) > 0);
+	fclose(f);
+	assert_string_equal(got, "# top comment\n"
+	    "suffix = \"a\"; # trailing\n"
+	    "allowed_cidrs = [\"203.0.113.0/24\", \"2001:db8::/32\"];\n"
+	    "retention_days = 400;\n"
+	    "# address subscribed to topic; \"\" for none\n"
+	    "alert_email = \"ops@example.com\";\n");
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	back = conf_new();
+	assert_int_equal(conf_load(back, path, &cause), 0);
+	v = conf_list(back, CONF_ALLOWED_CIDRS, &n);
+	assert_int_equal(n, 2);
+	assert_string_equal(v[1], "2001:db8::/32");
+	assert_string_equal(conf_str(back, CONF_ALERT_EMAIL), "ops@example.com");
+	assert_int_equal(conf_int(back, CONF_RETENTION_DAYS), 400);
+	assert_string_equal(conf_key_source(back, CONF_ALLOWED_CIDRS) +
+	    strlen(path), ":3");
+	/* A string that needs escaping survives the round trip. */
+	free(got);
+	got = conf_value_text(c, CONF_SUFFIX);
+	assert_string_equal(got, "\"a\"");
+	free(got);
+	/* A folder that does not exist yet is made. */
+	free(path);
+	path = xasprintf("%s/new/dir/s3watch.conf", tmpdir);
+	assert_int_equal(conf_save_keys(c, path, keys, 1, &cause), 0);
+	assert_int_equal(stat(path, &st), 0);
+	unlink(path);
+	free(path);
+	conf_free(back);
+	conf_free(c);
+}
+
 int
 main(void)
 {
@@ -921,6 +984,7 @@ main(void)
 		cmocka_unit_test(test_expand),
 		cmocka_unit_test(test_default_path),
 		cmocka_unit_test(test_sample_in_sync),
+		cmocka_unit_test(test_save_keys),
 	};
 	int rc;
 
