@@ -871,24 +871,18 @@ def written(src):
 
     # Route 53 resolver query logging; VPC flow logs.
     r53 = "https://docs.aws.amazon.com/Route53/latest/APIReference/API_route53resolver_%s.html"
-    out.append(w.entry("attack", "dns-query-logging-disassociated", "route53",
-                       "DisassociateResolverQueryLogConfig",
-                       {"resolverQueryLogConfigId": "rqlc-4473f20ca554c07",
-                        "resourceId": "vpc-0a1b2c3d4e5f60718"},
-                       None, r53 % "DisassociateResolverQueryLogConfig",
-                       response={"resolverQueryLogConfigAssociation": {
-                           "id": "rqlca-8e1d2c3b4a5f6071", "resourceId": "vpc-0a1b2c3d4e5f60718",
-                           "resolverQueryLogConfigId": "rqlc-4473f20ca554c07",
-                           "status": "DELETING"}}))
-    out.append(w.entry("benign", "dns-query-logging-associated", "route53",
-                       "AssociateResolverQueryLogConfig",
-                       {"resolverQueryLogConfigId": "rqlc-4473f20ca554c07",
-                        "resourceId": "vpc-0a1b2c3d4e5f60718"},
-                       None, r53 % "AssociateResolverQueryLogConfig",
-                       response={"resolverQueryLogConfigAssociation": {
-                           "id": "rqlca-8e1d2c3b4a5f6071", "resourceId": "vpc-0a1b2c3d4e5f60718",
-                           "resolverQueryLogConfigId": "rqlc-4473f20ca554c07",
-                           "status": "CREATING"}}))
+    config, vpc = "rqlc-4473f20ca554c07", "vpc-0a1b2c3d4e5f60718"
+    for cls, technique, name, status in (
+            ("attack", "dns-query-logging-disassociated",
+             "DisassociateResolverQueryLogConfig", "DELETING"),
+            ("benign", "dns-query-logging-associated",
+             "AssociateResolverQueryLogConfig", "CREATING")):
+        out.append(w.entry(cls, technique, "route53", name,
+                           {"resolverQueryLogConfigId": config, "resourceId": vpc},
+                           None, r53 % name,
+                           response={"resolverQueryLogConfigAssociation": {
+                               "id": "rqlca-8e1d2c3b4a5f6071", "resourceId": vpc,
+                               "resolverQueryLogConfigId": config, "status": status}}))
     ec2 = "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_%s.html"
     out.append(w.entry("benign", "vpc-flow-logs-created", "ec2", "CreateFlowLogs",
                        {"CreateFlowLogsRequest": {
