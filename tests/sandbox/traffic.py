@@ -17,6 +17,21 @@ X-Forwarded-For and per-caller access keys and User-Agents:
                                from an outside address
   mixed       normal traffic with the suspicious events at 20/40/60/80 % of the run
 
+--event KIND runs setup and then that one scenario event, without normal
+traffic: one of the suspicious kinds above, or one made for the detection
+corpus (tests/detect/), which the other scenarios never run:
+                policy_backdoor  PutBucketPolicy granting another AWS account
+                                 (a cross-account backdoor)
+                policy_own_role  PutBucketPolicy granting a role of the bucket's
+                                 own account (its benign look-alike)
+                batch_delete     DeleteObjects x5, 10 keys each, in a burst
+                cleanup_delete   PutObject x3 of temporary keys, then one
+                                 DeleteObjects of them (its benign look-alike)
+--request-log FILE appends one JSON line per request: the run (--event or
+--scenario), the phase ("setup", "normal" or the scenario kind), action,
+status and S3 request id, which is the requestID of the request's
+CloudTrail record.
+
 Requests are raw HTTP with a SigV4-shaped but unsigned Authorization header
 (moto does not check signatures). With --count and --seed the sequence of
 requests is fully deterministic (--count counts steps: one normal request, or
@@ -28,6 +43,7 @@ Python 3 standard library only.
 """
 
 import argparse
+import base64
 import hashlib
 import http.client
 import json
@@ -60,6 +76,13 @@ ACTORS = {
 }
 
 SUSPICIOUS = ("denied_reads", "policy_change", "mass_delete", "missing_keys")
+# Only with --event: a cross-account policy, batch deletes, and look-alikes.
+CORPUS_EVENTS = ("policy_backdoor", "policy_own_role", "batch_delete", "cleanup_delete")
+FOREIGN_ACCOUNT = "193672423079"   # Stratus Red Team's fictitious account
+OWN_ACCOUNT = "123456789012"       # moto's default account
+BATCH_DELETES = 5
+BATCH_KEYS = 10
+CLEANUP_KEYS = 3
 DENIED_READS = 5
 MASS_DELETES = 50
 MISSING_KEYS = 10
@@ -154,14 +177,23 @@ class Traffic:
         self.events = []
         self.start = time.time()
         self.steps = 0            # normal requests + scenario events, for --count
+        self.phase = "setup"      # what the request log calls the current requests
+        self.request_log = open(args.request_log, "a") if args.request_log else None
 
     # -- bookkeeping --
 
     def call(self, action, method, key, actor, query="", body=b"", headers=None, ip=None):
         ip = ip or self.rng.choice(ACTORS[actor][3])
         path = "/" + self.bucket + ("/" + key if key else "")
-        status, data, _ = self.s3.request(method, path, actor, ip, query, body, headers,
-                                          self.rng)
+        status, data, resp = self.s3.request(method, path, actor, ip, query, body, headers,
+                                             self.rng)
+        if self.request_log is not None:
+            self.request_log.write(json.dumps({
+                "run": self.args.event or self.args.scenario, "phase": self.phase,
+                "action": action, "status": status,
+                # the id ctdeliver.py puts in the record's requestID
+                "requestId": resp and (resp.getheader("x-amz-request-id")
+                                       or resp.getheader("x-amzn-RequestId"))}) + "\n")
         self.requests += 1
         self.by_action[action] = self.by_action.get(action, 0) + 1
         self.by_status[str(status)] = self.by_status.get(str(status), 0) + 1
@@ -200,7 +232,8 @@ class Traffic:
             if self.call("PutObject", "PUT", key, "etl", body=self.payload(),
                          headers={"Content-Type": "text/csv"}) == 200:
                 self.keys.append(key)
-        if self.args.scenario != "normal":
+        if self.args.scenario != "normal" or self.args.event in ("mass_delete",
+                                                                  "batch_delete"):
             for _ in range(MASS_DELETES):
                 key = self.new_key("archive/2025/ledger-")
                 if self.call("PutObject", "PUT", key, "etl", body=self.payload(),
@@ -211,6 +244,7 @@ class Traffic:
     # -- normal traffic --
 
     def normal(self):
+        self.phase = "normal"
         actor = "app" if self.rng.random() < 0.8 else "etl"
         roll = self.rng.random()
         if roll < 0.45 and self.keys:
@@ -231,9 +265,55 @@ class Traffic:
 
     # -- suspicious patterns --
 
+    def put_policy(self, sid, principal, actions, resources):
+        policy = {"Version": "2012-10-17", "Statement": [{
+            "Sid": sid, "Effect": "Allow", "Principal": principal,
+            "Action": actions, "Resource": resources}]}
+        return self.call("PutBucketPolicy", "PUT", "", "admin", query="policy=",
+                         body=json.dumps(policy).encode(),
+                         headers={"Content-Type": "application/json"})
+
+    def delete_objects(self, keys, actor, ip):
+        body = ("<Delete><Quiet>true</Quiet>%s</Delete>" % "".join(
+            "<Object><Key>%s</Key></Object>" % k for k in keys)).encode()
+        md5 = base64.b64encode(hashlib.md5(body).digest()).decode()
+        return self.call("DeleteObjects", "POST", "", actor, query="delete=", body=body,
+                         headers={"Content-Type": "application/xml", "Content-MD5": md5},
+                         ip=ip)
+
     def suspicious(self, kind):
         before = self.requests
-        if kind == "denied_reads":
+        self.phase = kind
+        arn = "arn:aws:s3:::%s" % self.bucket
+        if kind == "policy_backdoor":
+            status = self.put_policy("CrossAccountRead",
+                                     {"AWS": "arn:aws:iam::%s:root" % FOREIGN_ACCOUNT},
+                                     ["s3:GetObject", "s3:GetBucketLocation", "s3:ListBucket"],
+                                     [arn + "/*", arn])
+            self.event(kind, self.requests - before, source_ip=ACTORS["admin"][3][0],
+                       status=status)
+        elif kind == "policy_own_role":
+            status = self.put_policy("AppServerReadWrite",
+                                     {"AWS": "arn:aws:iam::%s:role/app-server" % OWN_ACCOUNT},
+                                     ["s3:GetObject", "s3:PutObject"], arn + "/*")
+            self.event(kind, self.requests - before, source_ip=ACTORS["admin"][3][0],
+                       status=status)
+        elif kind == "batch_delete":
+            ip = self.rng.choice(ACTORS["app"][3])
+            for _ in range(BATCH_DELETES):
+                victims = self.archive[:BATCH_KEYS] or [self.new_key("archive/gone-")]
+                self.archive = self.archive[BATCH_KEYS:]
+                self.delete_objects(victims, "app", ip)
+            self.event(kind, self.requests - before, source_ip=ip)
+        elif kind == "cleanup_delete":
+            ip = self.rng.choice(ACTORS["etl"][3])
+            temporary = [self.new_key("tmp/etl-stage-") for _ in range(CLEANUP_KEYS)]
+            for key in temporary:
+                self.call("PutObject", "PUT", key, "etl", body=self.payload(),
+                          headers={"Content-Type": "text/csv"}, ip=ip)
+            self.delete_objects(temporary, "etl", ip)
+            self.event(kind, self.requests - before, source_ip=ip)
+        elif kind == "denied_reads":
             ip = self.rng.choice(ACTORS["outsider"][3])
             rule = {"kind": "denied", "service": "s3", "action": "GetObject",
                     "count": DENIED_READS}
@@ -283,6 +363,11 @@ class Traffic:
                 {"users": {key: name for key, name, _, _ in ACTORS.values()}})
         self.setup()
         self.start = time.time()
+        if self.args.event:
+            self.steps = 1
+            self.suspicious(self.args.event)
+            self.s3.close()
+            return
         order = list(SUSPICIOUS)
         self.rng.shuffle(order)
         interval = 1.0 / self.args.rate if self.args.rate > 0 else 0.0
@@ -311,7 +396,7 @@ class Traffic:
     def summary(self):
         return {
             "bucket": self.bucket, "endpoint": self.args.endpoint,
-            "scenario": self.args.scenario, "seed": self.args.seed,
+            "scenario": self.args.scenario, "event": self.args.event, "seed": self.args.seed,
             "duration_s": round(time.time() - self.start, 3),
             "steps": self.steps, "requests": self.requests,
             "setup_requests": self.setup_requests,
@@ -342,6 +427,10 @@ def main():
     parser.add_argument("--objects", type=int, default=20,
                         help="objects put under data/ before the traffic starts")
     parser.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    parser.add_argument("--event", choices=SUSPICIOUS + CORPUS_EVENTS,
+                        help="after setup, only this one scenario event (no normal traffic)")
+    parser.add_argument("--request-log", metavar="FILE",
+                        help="append phase, action, status and S3 request id of each request")
     args = parser.parse_args()
     if not args.endpoint:
         parser.error("no endpoint: set AWS_ENDPOINT_URL (source the sandbox env) or --endpoint")
@@ -352,6 +441,9 @@ def main():
         traffic.run()
     except KeyboardInterrupt:
         pass
+    finally:
+        if traffic.request_log is not None:
+            traffic.request_log.close()
     print(json.dumps(traffic.summary(), indent=2))
     return 0
 
