@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <json-c/json.h>
 
 #include "buf.h"
 #include "rules.h"
@@ -255,7 +256,7 @@ test_load_semantics(void **state)
 		{ "rules = ( { id = \"a\"; severity = \"low\"; " P "\n"
 		  "count = { key = [\"principal\"]; window = 5; threshold = 2; };\n"
 		  "sequence = { key = [\"principal\"]; window = 5; }; } );",
-		  "more than one of count, first_seen and sequence" },
+		  "more than one of count, first_seen, sequence and check" },
 		{ "rules = ( { id = \"a\"; severity = \"low\"; " P "\n"
 		  "allow = { cidrs = [\"10.0.0.0/33\"]; }; } );",
 		  "'10.0.0.0/33' is not a CIDR" },
@@ -737,6 +738,7 @@ test_state_corrupt(void **state)
 
 struct fixture_ctx {
 	struct buf	 ids;		/* ",a,b," hits of the fixture */
+	struct buf	 sevs;		/* ",a=high,b=low," */
 	int		 n;
 };
 
@@ -746,6 +748,7 @@ on_fixture_hit(const struct rules_hit *h, void *arg)
 	struct fixture_ctx *x = arg;
 
 	buf_printf(&x->ids, "%s,", h->rule);
+	buf_printf(&x->sevs, "%s=%s,", h->rule, rules_severity_name(h->severity));
 	x->n++;
 }
 
@@ -759,21 +762,59 @@ listed(const char *list, const char *id)
 	return found;
 }
 
+/* The settings every fixture runs with (settings.json: s3watch.conf's
+ * keys, a string, a number or a list of strings each). */
+static void
+fixture_settings(struct rules *r, const char *dir)
+{
+	char *path = xasprintf("%s/settings.json", dir), *cause = NULL;
+	char *v[16], num[32];
+	struct json_object *o = json_object_from_file(path), *e;
+	size_t i, n;
+	int k;
+
+	if (o == NULL)
+		fail_msg("%s: cannot read", path);
+	json_object_object_foreach(o, key, val) {
+		if ((k = rules_setting_find(key)) < 0)
+			fail_msg("%s: no rules setting '%s'", path, key);
+		n = 0;
+		if (json_object_is_type(val, json_type_array)) {
+			for (i = 0; i < json_object_array_length(val) && i < 16;
+			    i++) {
+				e = json_object_array_get_idx(val, i);
+				v[n++] = (char *)json_object_get_string(e);
+			}
+		} else if (json_object_is_type(val, json_type_int)) {
+			snprintf(num, sizeof num, "%d", json_object_get_int(val));
+			v[n++] = num;
+		} else
+			v[n++] = (char *)json_object_get_string(val);
+		if (rules_set(r, (enum rules_setting)k, v, n, &cause) != 0)
+			fail_msg("%s: %s: %s", path, key, cause);
+	}
+	json_object_put(o);
+	free(path);
+}
+
 /* Runs one fixture file through a fresh copy of the pack. */
 static void
-run_fixture(const char *pack, const char *path, bool lines,
+run_fixture(const char *pack, const char *dir, const char *path, bool lines,
     struct fixture_ctx *x)
 {
 	struct rules *r = rules_new();
 	struct buf text = { NULL, 0, 0 };
 	char *cause = NULL, *p, *nl;
 
+	fixture_settings(r, dir);
 	if (rules_load_dir(r, pack, NULL, NULL, &cause) != 0)
 		fail_msg("the pack %s does not load cleanly", pack);
 	if (buf_read_file(&text, path, 16 << 20) != 0)
 		fail_msg("%s: cannot read", path);
 	buf_reset(&x->ids);
 	buf_add(&x->ids, ",", 1);
+	buf_reset(&x->sevs);
+	buf_add(&x->sevs, ",", 1);
 	x->n = 0;
 	for (p = text.data; *p != '\0'; p = nl) {
 		nl = lines ? strchr(p, '\n') : NULL;
@@ -860,32 +901,71 @@ test_many_rules(void **state)
 	free(path);
 }
 
+/* "FILE RULE SEVERITY" of expect.txt for file, or NULL. */
+static const char *
+fixture_expected(const char *expect, const char *file, const char *id,
+    char *sev, size_t size)
+{
+	char *want = xasprintf("\n%s %s ", file, id);
+	const char *p = strstr(expect, want);
+
+	if (p != NULL) {
+		p += strlen(want);
+		snprintf(sev, size, "%.*s", (int)strcspn(p, "\n"), p);
+	}
+	free(want);
+	return p != NULL ? sev : NULL;
+}
+
+/* The fixture files of rule id: its .pos and .neg files and their
+ * -CASE variants, each once. */
+static int
+fixture_filter_id(const struct dirent *d, const char *id)
+{
+	size_t n = strlen(id);
+
+	return strncmp(d->d_name, id, n) == 0 && d->d_name[n] == '.' &&
+	    (strncmp(d->d_name + n + 1, "pos", 3) == 0 ||
+	    strncmp(d->d_name + n + 1, "neg", 3) == 0) &&
+	    strchr(".-", d->d_name[n + 4]) != NULL &&
+	    strstr(d->d_name, ".json") != NULL;
+}
+
 static void
 test_fixtures(void **state)
 {
 	char *pack = xasprintf("%s/conf/rules.d", top_srcdir());
 	char *dir = xasprintf("%s/tests/rules/fixtures", top_srcdir());
-	char *path, *also_path, *line, *id_list, *hit, *end;
-	struct fixture_ctx x = { { NULL, 0, 0 }, 0 };
+	char *path, *also_path, *line, *id_list, *hit, *end, sev[32];
+	struct fixture_ctx x = { { NULL, 0, 0 }, { NULL, 0, 0 }, 0 };
 	struct buf also = { NULL, 0, 0 }, allowed = { NULL, 0, 0 };
+	struct buf expect = { NULL, 0, 0 }, seen = { NULL, 0, 0 };
 	struct rules *r = rules_new();
 	struct buf errs = { NULL, 0, 0 };
+	struct dirent **names;
 	char *cause = NULL;
-	const char *id;
-	size_t i, checked = 0;
-	int kind;
-	bool lines;
-	struct stat st;
+	const char *id, *want, *name;
+	size_t i, checked = 0, idlen;
+	int j, nnames, pos, neg;
+	bool lines, positive;
 
+	fixture_settings(r, dir);
 	if (rules_load_dir(r, pack, on_error, &errs, &cause) != 0)
 		fail_msg("%s: %s", pack, errs.data != NULL ? errs.data : cause);
-	assert_true(rules_count(r) >= 40);
+	assert_true(rules_count(r) >= 60);
 	also_path = xasprintf("%s/also-hits.txt", dir);
 	assert_int_equal(buf_read_file(&also, also_path, 1 << 20), 0);
 	free(also_path);
+	also_path = xasprintf("%s/expect.txt", dir);
+	assert_int_equal(buf_read_file(&expect, also_path, 1 << 20), 0);
+	free(also_path);
+	buf_adds(&seen, ",");
 
+	if ((nnames = scandir(dir, &names, NULL, alphasort)) < 0)
+		fail_msg("%s: cannot list", dir);
 	for (i = 0; i < rules_count(r); i++) {
 		id = rules_id(r, i);
+		idlen = strlen(id);
 		/* The rules the positive fixture may hit besides its own. */
 		buf_reset(&allowed);
 		buf_printf(&allowed, " %s ", id);
@@ -899,21 +979,20 @@ test_fixtures(void **state)
 			free(id_list);
 		}
 		free(line);
-		for (kind = 0; kind < 2; kind++) {
-			lines = false;
-			path = xasprintf("%s/%s.%s.json", dir, id, kind ? "neg" : "pos");
-			if (stat(path, &st) != 0) {
-				free(path);
-				path = xasprintf("%s/%s.%s.jsonl", dir, id,
-				    kind ? "neg" : "pos");
-				lines = true;
-			}
-			if (stat(path, &st) != 0)
-				fail_msg("rule %s has no %s fixture", id,
-				    kind ? "negative" : "positive");
-			run_fixture(pack, path, lines, &x);
+		pos = neg = 0;
+		for (j = 0; j < nnames; j++) {
+			name = names[j]->d_name;
+			if (!fixture_filter_id(names[j], id))
+				continue;
+			buf_printf(&seen, "%s,", name);
+			positive = strncmp(name + idlen + 1, "pos", 3) == 0;
+			pos += positive;
+			neg += !positive;
+			lines = strstr(name, ".jsonl") != NULL;
+			path = xasprintf("%s/%s", dir, name);
+			run_fixture(pack, dir, path, lines, &x);
 			line = xasprintf(",%s,", id);
-			if (kind == 0) {
+			if (positive) {
 				if (strstr(x.ids.data, line) == NULL)
 					fail_msg("%s: rule %s did not hit (hits: %s)",
 					    path, id, x.ids.data);
@@ -926,20 +1005,49 @@ test_fixtures(void **state)
 						    "also-hits.txt", path, id_list);
 					free(id_list);
 				}
+				/* The severity: a check's own, else the rule's. */
+				want = fixture_expected(expect.data, name, id, sev,
+				    sizeof sev);
+				if (want == NULL)
+					want = rules_severity_name(
+					    rules_severity_of(r, i));
+				free(line);
+				line = xasprintf(",%s=%s,", id, want);
+				if (strstr(x.sevs.data, line) == NULL)
+					fail_msg("%s: rule %s did not hit at %s "
+					    "(hits: %s)", path, id, want, x.sevs.data);
 			} else if (strstr(x.ids.data, line) != NULL)
 				fail_msg("%s: rule %s hit", path, id);
 			free(line);
 			free(path);
 			checked++;
 		}
+		if (pos == 0 || neg == 0)
+			fail_msg("rule %s has no %s fixture", id, pos == 0 ?
+			    "positive" : "negative");
 	}
-	assert_int_equal(checked, 2 * rules_count(r));
+	/* No fixture is left of a rule that is gone. */
+	for (j = 0; j < nnames; j++) {
+		name = names[j]->d_name;
+		line = xasprintf(",%s,", name);
+		if (strstr(name, ".json") != NULL &&
+		    strcmp(name, "settings.json") != 0 &&
+		    strstr(seen.data, line) == NULL)
+			fail_msg("%s: a fixture of no rule", name);
+		free(line);
+		free(names[j]);
+	}
+	free(names);
+	assert_true(checked >= 2 * rules_count(r));
 	print_message("%zu fixtures checked against %zu rules\n", checked,
 	    rules_count(r));
 	rules_free(r);
 	buf_free(&x.ids);
+	buf_free(&x.sevs);
 	buf_free(&also);
 	buf_free(&allowed);
+	buf_free(&expect);
+	buf_free(&seen);
 	buf_free(&errs);
 	free(pack);
 	free(dir);
