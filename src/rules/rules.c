@@ -44,23 +44,30 @@ const struct rules_kind_info rules_kinds[RULES_NKIND] = {
  * variable each fills. */
 const struct rules_setting_info rules_settings[RULES_SET_COUNT] = {
 	[RULES_SET_ALLOWED_CIDRS] = { "allowed_cidrs", RULES_ST_CIDRS,
-	    "outside_allowed_cidrs" },
+	    "outside_allowed_cidrs", "the networks callers are expected from; "
+	    "the variable is the list of cidr matches for every other IPv4 and "
+	    "IPv6 address" },
 	[RULES_SET_TRUSTED_ACCOUNTS] = { "trusted_accounts",
-	    RULES_ST_ACCOUNTS, NULL },
+	    RULES_ST_ACCOUNTS, NULL, "the accounts a policy, ACL or copy may "
+	    "reach; none: the account of each event (recipientAccountId, else "
+	    "userIdentity.accountId)" },
 	[RULES_SET_LOG_EXPIRY_MIN_DAYS] = { "log_expiry_min_days",
-	    RULES_ST_DAYS, NULL },
+	    RULES_ST_DAYS, NULL, "the shortest expiration a lifecycle rule may "
+	    "set, in days (default 30)" },
 	[RULES_SET_SOURCE_BUCKET] = { "source_bucket", RULES_ST_BUCKETS,
-	    "source_bucket" },
+	    "source_bucket", "the monitored bucket(s)" },
 	[RULES_SET_TRAIL_BUCKET] = { "trail_bucket", RULES_ST_BUCKETS,
-	    "trail_bucket" },
+	    "trail_bucket", "the bucket(s) the trail writes to" },
 	[RULES_SET_LOG_BUCKET] = { "log_bucket", RULES_ST_BUCKETS,
-	    "log_bucket" },
+	    "log_bucket", "the bucket(s) of the S3 server access logs" },
 	[RULES_SET_LOG_GROUP] = { "log_group", RULES_ST_LOG_GROUPS,
-	    "log_group" },
+	    "log_group", "the log group the trail delivers to" },
 	[RULES_SET_TRAIL_NAME] = { "trail_name", RULES_ST_TRAILS,
-	    "trail_name" },
+	    "trail_name", "the trail; the variable matches its name and any "
+	    "ARN ending in :trail/NAME" },
 	[RULES_SET_RULE_PREFIX] = { "rule_prefix", RULES_ST_PREFIX,
-	    "rule_prefix" },
+	    "rule_prefix", "the prefix of this tool's EventBridge rules; the "
+	    "variable is a prefix match" },
 };
 
 /* Fields every event is read for: the event paths behind them.  A derived
@@ -263,6 +270,18 @@ const char *
 rules_setting_name(enum rules_setting k)
 {
 	return (size_t)k < RULES_SET_COUNT ? rules_settings[k].name : "?";
+}
+
+const char *
+rules_setting_var(enum rules_setting k)
+{
+	return (size_t)k < RULES_SET_COUNT ? rules_settings[k].var : NULL;
+}
+
+const char *
+rules_setting_help(enum rules_setting k)
+{
+	return (size_t)k < RULES_SET_COUNT ? rules_settings[k].help : NULL;
 }
 
 int
@@ -690,6 +709,12 @@ rules_rationale(const struct rules *r, size_t i)
 }
 
 const char *
+rules_file(const struct rules *r, size_t i)
+{
+	return i < r->nrules ? r->rules[i]->file : NULL;
+}
+
+const char *
 rules_pattern_source(const struct rules *r, size_t i)
 {
 	return i < r->nrules ? r->rules[i]->pattern_src : NULL;
@@ -742,8 +767,7 @@ rules_logic(const struct rules *r, size_t i)
 	case RULES_PATTERN:
 		break;
 	case RULES_CHECK:
-		buf_printf(&b, "the check %s: %s", ru->check->name,
-		    ru->check->summary);
+		buf_printf(&b, "the check %s", ru->check->name);
 		break;
 	case RULES_COUNT:
 		if (ru->count_mode == RULES_COUNT_SUM) {

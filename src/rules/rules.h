@@ -112,6 +112,10 @@ int		 rules_set_allowed_cidrs(struct rules *, char *const *cidrs,
  * when none has it). */
 const char	*rules_setting_name(enum rules_setting);
 int		 rules_setting_find(const char *name);
+/* A setting's ${variable} in patterns (NULL when it has none) and what it
+ * holds, in words. */
+const char	*rules_setting_var(enum rules_setting);
+const char	*rules_setting_help(enum rules_setting);
 
 /* Loads every *.conf file of dir, sorted by name.  Each bad rule or file
  * is reported through err and skipped; the rest still load.  Returns the
@@ -137,12 +141,15 @@ const char	*rules_pattern_text(const struct rules *, size_t i);
 /* Rule i's severity (for a check, the most it raises), description and
  * rationale (NULL when the pack gives none), its pattern as written (a
  * check's select; NULL for sequences), and what it looks for beyond the
- * pattern in words (caller frees; "" for a pattern rule). */
+ * pattern in words ("20 or more events per principal within 5m", "the
+ * check policy-grant"; "" for a pattern rule; caller frees). */
 enum rules_severity rules_severity_of(const struct rules *, size_t i);
 const char	*rules_description(const struct rules *, size_t i);
 const char	*rules_rationale(const struct rules *, size_t i);
 const char	*rules_pattern_source(const struct rules *, size_t i);
 char		*rules_logic(const struct rules *, size_t i);
+/* The file rule i was loaded from (as given to the loader). */
+const char	*rules_file(const struct rules *, size_t i);
 
 const char	*rules_severity_name(enum rules_severity);
 const char	*rules_kind_name(enum rules_kind);

@@ -600,9 +600,12 @@ ck_cross_account_copy(struct json_object *rec,
 		    strcmp(type, "AWS::S3::Bucket") != 0) ||
 		    !ck_is_account(acct))
 			continue;
+		/* Two accounts are a hit unless the setting trusts both
+		 * (a pipeline between accounts of the owner's). */
 		if (first == NULL)
 			first = acct;
-		else if (strcmp(first, acct) != 0)
+		else if (strcmp(first, acct) != 0 && (s->ntrusted == 0 ||
+		    !ck_trusted(&x, first) || !ck_trusted(&x, acct)))
 			ck_raise(&x, RULES_HIGH, "the copy's buckets belong to "
 			    "accounts %s and %s", first, acct);
 		if (!ck_trusted(&x, acct))

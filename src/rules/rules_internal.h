@@ -80,6 +80,7 @@ struct rules_setting_info {
 	const char		*name;
 	enum rules_setting_type	 type;
 	const char		*var;	/* the ${var} of patterns, or NULL */
+	const char		*help;
 };
 extern const struct rules_setting_info rules_settings[RULES_SET_COUNT];
 

@@ -18,6 +18,7 @@
 
 #include "buf.h"
 #include "rules.h"
+#include "rules_check.h"
 #include "xalloc.h"
 
 static char tmpdir[] = "/tmp/rules-test.XXXXXX";
@@ -266,6 +267,50 @@ test_load_semantics(void **state)
 		{ "settings = { allowed_cidrs = [\"nope\"]; };",
 		  "'nope' is not a CIDR" },
 		{ "rulez = ();", "unknown setting 'rulez'" },
+		/* Checks. */
+		{ "rules = ( { id = \"a\"; severity = \"low\"; check = \"x\";\n"
+		  "select = \"{\\\"detail\\\":{\\\"x\\\":[1]}}\"; } );",
+		  "test.conf:1: unknown check 'x' (policy-grant, acl-grant, "
+		  "cross-account-copy, trail-selectors, log-expiry)" },
+		{ "rules = ( { id = \"a\"; severity = \"low\"; check = 5;\n"
+		  "select = \"{\\\"detail\\\":{\\\"x\\\":[1]}}\"; } );",
+		  "'check' must be the name of a check" },
+		{ "rules = ( { id = \"a\"; severity = \"low\"; "
+		  "check = \"log-expiry\"; } );", "rule 'a' has no 'select'" },
+		{ "rules = ( { id = \"a\"; severity = \"low\"; "
+		  "check = \"log-expiry\";\n" P " } );",
+		  "test.conf:2: a check selects its events with 'select'" },
+		{ "rules = ( { id = \"a\"; severity = \"low\";\n"
+		  "select = \"{\\\"detail\\\":{\\\"x\\\":[1]}}\"; } );",
+		  "test.conf:2: 'select' is a check's" },
+		{ "rules = ( { id = \"a\"; severity = \"low\"; check = \"acl-grant\";\n"
+		  "count = { key = [\"principal\"]; window = 5; threshold = 2; };"
+		  "} );", "more than one of count, first_seen, sequence and check" },
+		/* Settings and variables. */
+		{ "settings = { nosuch = 1; };", "test.conf:1: unknown setting "
+		  "'nosuch' (allowed_cidrs, trusted_accounts, log_expiry_min_days, "
+		  "source_bucket, trail_bucket, log_bucket, log_group, trail_name, "
+		  "rule_prefix)" },
+		{ "settings = { trusted_accounts = [\"12345\"]; };",
+		  "'12345' is not an AWS account id (12 digits)" },
+		{ "settings = { log_expiry_min_days = -1; };",
+		  "'-1' is not a number of days from 0 to 36500" },
+		{ "settings = { log_expiry_min_days = [\"1\", \"2\"]; };",
+		  "log_expiry_min_days takes one value, not 2" },
+		{ "settings = { source_bucket = \"Bad_Name\"; };",
+		  "'Bad_Name' is not a bucket name" },
+		{ "settings = { log_group = \"a\\\"b\"; };",
+		  "is not a log group name" },
+		{ "settings = { trail_name = \"x\"; };", "is not a trail name" },
+		{ "settings = { rule_prefix = \"a b\"; };", "is not a name prefix" },
+		{ "rules = ( { id = \"a\"; severity = \"low\"; pattern = "
+		  "\"{\\\"detail\\\":{\\\"x\\\":${nosuch}}}\"; } );",
+		  "unknown variable '${nosuch}' (${outside_allowed_cidrs}, "
+		  "${source_bucket}, ${trail_bucket}, ${log_bucket}, ${log_group}, "
+		  "${trail_name}, ${rule_prefix})" },
+		{ "rules = ( { id = \"a\"; severity = \"low\"; pattern = "
+		  "\"{\\\"detail\\\":{\\\"x\\\":${source_bucket\"; } );",
+		  "unknown variable '${'" },
 	};
 #undef P
 	struct buf errs = { NULL, 0, 0 };
@@ -572,6 +617,202 @@ test_allowed_cidrs(void **state)
 	free(cause);
 	rules_free(r);
 	buf_free(&hs.ids);
+}
+
+/* Settings: from the caller or a pack's block, each kind of variable. */
+static void
+test_settings(void **state)
+{
+	const char *pack = "settings = { source_bucket = [\"pack-b\"]; "
+	    "log_group = \"/pack/group\"; trail_name = \"pack-trail\"; "
+	    "rule_prefix = \"p-\"; log_expiry_min_days = 10; };\n"
+	    "rules = (\n"
+	    "{ id = \"b\"; severity = \"low\"; pattern = \"{\\\"detail\\\":"
+	    "{\\\"requestParameters\\\":{\\\"bucketName\\\":"
+	    "${source_bucket}}}}\"; },\n"
+	    "{ id = \"g\"; severity = \"low\"; pattern = \"{\\\"detail\\\":"
+	    "{\\\"requestParameters\\\":{\\\"logGroupName\\\":"
+	    "${log_group}}}}\"; },\n"
+	    "{ id = \"t\"; severity = \"low\"; pattern = \"{\\\"detail\\\":"
+	    "{\\\"requestParameters\\\":{\\\"name\\\":${trail_name}}}}\"; },\n"
+	    "{ id = \"r\"; severity = \"low\"; pattern = \"{\\\"detail\\\":"
+	    "{\\\"requestParameters\\\":{\\\"rule\\\":${rule_prefix}}}}\"; },\n"
+	    "{ id = \"u\"; severity = \"low\"; pattern = \"{\\\"detail\\\":"
+	    "{\\\"requestParameters\\\":{\\\"bucketName\\\":"
+	    "${trail_bucket}}}}\"; }\n);";
+	char *two[] = { "caller-b", "caller-c" }, *days[] = { "x" };
+	struct hits hs = { { NULL, 0, 0 }, 0 };
+	struct rules *r = load_ok(pack);
+	char *cause = NULL;
+
+	/* The pack's own values; a name not given matches nothing. */
+	assert_string_equal(rules_pattern_text(r, 4), "{\"detail\":{"
+	    "\"requestParameters\":{\"bucketName\":[\"${trail_bucket}\"]}}}");
+	assert_string_equal(rules_pattern_source(r, 4), "{\"detail\":{"
+	    "\"requestParameters\":{\"bucketName\":${trail_bucket}}}}");
+	assert_string_equal(rules_pattern_text(r, 2), "{\"detail\":{"
+	    "\"requestParameters\":{\"name\":[\"pack-trail\",{\"suffix\":"
+	    "\":trail/pack-trail\"}]}}}");
+	assert_string_equal(rules_pattern_text(r, 3), "{\"detail\":{"
+	    "\"requestParameters\":{\"rule\":[{\"prefix\":\"p-\"}]}}}");
+	assert_string_equal(eval(r, "{\"eventSource\":\"x\",\"requestParameters\""
+	    ":{\"bucketName\":\"pack-b\",\"logGroupName\":\"/pack/group\","
+	    "\"name\":\"arn:aws:cloudtrail:r:1:trail/pack-trail\",\"rule\":"
+	    "\"p-x\"}}", &hs), "b,g,t,r,");
+	assert_string_equal(eval(r, "{\"eventSource\":\"x\",\"requestParameters\""
+	    ":{\"bucketName\":\"${trail_bucket}\",\"name\":\"pack-trail-2\"}}",
+	    &hs), "u,");
+	rules_free(r);
+
+	/* The caller's values win over the pack's, whichever comes first. */
+	r = rules_new();
+	assert_int_equal(rules_set(r, RULES_SET_SOURCE_BUCKET, two, 2, &cause), 0);
+	assert_int_equal(rules_load_string(r, "t.conf", pack, NULL, NULL), 0);
+	assert_string_equal(eval(r, "{\"eventSource\":\"x\",\"requestParameters\""
+	    ":{\"bucketName\":\"caller-c\"}}", &hs), "b,");
+	assert_string_equal(eval(r, "{\"eventSource\":\"x\",\"requestParameters\""
+	    ":{\"bucketName\":\"pack-b\"}}", &hs), "");
+	/* Bad values, and names. */
+	assert_int_equal(rules_set(r, RULES_SET_LOG_EXPIRY_MIN_DAYS, days, 1,
+	    &cause), -1);
+	assert_string_equal(cause, "'x' is not a number of days from 0 to 36500");
+	free(cause);
+	assert_int_equal(rules_set(r, RULES_SET_COUNT, days, 1, &cause), -1);
+	free(cause);
+	assert_string_equal(rules_setting_name(RULES_SET_TRUSTED_ACCOUNTS),
+	    "trusted_accounts");
+	assert_int_equal(rules_setting_find("log_expiry_min_days"),
+	    RULES_SET_LOG_EXPIRY_MIN_DAYS);
+	assert_int_equal(rules_setting_find("nosuch"), -1);
+	rules_free(r);
+	buf_free(&hs.ids);
+}
+
+/* A check rule: its own severity (capped by the rule's), its reason, the
+ * settings it reads, sequences and both event shapes. */
+struct check_hits {
+	struct buf	 text;		/* "rule=severity:reason;" */
+};
+
+static void
+on_check_hit(const struct rules_hit *h, void *arg)
+{
+	struct check_hits *c = arg;
+
+	assert_non_null(h->reason);
+	buf_printf(&c->text, "%s=%s:%s;", h->rule,
+	    rules_severity_name(h->severity), h->reason);
+}
+
+static const char *
+eval_check(struct rules *r, const char *json, struct check_hits *c)
+{
+	char *cause = NULL;
+
+	buf_reset(&c->text);
+	buf_add(&c->text, "", 0);
+	if (rules_eval(r, json, strlen(json), PATTERN_WRAP_AUTO, on_check_hit, c,
+	    &cause) < 0)
+		fail_msg("event rejected: %s", cause);
+	return c->text.data;
+}
+
+#define POLICY_SELECT "select = \"{\\\"detail\\\":{\\\"eventName\\\":" \
+	"[\\\"PutBucketPolicy\\\"],\\\"errorCode\\\":[{\\\"exists\\\":" \
+	"false}]}}\";\n"
+#define PUT_POLICY(principal) "{\"eventSource\":\"s3.amazonaws.com\"," \
+	"\"eventName\":\"PutBucketPolicy\",\"eventTime\":" \
+	"\"2026-08-21T10:00:00Z\",\"recipientAccountId\":\"111122223333\"," \
+	"\"userIdentity\":{\"arn\":\"arn:aws:iam::111122223333:user/m\"}," \
+	"\"requestParameters\":{\"bucketName\":\"b\",\"bucketPolicy\":" \
+	"{\"Statement\":{\"Sid\":\"S\",\"Effect\":\"Allow\",\"Principal\":" \
+	principal "}}}}"
+
+static void
+test_check_rules(void **state)
+{
+	struct rules *r = load_ok("rules = (\n"
+	    "{ id = \"grant\"; severity = \"critical\"; check = \"policy-grant\";\n"
+	    "  rationale = \"Why.\"; description = \"What.\";\n"
+	    POLICY_SELECT " },\n"
+	    "{ id = \"capped\"; severity = \"medium\"; check = \"policy-grant\";\n"
+	    POLICY_SELECT " },\n"
+	    "{ id = \"quiet\"; severity = \"high\"; check = \"policy-grant\";\n"
+	    POLICY_SELECT "  allow = { principals = [\"*:user/m\"]; }; },\n"
+	    "{ id = \"changed\"; severity = \"low\";\n"
+	    "  pattern = \"{\\\"detail\\\":{\\\"eventName\\\":"
+	    "[\\\"PutBucketPolicy\\\"]}}\"; },\n"
+	    "{ id = \"chain\"; severity = \"critical\";\n"
+	    "  sequence = { key = [\"principal\"]; window = \"1h\";\n"
+	    "    steps = ( \"changed\", \"grant\" ); }; }\n);");
+	struct check_hits c = { { NULL, 0, 0 } };
+	char *logic, *ev;
+
+	assert_int_equal(rules_kind_of(r, 0), RULES_CHECK);
+	assert_string_equal(rules_kind_name(RULES_CHECK), "check");
+	assert_string_equal(rules_rationale(r, 0), "Why.");
+	assert_string_equal(rules_description(r, 0), "What.");
+	assert_null(rules_rationale(r, 3));
+	assert_int_equal(rules_severity_of(r, 1), RULES_MEDIUM);
+	/* The select pattern is what an analyser's EventBridge rule needs. */
+	assert_non_null(strstr(rules_pattern_text(r, 0), "PutBucketPolicy"));
+	logic = rules_logic(r, 0);
+	assert_string_equal(logic, "the check policy-grant");
+	free(logic);
+	logic = rules_logic(r, 4);
+	assert_string_equal(logic, "a hit of changed, then of grant by the same "
+	    "principal within 1h");
+	free(logic);
+	logic = rules_logic(r, 3);
+	assert_string_equal(logic, "");
+	free(logic);
+
+	/* Our own account: no hit of the checks. */
+	assert_string_equal(eval_check(r, PUT_POLICY("{\"AWS\":\"111122223333\"}"),
+	    &c), "changed=low:;");
+	/* Another account: high, capped at medium; the allow-list silences;
+	 * the check's hit is a step of the sequence. */
+	assert_string_equal(eval_check(r, PUT_POLICY("{\"AWS\":\"444455556666\"}"),
+	    &c), "grant=high:statement \"S\" allows account \"444455556666\", "
+	    "outside the trusted accounts;capped=medium:statement \"S\" allows "
+	    "account \"444455556666\", outside the trusted accounts;changed=low:;"
+	    "chain=critical:;");
+	/* Everyone. */
+	assert_non_null(strstr(eval_check(r, PUT_POLICY("\"*\""), &c),
+	    "grant=critical:statement \"S\" allows everyone (Principal \"*\");"
+	    "capped=medium:statement \"S\" allows everyone (Principal \"*\");"
+	    "changed=low:;"));
+	assert_int_equal(rules_hits(r, 0), 2);
+	rules_free(r);
+
+	/* Trusted accounts from the caller; an EventBridge event's detail. */
+	r = rules_new();
+	{
+		char *acct[] = { "444455556666" };
+		char *cause = NULL;
+
+		assert_int_equal(rules_set(r, RULES_SET_TRUSTED_ACCOUNTS, acct, 1,
+		    &cause), 0);
+	}
+	assert_int_equal(rules_load_string(r, "t.conf", "rules = ( { id = \"grant\";"
+	    " severity = \"critical\"; check = \"policy-grant\";\n"
+	    POLICY_SELECT " } );", NULL, NULL), 0);
+	assert_string_equal(eval_check(r, PUT_POLICY("{\"AWS\":\"444455556666\"}"),
+	    &c), "");
+	ev = xasprintf("{\"version\":\"0\",\"detail-type\":\"AWS API Call via "
+	    "CloudTrail\",\"source\":\"aws.s3\",\"detail\":%s}",
+	    PUT_POLICY("{\"AWS\":\"111122223333\"}"));
+	assert_string_equal(eval_check(r, ev, &c), "grant=high:statement \"S\" "
+	    "allows account \"111122223333\", outside the trusted accounts;");
+	free(ev);
+	/* Loaded but not evaluated, then evaluated: one parse, one hit. */
+	assert_int_equal(rules_event_load(r, PUT_POLICY("\"*\""),
+	    strlen(PUT_POLICY("\"*\"")), PATTERN_WRAP_CLOUDTRAIL, NULL), 0);
+	buf_reset(&c.text);
+	assert_int_equal(rules_eval_loaded(r, on_check_hit, &c), 1);
+	assert_int_equal(rules_eval_loaded(r, on_check_hit, &c), 0);
+	rules_free(r);
+	buf_free(&c.text);
 }
 
 /* --- memory and state ------------------------------------------------------ */
@@ -1053,6 +1294,45 @@ test_fixtures(void **state)
 	free(dir);
 }
 
+/* The shipped pack: every rule says what it does and why its severity; a
+ * check rule's severity is the worst its check raises. */
+static void
+test_pack_rationale(void **state)
+{
+	char *pack = xasprintf("%s/conf/rules.d", top_srcdir()), *logic;
+	struct rules *r = rules_new();
+	const struct rules_check *c;
+	char *cause = NULL;
+	size_t i, checks = 0;
+
+	if (rules_load_dir(r, pack, NULL, NULL, &cause) != 0)
+		fail_msg("the pack %s does not load cleanly", pack);
+	for (i = 0; i < rules_count(r); i++) {
+		if (rules_rationale(r, i) == NULL || strlen(rules_rationale(r,
+		    i)) < 20)
+			fail_msg("rule %s has no rationale", rules_id(r, i));
+		if (rules_description(r, i) == NULL)
+			fail_msg("rule %s has no description", rules_id(r, i));
+		if (rules_kind_of(r, i) != RULES_CHECK)
+			continue;
+		logic = rules_logic(r, i);
+		assert_int_equal(strncmp(logic, "the check ", 10), 0);
+		assert_non_null(c = rules_check_find(logic + 10));
+		if (c->worst != rules_severity_of(r, i))
+			fail_msg("rule %s is %s, its check raises up to %s",
+			    rules_id(r, i), rules_severity_name(rules_severity_of(r,
+			    i)), rules_severity_name(c->worst));
+		checks++;
+		free(logic);
+	}
+	/* Every check is in the pack. */
+	for (c = rules_checks; c->name != NULL; c++)
+		checks--;
+	assert_int_equal(checks, 0);
+	rules_free(r);
+	free(pack);
+}
+
 static int
 cleanup(void **state)
 {
@@ -1083,11 +1363,14 @@ main(void)
 		cmocka_unit_test(test_sequence),
 		cmocka_unit_test(test_suppress_allow),
 		cmocka_unit_test(test_allowed_cidrs),
+		cmocka_unit_test(test_settings),
+		cmocka_unit_test(test_check_rules),
 		cmocka_unit_test(test_bounded_memory),
 		cmocka_unit_test(test_state_round_trip),
 		cmocka_unit_test(test_state_corrupt),
 		cmocka_unit_test(test_many_rules),
 		cmocka_unit_test(test_fixtures),
+		cmocka_unit_test(test_pack_rationale),
 	};
 
 	return cmocka_run_group_tests(tests, setup, cleanup);
