@@ -1089,6 +1089,8 @@ rules_check_event(struct rules *r, const struct rule *ru,
 	s.ntrail = r->set_n[RULES_SET_TRAIL_BUCKET];
 	s.logs = r->set_v[RULES_SET_LOG_BUCKET];
 	s.nlogs = r->set_n[RULES_SET_LOG_BUCKET];
+	s.trails = r->set_v[RULES_SET_TRAIL_NAME];
+	s.ntrails = r->set_n[RULES_SET_TRAIL_NAME];
 	return rules_check_run(ru->check, r->ct_record, &s, h);
 }
 

@@ -595,10 +595,11 @@ ck_cross_account_copy(struct json_object *rec,
 	    i < json_object_array_length(res); i++) {
 		r = json_object_array_get_idx(res, i);
 		type = ck_str(ck_get(r, "type"));
+		/* CloudTrail's own field, not the caller's: any text. */
 		acct = ck_str(ck_get(r, "accountId"));
 		if (type == NULL || (strcmp(type, "AWS::S3::Object") != 0 &&
-		    strcmp(type, "AWS::S3::Bucket") != 0) ||
-		    !ck_is_account(acct))
+		    strcmp(type, "AWS::S3::Bucket") != 0) || acct == NULL ||
+		    *acct == '\0')
 			continue;
 		/* Two accounts are a hit unless the setting trusts both
 		 * (a pipeline between accounts of the owner's). */
@@ -680,6 +681,24 @@ ck_arn_selector_keeps(struct json_object *f, const char *bucket)
 	return keeps;
 }
 
+/* Is the call's trail (a name or an ARN) the monitored trail?  With no
+ * trail named in the settings, or none in the call, every trail is. */
+static bool
+ck_monitored_trail(const char *trail, const struct rules_check_settings *s)
+{
+	const char *slash;
+	size_t i;
+
+	if (s->ntrails == 0 || trail == NULL)
+		return true;
+	slash = strncmp(trail, "arn:", 4) == 0 ? strstr(trail, ":trail/") :
+	    NULL;
+	for (i = 0; i < s->ntrails; i++)
+		if (strcmp(slash != NULL ? slash + 7 : trail, s->trails[i]) == 0)
+			return true;
+	return false;
+}
+
 static bool
 ck_trail_selectors(struct json_object *rec,
     const struct rules_check_settings *s, struct rules_check_hit *h)
@@ -692,12 +711,15 @@ ck_trail_selectors(struct json_object *rec,
 	bool mgmt = false, cat_data, type_obj, arn_ok, *data;
 	char q[CK_QUOTE_MAX + 4];
 	struct ck_ctx x;
-	size_t i, j, k, b;
+	size_t i, j, k, b, nsource;
 
 	ck_init(&x, rec, s, h);
 	if (adv == NULL && basic == NULL)
 		return false;
-	data = xcalloc(s->nsource + 1, sizeof *data);
+	/* Other trails may log other data; management events they must. */
+	nsource = ck_monitored_trail(ck_str(ck_get(rp, "trailName")), s) ?
+	    s->nsource : 0;
+	data = xcalloc(nsource + 1, sizeof *data);
 	list = adv != NULL ? adv : basic;
 	for (i = 0; i < ck_count(list); i++) {
 		sel = ck_item(list, i);
@@ -712,7 +734,7 @@ ck_trail_selectors(struct json_object *rec,
 				if (type == NULL || strcmp(type,
 				    "AWS::S3::Object") != 0)
 					continue;
-				for (b = 0; b < s->nsource; b++)
+				for (b = 0; b < nsource; b++)
 					if (ck_any_covers(ck_member(ck_item(item,
 					    j), "values"), s->source[b]))
 						data[b] = true;
@@ -738,7 +760,7 @@ ck_trail_selectors(struct json_object *rec,
 		}
 		if (!cat_data || !type_obj)
 			continue;
-		for (b = 0; b < s->nsource; b++) {
+		for (b = 0; b < nsource; b++) {
 			arn_ok = true;
 			for (k = 0; k < ck_count(fs); k++) {
 				f = ck_item(fs, k);
@@ -752,7 +774,7 @@ ck_trail_selectors(struct json_object *rec,
 				data[b] = true;
 		}
 	}
-	for (b = 0; b < s->nsource && lost == NULL; b++)
+	for (b = 0; b < nsource && lost == NULL; b++)
 		if (!data[b])
 			lost = s->source[b];
 	free(data);
@@ -871,7 +893,8 @@ const struct rules_check rules_checks[] = {
 	  "KMS key of such an account (high)", ck_cross_account_copy },
 	{ "trail-selectors", "cloudtrail.amazonaws.com", ck_selector_events,
 	  RULES_HIGH, "new event selectors that log no management events, "
-	  "or no data events of a monitored bucket (high)",
+	  "or, on the monitored trail, no data events of a monitored bucket "
+	  "(high)",
 	  ck_trail_selectors },
 	{ "log-expiry", "s3.amazonaws.com", ck_lifecycle_events, RULES_HIGH,
 	  "an enabled lifecycle rule that expires objects of the trail or "

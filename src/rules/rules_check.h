@@ -40,6 +40,8 @@ struct rules_check_settings {
 	size_t		 ntrail;
 	char *const	*logs;		/* the access-log buckets */
 	size_t		 nlogs;
+	char *const	*trails;	/* the trail's name; none: any */
+	size_t		 ntrails;
 };
 
 struct rules_check_hit {

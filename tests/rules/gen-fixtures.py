@@ -508,6 +508,9 @@ def fixtures():
         s3("GetBucketReplication", params={"replication": ""}, who=user("ops-admin"), ua=CLI_UA), [])
     cors = {"cors": "", "CORSConfiguration": {"CORSRule": {"AllowedOrigin": "*", "AllowedMethod": ["GET", "PUT"],
                                                            "AllowedHeader": "*", "MaxAgeSeconds": 3000}}}
+    F["s3-replication-removed"] = (
+        s3("DeleteBucketReplication", params={"replication": ""}, who=ATTACKER, ua=CLI_UA),
+        s3("GetBucketReplication", params={"replication": ""}, who=user("ops-admin"), ua=CLI_UA), [])
     F["s3-bucket-config-changed"] = (
         s3("PutBucketCors", params=cors, who=user("ops-admin"), ua=CLI_UA),
         s3("GetBucketCors", params={"cors": ""}, who=user("ops-admin"), ua=CLI_UA), [])
@@ -608,6 +611,8 @@ def fixtures():
     V["s3-cross-account-copy"] = [
         ("pos", "foreign-kms-key", copy(src_acct=ACCOUNT, params=kms_other), "high"),
         ("pos", "upload-part-foreign", copy(dst_acct=OTHER_ACCOUNT, name="UploadPartCopy"), "high"),
+        # resources[].accountId is CloudTrail's, whatever it looks like.
+        ("pos", "odd-account-ids", copy(dst_acct="12948575929274", src_acct="111111111111"), "high"),
         ("neg", "no-accounts", copy(accounts=False), None),
         ("neg", "key-id-only", copy(src_acct=ACCOUNT, params={
             "x-amz-server-side-encryption": "aws:kms",
@@ -658,6 +663,14 @@ def fixtures():
                                                             not_starts=("arn:aws:s3:::acme-data/",))],
                                       advanced=True), "high"),
         ("pos", "empty", selectors([]), "high"),
+        ("pos", "trail-arn", api("cloudtrail.amazonaws.com", "PutEventSelectors", {
+            "trailName": "arn:aws:cloudtrail:%s:%s:trail/%s" % (REGION, ACCOUNT, TRAIL_NAME),
+            "eventSelectors": [basic_sel(values=())]}, who=ATTACKER), "high"),
+        # Another trail must still log management events; its data events are its own.
+        ("pos", "other-trail-no-management", api("cloudtrail.amazonaws.com", "PutEventSelectors", {
+            "trailName": "dev-trail", "eventSelectors": [basic_sel(mgmt=False, values=())]}, who=ATTACKER), "high"),
+        ("neg", "other-trail", api("cloudtrail.amazonaws.com", "PutEventSelectors", {
+            "trailName": "dev-trail", "eventSelectors": [basic_sel(values=())]}, who=user("ops-admin")), None),
         ("neg", "all-buckets", selectors([basic_sel(values=("arn:aws:s3",))]), None),
         ("neg", "advanced-keeps", selectors([adv_mgmt(), adv_data()], advanced=True), None),
         ("neg", "advanced-all-objects", selectors([adv_mgmt(), adv_data(starts=())], advanced=True), None),
@@ -744,6 +757,13 @@ def fixtures():
         api("guardduty.amazonaws.com", "CreateFilter", {
             "detectorId": "12abc34d567e8fa901bc2d34e56789f0", "name": "s3-view", "action": "NOOP",
             "findingCriteria": {"criterion": {"resource.resourceType": {"eq": ["S3Bucket"]}}}}), [])
+    F["organization-left"] = (
+        api("organizations.amazonaws.com", "LeaveOrganization", None, who=root(), ua="AWS Internal"),
+        api("organizations.amazonaws.com", "DescribeOrganization", None, read_only=True), ["root-activity"])
+    F["organization-leave-attempt"] = (
+        api("organizations.amazonaws.com", "LeaveOrganization", None, who=ATTACKER, error="AccessDenied"),
+        api("organizations.amazonaws.com", "LeaveOrganization", None, who=root(), ua="AWS Internal"),
+        [])
     F["vpc-flow-logs-deleted"] = (
         api("ec2.amazonaws.com", "DeleteFlowLogs", {"DeleteFlowLogsRequest": {
             "FlowLogId": {"content": "fl-0a1b2c3d4e5f67890", "tag": 1}}}, who=ATTACKER,
@@ -781,7 +801,12 @@ def fixtures():
     F["s3-mass-delete"] = (
         [s3("DeleteObject", key=key_of(i), who=ATTACKER, ua=CLI_UA, t=at(seconds=3 * i)) for i in range(100)],
         [s3("DeleteObject", bucket=("acme-data" if i % 2 else "acme-scratch"), key=key_of(i), who=ATTACKER,
-            ua=CLI_UA, t=at(seconds=3 * i)) for i in range(120)], [])
+            ua=CLI_UA, t=at(seconds=3 * i)) for i in range(98)], [])
+    V["s3-mass-delete"] = [
+        ("pos", "threshold", [s3("DeleteObject", key=key_of(i), who=ATTACKER, ua=CLI_UA, t=at(seconds=11 * i))
+                              for i in range(50)], None),
+        ("neg", "slow", [s3("DeleteObject", key=key_of(i), who=ATTACKER, ua=CLI_UA, t=at(seconds=13 * i))
+                         for i in range(50)], None)]
     F["s3-batch-delete-burst"] = (
         [s3("DeleteObjects", params=dels, who=ATTACKER, ua=CLI_UA, t=at(minutes=2 * i)) for i in range(3)],
         [s3("DeleteObjects", params=dels, who=ATTACKER, ua=CLI_UA, t=at(minutes=30 * i)) for i in range(3)],
@@ -859,8 +884,23 @@ def fixtures():
     return F, V, EXPECT
 
 
+def stable_ids(name, records):
+    """Ids from the file's name and the record's place in it, so that adding a
+    fixture changes no other file."""
+    for i, r in enumerate(records):
+        seed = "s3watch-fixture-%s-%d" % (name, i)
+        h = hashlib.sha256(seed.encode()).hexdigest().upper()
+        r["eventID"] = str(uuid.uuid5(uuid.NAMESPACE_URL, seed))
+        if "additionalEventData" in r:
+            r["requestID"] = h[:16]
+            r["additionalEventData"]["x-amz-id-2"] = hashlib.sha256(h[:16].encode()).hexdigest()[:56]
+        else:
+            r["requestID"] = str(uuid.UUID(hashlib.md5(h.encode()).hexdigest()))
+
+
 def write(out, name, rec):
     """One fixture file; its name."""
+    stable_ids(name, rec if isinstance(rec, list) else [rec])
     if isinstance(rec, list):
         name += ".jsonl"
         with open(os.path.join(out, name), "w") as f:

@@ -30,6 +30,7 @@
 static char *source_buckets[] = { "acme-data", "acme-ledger" };
 static char *trail_buckets[] = { "acme-trail" };
 static char *log_buckets[] = { "acme-logs" };
+static char *trail_names[] = { "org-trail" };
 static char *trusted_both[] = { OWN, OTHER };
 static char *trusted_other[] = { OTHER };
 
@@ -508,11 +509,17 @@ test_copy(void **state)
 	    "{\"x-amz-server-side-encryption-aws-kms-key-id\":[\"1f8e4b2a\","
 	    "\"arn:aws:s3:::" OTHER "\",\"arn:aws:kms:eu-west-1::key/x\",7]}")),
 	    "-");
-	/* What proves nothing: other types, bad accounts, a non-list. */
+	/* resources[].accountId is CloudTrail's own: any text counts. */
+	assert_string_equal(sev("cross-account-copy", copy("CopyObject",
+	    "[" RES("Bucket", ACCT("12948575929274")) "," RES("Bucket",
+	    ACCT("111111111111")) "]", "{}")), "high");
+	assert_string_equal(sev("cross-account-copy", copy("CopyObject",
+	    "[" RES("Bucket", ACCT("4444")) "]", "{}")), "high");
+	/* What proves nothing: other types, no account, a non-list. */
 	assert_string_equal(sev("cross-account-copy", copy("CopyObject",
 	    "[" RES("AccessPoint", ACCT(OTHER)) ",{\"type\":\"AWS::S3::Bucket\","
 	    "\"accountId\":444455556666},{\"type\":\"AWS::S3::Bucket\","
-	    "\"accountId\":\"4444\"},{\"accountId\":\"" OTHER "\"},5,null]",
+	    "\"accountId\":\"\"},{\"accountId\":\"" OTHER "\"},5,null]",
 	    "{}")), "-");
 	assert_string_equal(sev("cross-account-copy", copy("CopyObject",
 	    RES("Bucket", ACCT(OTHER)), "{}")), "-");
@@ -587,6 +594,31 @@ test_selectors_basic(void **state)
 	assert_string_equal(sev_with("trail-selectors", &s,
 	    sel("{\"eventSelectors\":[{\"includeManagementEvents\":true}]}")),
 	    "-");
+	/* The monitored trail (a name or an ARN): data judged; another
+	 * trail: management only. */
+	s = settings();
+	s.trails = trail_names;
+	s.ntrails = 1;
+	assert_string_equal(sev_with("trail-selectors", &s,
+	    sel("{\"trailName\":\"org-trail\",\"eventSelectors\":"
+	    "{\"includeManagementEvents\":true}}")), "high");
+	assert_string_equal(sev_with("trail-selectors", &s,
+	    sel("{\"trailName\":\"arn:aws:cloudtrail:eu-west-1:" OWN
+	    ":trail/org-trail\",\"eventSelectors\":{\"includeManagementEvents\""
+	    ":true}}")), "high");
+	assert_string_equal(sev_with("trail-selectors", &s,
+	    sel("{\"eventSelectors\":{\"includeManagementEvents\":true}}")),
+	    "high");
+	assert_string_equal(sev_with("trail-selectors", &s,
+	    sel("{\"trailName\":\"dev-trail\",\"eventSelectors\":"
+	    "{\"includeManagementEvents\":true}}")), "-");
+	assert_string_equal(sev_with("trail-selectors", &s,
+	    sel("{\"trailName\":\"arn:aws:cloudtrail:eu-west-1:" OWN
+	    ":trail/org-trail-2\",\"eventSelectors\":{"
+	    "\"includeManagementEvents\":true}}")), "-");
+	assert_string_equal(sev_with("trail-selectors", &s,
+	    sel("{\"trailName\":\"dev-trail\",\"eventSelectors\":"
+	    "{\"includeManagementEvents\":false}}")), "high");
 	/* Nothing said, or nothing of use. */
 	assert_string_equal(sev("trail-selectors", sel("{\"trailName\":\"t\"}")),
 	    "-");
