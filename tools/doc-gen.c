@@ -376,7 +376,7 @@ doc_md_commands(struct buf *out)
 	}
 }
 
-/* --- doc/rules.md: the pack -------------------------------------------------- */
+/* --- doc/rules.md: the pack --------------------------------------------- */
 
 /* The pack of --rules, loaded on first use; doc-gen exits on a problem. */
 static const char *doc_rules_dir;
@@ -447,7 +447,8 @@ doc_md_checks(struct buf *out)
 	for (c = rules_checks; c->name != NULL; c++) {
 		buf_printf(out, "| `%s` | %s ", c->name, c->source);
 		for (i = 0; c->events[i] != NULL; i++)
-			buf_printf(out, "%s`%s`", i == 0 ? "" : ", ", c->events[i]);
+			buf_printf(out, "%s`%s`", i == 0 ? "" : ", ",
+			    c->events[i]);
 		buf_printf(out, " | %s | ", rules_severity_name(c->worst));
 		doc_md_cell(out, c->summary);
 		buf_adds(out, " |\n");
@@ -458,39 +459,36 @@ static void
 doc_md_rules(struct buf *out)
 {
 	struct rules *r = doc_pack();
-	const char *s, *file;
+	struct rules_info ri;
+	const char *base, *sev;
 	char *logic;
-	size_t i, n = rules_count(r);
+	size_t i;
 
-	buf_adds(out, "| rule | kind | severity | title |\n|---|---|---|---|\n");
-	for (i = 0; i < n; i++) {
-		buf_printf(out, "| [`%s`](#%s) | %s | %s | ", rules_id(r, i),
-		    rules_id(r, i), rules_kind_name(rules_kind_of(r, i)),
-		    rules_severity_name(rules_severity_of(r, i)));
-		doc_md_cell(out, rules_title(r, i));
+	buf_adds(out, "| rule | kind | severity | title |\n"
+	    "|---|---|---|---|\n");
+	for (i = 0; rules_info(r, i, &ri); i++) {
+		buf_printf(out, "| [`%s`](#%s) | %s | %s | ", ri.id, ri.id,
+		    rules_kind_name(ri.kind), rules_severity_name(ri.severity));
+		doc_md_cell(out, ri.title);
 		buf_adds(out, " |\n");
 	}
-	for (i = 0; i < n; i++) {
-		file = rules_file(r, i);
-		s = strrchr(file, '/');
+	for (i = 0; rules_info(r, i, &ri); i++) {
+		base = strrchr(ri.file, '/');
+		sev = rules_severity_name(ri.severity);
 		buf_printf(out, "\n### %s\n\n**%s** — %s, %s (`%s`)\n\n",
-		    rules_id(r, i), rules_title(r, i),
-		    rules_kind_name(rules_kind_of(r, i)),
-		    rules_severity_name(rules_severity_of(r, i)),
-		    s != NULL ? s + 1 : file);
-		if ((s = rules_description(r, i)) != NULL)
-			buf_printf(out, "%s\n\n", s);
-		buf_printf(out, "*Why %s:* %s\n\n",
-		    rules_severity_name(rules_severity_of(r, i)),
-		    (s = rules_rationale(r, i)) != NULL ? s : "(no rationale)");
+		    ri.id, ri.title, rules_kind_name(ri.kind), sev,
+		    base != NULL ? base + 1 : ri.file);
+		if (ri.description != NULL)
+			buf_printf(out, "%s\n\n", ri.description);
+		buf_printf(out, "*Why %s:* %s\n\n", sev, ri.rationale != NULL ?
+		    ri.rationale : "(no rationale)");
 		logic = rules_logic(r, i);
 		if (*logic != '\0')
 			buf_printf(out, "Finds: %s.\n\n", logic);
 		free(logic);
-		if ((s = rules_pattern_source(r, i)) != NULL)
+		if (ri.pattern != NULL)
 			buf_printf(out, "Reads%s:\n\n```json\n%s\n```\n",
-			    rules_kind_of(r, i) == RULES_CHECK ? " (select)" : "",
-			    s);
+			    ri.check != NULL ? " (select)" : "", ri.pattern);
 		else
 			buf_adds(out, "Reads the hits of its steps.\n");
 	}
@@ -690,7 +688,8 @@ main(int argc, char **argv)
 		argv += 2;
 	}
 	if (argc < 2) {
-		fprintf(stderr, "usage: doc-gen [--check] [--rules DIR] FILE...\n");
+		fprintf(stderr, "usage: doc-gen [--check] [--rules DIR] "
+		    "FILE...\n");
 		return DOC_EXIT_BAD;
 	}
 	for (i = 1; i < argc; i++)

@@ -730,7 +730,8 @@ monitor_rules_conf(struct rules *r, const struct conf *c, const char *suffix,
 			break;
 		}
 		if (rc != 0) {
-			*cause = xasprintf("%s: %s", rules_setting_name(k), why);
+			*cause = xasprintf("%s: %s", rules_setting_name(k),
+			    why);
 			free(why);
 		}
 	}

@@ -48,7 +48,7 @@ struct monitor_options {
 	/* The rules' other settings (monitor_rules_conf()): NULL for the
 	 * pack's own. */
 	const struct conf	*conf;
-	const char		*suffix;	/* the setup's, for the names */
+	const char		*suffix;	/* the setup's, for names */
 	const char		*state_dir;	/* NULL: no files at all */
 	bool			 resume;	/* start from the checkpoint */
 	const char		*who;		/* user@host for acks */

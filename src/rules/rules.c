@@ -306,12 +306,31 @@ rules_name_ok(const char *s, const char *chars, size_t min, size_t max,
 	if (n < min || n > max)
 		return false;
 	for (i = 0; i < n; i++)
-		if (!isdigit((unsigned char)s[i]) && !(lower ?
-		    islower((unsigned char)s[i]) : isalpha((unsigned char)s[i])) &&
-		    strchr(chars, s[i]) == NULL)
+		if (!isdigit((unsigned char)s[i]) && (lower ?
+		    !islower((unsigned char)s[i]) :
+		    !isalpha((unsigned char)s[i])) && strchr(chars, s[i]) == NULL)
 			return false;
 	return true;
 }
+
+/* The names a setting of each type takes. */
+struct rules_name_rule {
+	const char	*what;
+	const char	*chars;		/* but letters and digits */
+	size_t		 min, max;
+	bool		 lower;		/* lower-case letters only */
+	const char	*words;
+};
+static const struct rules_name_rule rules_name_rules[] = {
+	[RULES_ST_BUCKETS] = { "bucket name", ".-", 3, 63, true,
+	    "3 to 63 lower-case letters, digits, '.' or '-'" },
+	[RULES_ST_LOG_GROUPS] = { "log group name", "._-/#", 1, 512, false,
+	    "1 to 512 letters, digits, '.', '_', '-', '/' or '#'" },
+	[RULES_ST_TRAILS] = { "trail name", "._-", 3, 128, false,
+	    "3 to 128 letters, digits, '.', '_' or '-'" },
+	[RULES_ST_PREFIX] = { "name prefix", "._-", 0, 64, false,
+	    "at most 64 letters, digits, '.', '_' or '-'" },
+};
 
 /* One value of a setting; -1 with *cause. */
 static int
@@ -320,6 +339,7 @@ rules_setting_check(enum rules_setting k, const char *v, long *days,
 {
 	char *end;
 	long n;
+	const struct rules_name_rule *nr;
 
 	switch (rules_settings[k].type) {
 	case RULES_ST_CIDRS:
@@ -345,28 +365,14 @@ rules_setting_check(enum rules_setting k, const char *v, long *days,
 		    v, RULES_MAX_MIN_DAYS);
 		return -1;
 	case RULES_ST_BUCKETS:
-		if (rules_name_ok(v, ".-", 3, 63, true))
-			return 0;
-		*cause = xasprintf("'%s' is not a bucket name (3 to 63 "
-		    "lower-case letters, digits, '.' or '-')", v);
-		return -1;
 	case RULES_ST_LOG_GROUPS:
-		if (rules_name_ok(v, "._-/#", 1, 512, false))
-			return 0;
-		*cause = xasprintf("'%s' is not a log group name (1 to 512 "
-		    "letters, digits, '.', '_', '-', '/' or '#')", v);
-		return -1;
 	case RULES_ST_TRAILS:
-		if (rules_name_ok(v, "._-", 3, 128, false))
-			return 0;
-		*cause = xasprintf("'%s' is not a trail name (3 to 128 "
-		    "letters, digits, '.', '_' or '-')", v);
-		return -1;
 	case RULES_ST_PREFIX:
-		if (rules_name_ok(v, "._-", 0, 64, false))
+		nr = &rules_name_rules[rules_settings[k].type];
+		if (rules_name_ok(v, nr->chars, nr->min, nr->max, nr->lower))
 			return 0;
-		*cause = xasprintf("'%s' is not a name prefix (at most 64 "
-		    "letters, digits, '.', '_' or '-')", v);
+		*cause = xasprintf("'%s' is not a %s (%s)", v, nr->what,
+		    nr->words);
 		return -1;
 	}
 	return -1;
@@ -485,10 +491,12 @@ rules_expand(struct rules *r, const char *text, char **cause)
 			    strncmp(p + 2, rules_settings[i].var, n) == 0)
 				break;
 		if (end == NULL || i == RULES_SET_COUNT) {
-			for (i = 0; i < RULES_SET_COUNT; i++)
-				if (rules_settings[i].var != NULL)
-					buf_printf(&names, "%s${%s}", names.len ?
-					    ", " : "", rules_settings[i].var);
+			for (i = 0; i < RULES_SET_COUNT; i++) {
+				if (rules_settings[i].var == NULL)
+					continue;
+				buf_printf(&names, "%s${%s}", names.len > 0 ?
+				    ", " : "", rules_settings[i].var);
+			}
 			*cause = xasprintf("unknown variable '%.*s' (%s)",
 			    end != NULL ? (int)(n + 3) : 2, p, names.data);
 			buf_free(&names);
@@ -690,34 +698,24 @@ rules_pattern_text(const struct rules *r, size_t i)
 	return i < r->nrules ? r->rules[i]->pattern_text : NULL;
 }
 
-enum rules_severity
-rules_severity_of(const struct rules *r, size_t i)
+bool
+rules_info(const struct rules *r, size_t i, struct rules_info *info)
 {
-	return i < r->nrules ? r->rules[i]->severity : RULES_INFO;
-}
+	const struct rule *ru;
 
-const char *
-rules_description(const struct rules *r, size_t i)
-{
-	return i < r->nrules ? r->rules[i]->description : NULL;
-}
-
-const char *
-rules_rationale(const struct rules *r, size_t i)
-{
-	return i < r->nrules ? r->rules[i]->rationale : NULL;
-}
-
-const char *
-rules_file(const struct rules *r, size_t i)
-{
-	return i < r->nrules ? r->rules[i]->file : NULL;
-}
-
-const char *
-rules_pattern_source(const struct rules *r, size_t i)
-{
-	return i < r->nrules ? r->rules[i]->pattern_src : NULL;
+	if (i >= r->nrules)
+		return false;
+	ru = r->rules[i];
+	info->id = ru->id;
+	info->title = ru->title;
+	info->kind = ru->kind;
+	info->severity = ru->severity;
+	info->description = ru->description;
+	info->rationale = ru->rationale;
+	info->pattern = ru->pattern_src;
+	info->check = ru->check != NULL ? ru->check->name : NULL;
+	info->file = ru->file;
+	return true;
 }
 
 /* "90s", "5m", "24h", "7d": the largest unit that divides it. */

@@ -80,7 +80,7 @@ struct rules_hit {
 	const char		*source_ip;
 	const char		*action;	/* eventSource:eventName */
 	const char		*resource;	/* bucket/key or an ARN */
-	const char		*reason;	/* a check's finding, else "" */
+	const char		*reason;	/* a check's finding or "" */
 };
 
 typedef void	(*rules_hit_fn)(const struct rules_hit *, void *);
@@ -138,18 +138,28 @@ uint64_t	 rules_hits(const struct rules *, size_t i);
  * to deploy to EventBridge; NULL for sequences. */
 const char	*rules_title(const struct rules *, size_t i);
 const char	*rules_pattern_text(const struct rules *, size_t i);
-/* Rule i's severity (for a check, the most it raises), description and
- * rationale (NULL when the pack gives none), its pattern as written (a
- * check's select; NULL for sequences), and what it looks for beyond the
- * pattern in words ("20 or more events per principal within 5m", "the
- * check policy-grant"; "" for a pattern rule; caller frees). */
-enum rules_severity rules_severity_of(const struct rules *, size_t i);
-const char	*rules_description(const struct rules *, size_t i);
-const char	*rules_rationale(const struct rules *, size_t i);
-const char	*rules_pattern_source(const struct rules *, size_t i);
+/* Rule i as the pack wrote it, for documentation and tools: false past
+ * the last rule.  Strings are borrowed from the rules; NULL when the pack
+ * gives none. */
+struct rules_info {
+	const char		*id;
+	const char		*title;
+	enum rules_kind		 kind;
+	enum rules_severity	 severity;	/* a check's: its worst */
+	const char		*description;
+	const char		*rationale;
+	const char		*pattern;	/* as written (a check's
+						   select); NULL for
+						   sequences */
+	const char		*check;		/* a check's name */
+	const char		*file;		/* as given to the loader */
+};
+bool		 rules_info(const struct rules *, size_t i,
+		    struct rules_info *);
+/* What rule i looks for beyond its pattern, in words ("20 or more events
+ * per principal within 5m", "the check policy-grant"; "" for a pattern
+ * rule).  Caller frees. */
 char		*rules_logic(const struct rules *, size_t i);
-/* The file rule i was loaded from (as given to the loader). */
-const char	*rules_file(const struct rules *, size_t i);
 
 const char	*rules_severity_name(enum rules_severity);
 const char	*rules_kind_name(enum rules_kind);

@@ -81,7 +81,8 @@ ck_text(struct json_object *v, char *buf, size_t size)
 	if (json_object_is_type(v, json_type_string))
 		return json_object_get_string(v);
 	if (json_object_is_type(v, json_type_int)) {
-		snprintf(buf, size, "%lld", (long long)json_object_get_int64(v));
+		snprintf(buf, size, "%lld",
+		    (long long)json_object_get_int64(v));
 		return buf;
 	}
 	return NULL;
@@ -298,10 +299,13 @@ ck_principal_set(struct ck_principal *p, enum ck_class class,
 		    ck_quote(value, q, sizeof q));
 }
 
-/* The condition key (as written) that confines a statement to known
- * networks or to the trusted accounts, or NULL. */
-static const char *
-ck_confining_key(const struct ck_ctx *x, struct json_object *cond)
+/* What a statement's Condition says, under any operator: the key that
+ * confines it to known networks or to the trusted accounts (as written;
+ * NULL for none), and whether it ties a service principal to the trusted
+ * accounts (aws:SourceAccount, or aws:SourceArn of a resource in one). */
+static void
+ck_condition(const struct ck_ctx *x, struct json_object *cond,
+    const char **confining, bool *service_ok)
 {
 	static const char *const any[] = {
 		"aws:PrincipalOrgID", "aws:SourceVpc", "aws:SourceVpce",
@@ -309,45 +313,30 @@ ck_confining_key(const struct ck_ctx *x, struct json_object *cond)
 	};
 	size_t i;
 
+	*confining = NULL;
+	*service_ok = false;
 	if (!json_object_is_type(cond, json_type_object))
-		return NULL;
+		return;
 	json_object_object_foreach(cond, op, keys) {
 		(void)op;
 		if (!json_object_is_type(keys, json_type_object))
 			continue;
 		json_object_object_foreach(keys, k, v) {
 			for (i = 0; i < sizeof any / sizeof any[0]; i++)
-				if (strcasecmp(k, any[i]) == 0)
-					return any[i];
-			if (strcasecmp(k, "aws:PrincipalAccount") == 0 &&
+				if (*confining == NULL &&
+				    strcasecmp(k, any[i]) == 0)
+					*confining = any[i];
+			if (*confining == NULL &&
+			    strcasecmp(k, "aws:PrincipalAccount") == 0 &&
 			    ck_all_trusted(x, v, false))
-				return "aws:PrincipalAccount";
+				*confining = "aws:PrincipalAccount";
+			if ((strcasecmp(k, "aws:SourceAccount") == 0 &&
+			    ck_all_trusted(x, v, false)) ||
+			    (strcasecmp(k, "aws:SourceArn") == 0 &&
+			    ck_all_trusted(x, v, true)))
+				*service_ok = true;
 		}
 	}
-	return NULL;
-}
-
-/* Does the condition tie a service principal to the trusted accounts
- * (aws:SourceAccount, or aws:SourceArn of a resource in one)? */
-static bool
-ck_service_confined(const struct ck_ctx *x, struct json_object *cond)
-{
-	if (!json_object_is_type(cond, json_type_object))
-		return false;
-	json_object_object_foreach(cond, op, keys) {
-		(void)op;
-		if (!json_object_is_type(keys, json_type_object))
-			continue;
-		json_object_object_foreach(keys, k, v) {
-			if (strcasecmp(k, "aws:SourceAccount") == 0 &&
-			    ck_all_trusted(x, v, false))
-				return true;
-			if (strcasecmp(k, "aws:SourceArn") == 0 &&
-			    ck_all_trusted(x, v, true))
-				return true;
-		}
-	}
-	return false;
 }
 
 /* The AWS principals of a statement: "*", account ids, IAM and STS ARNs. */
@@ -386,7 +375,7 @@ ck_statement(struct ck_ctx *x, struct json_object *st, size_t index)
 
 	if (effect == NULL || strcmp(effect, "Allow") != 0)
 		return;
-	service_ok = ck_service_confined(x, cond);
+	ck_condition(x, cond, &key, &service_ok);
 	if (ck_member(st, "NotPrincipal") != NULL)
 		ck_principal_set(&p, CK_PUBLIC, "everyone but the NotPrincipal",
 		    NULL);
@@ -419,12 +408,12 @@ ck_statement(struct ck_ctx *x, struct json_object *st, size_t index)
 		    sizeof q));
 	else
 		snprintf(label, sizeof label, "#%zu", index + 1);
-	key = ck_confining_key(x, cond);
 	switch (p.class) {
 	case CK_PUBLIC:
 		ck_raise(x, key != NULL ? RULES_MEDIUM : RULES_CRITICAL,
 		    "statement %s allows %s%s%s", label, p.who,
-		    key != NULL ? ", confined by " : "", key != NULL ? key : "");
+		    key != NULL ? ", confined by " : "",
+		    key != NULL ? key : "");
 		break;
 	case CK_FOREIGN:
 		ck_raise(x, key != NULL ? RULES_LOW : RULES_HIGH,
@@ -466,8 +455,9 @@ ck_policy_grant(struct json_object *rec, const struct rules_check_settings *s,
 
 /* --- acl-grant ---------------------------------------------------------- */
 
-#define CK_ALL_USERS	"http://acs.amazonaws.com/groups/global/AllUsers"
-#define CK_AUTH_USERS	"http://acs.amazonaws.com/groups/global/AuthenticatedUsers"
+#define CK_GROUPS	"http://acs.amazonaws.com/groups/global/"
+#define CK_ALL_USERS	CK_GROUPS "AllUsers"
+#define CK_AUTH_USERS	CK_GROUPS "AuthenticatedUsers"
 
 /* One grantee: kind is "uri", "id" or "emailaddress" (any case). */
 static void
@@ -485,7 +475,8 @@ ck_grantee(struct ck_ctx *x, const char *kind, const char *value,
 			    "(everyone)", permission);
 		else if (strcmp(value, CK_AUTH_USERS) == 0)
 			ck_raise(x, RULES_CRITICAL, "grants %s to "
-			    "AuthenticatedUsers (every AWS account)", permission);
+			    "AuthenticatedUsers (every AWS account)",
+			    permission);
 	} else if (strcasecmp(kind, "id") == 0) {
 		if (owner == NULL || strcasecmp(value, owner) != 0)
 			ck_raise(x, RULES_HIGH, "grants %s to canonical user "
@@ -611,16 +602,18 @@ ck_cross_account_copy(struct json_object *rec,
 			    "accounts %s and %s", first, acct);
 		if (!ck_trusted(&x, acct))
 			ck_raise(&x, RULES_HIGH, "a bucket of the copy belongs "
-			    "to account %s, outside the trusted accounts", acct);
+			    "to account %s, outside the trusted accounts",
+			    acct);
 	}
 	kms = ck_member(ck_get(rec, "requestParameters"),
 	    "x-amz-server-side-encryption-aws-kms-key-id");
 	for (i = 0; i < ck_count(kms); i++) {
 		key = ck_str(ck_item(kms, i));
-		if (ck_arn_account(key, "kms", kacct) && !ck_trusted(&x, kacct))
-			ck_raise(&x, RULES_HIGH, "the copy is encrypted with KMS "
-			    "key \"%s\" of account %s, outside the trusted "
-			    "accounts", ck_quote(key, q, sizeof q), kacct);
+		if (!ck_arn_account(key, "kms", kacct) || ck_trusted(&x, kacct))
+			continue;
+		ck_raise(&x, RULES_HIGH, "the copy is encrypted with KMS key "
+		    "\"%s\" of account %s, outside the trusted accounts",
+		    ck_quote(key, q, sizeof q), kacct);
 	}
 	return x.any;
 }
@@ -693,8 +686,10 @@ ck_monitored_trail(const char *trail, const struct rules_check_settings *s)
 		return true;
 	slash = strncmp(trail, "arn:", 4) == 0 ? strstr(trail, ":trail/") :
 	    NULL;
+	if (slash != NULL)
+		trail = slash + 7;
 	for (i = 0; i < s->ntrails; i++)
-		if (strcmp(slash != NULL ? slash + 7 : trail, s->trails[i]) == 0)
+		if (strcmp(trail, s->trails[i]) == 0)
 			return true;
 	return false;
 }
@@ -706,7 +701,7 @@ ck_trail_selectors(struct json_object *rec,
 	struct json_object *rp = ck_get(rec, "requestParameters");
 	struct json_object *adv = ck_member(rp, "advancedEventSelectors");
 	struct json_object *basic = ck_member(rp, "eventSelectors");
-	struct json_object *sel, *list, *item, *fs, *f;
+	struct json_object *sel, *list, *list_dr, *item, *fs, *f;
 	const char *field, *type, *lost = NULL;
 	bool mgmt = false, cat_data, type_obj, arn_ok, *data;
 	char q[CK_QUOTE_MAX + 4];
@@ -728,15 +723,16 @@ ck_trail_selectors(struct json_object *rec,
 		if (adv == NULL) {
 			if (ck_true(ck_member(sel, "includeManagementEvents")))
 				mgmt = true;
-			item = ck_member(sel, "dataResources");
-			for (j = 0; j < ck_count(item); j++) {
-				type = ck_str(ck_member(ck_item(item, j), "type"));
+			list_dr = ck_member(sel, "dataResources");
+			for (j = 0; j < ck_count(list_dr); j++) {
+				item = ck_item(list_dr, j);
+				type = ck_str(ck_member(item, "type"));
 				if (type == NULL || strcmp(type,
 				    "AWS::S3::Object") != 0)
 					continue;
 				for (b = 0; b < nsource; b++)
-					if (ck_any_covers(ck_member(ck_item(item,
-					    j), "values"), s->source[b]))
+					if (ck_any_covers(ck_member(item,
+					    "values"), s->source[b]))
 						data[b] = true;
 			}
 			continue;
@@ -800,7 +796,8 @@ ck_log_expiry(struct json_object *rec, const struct rules_check_settings *s,
 	struct json_object *rules, *rule, *exp, *nve, *days_v, *date_v;
 	const char *bucket = ck_str(ck_get(rp, "bucketName")), *status, *id;
 	const char *date, *which = NULL;
-	char label[CK_QUOTE_MAX + 16], q[CK_QUOTE_MAX + 4], qd[CK_QUOTE_MAX + 4];
+	char label[CK_QUOTE_MAX + 16], q[CK_QUOTE_MAX + 4];
+	char qd[CK_QUOTE_MAX + 4];
 	long long days;
 	int64_t at, when;
 	struct ck_ctx x;
@@ -833,8 +830,8 @@ ck_log_expiry(struct json_object *rec, const struct rules_check_settings *s,
 			snprintf(label, sizeof label, "#%zu", i + 1);
 		if (which != NULL) {
 			ck_raise(&x, RULES_HIGH, "lifecycle rule %s expires "
-			    "objects of %s %s", label, which, ck_quote(bucket, q,
-			    sizeof q));
+			    "objects of %s %s", label, which,
+			    ck_quote(bucket, q, sizeof q));
 			continue;
 		}
 		if (ck_int(days_v, &days) && days < s->min_days)
@@ -844,18 +841,18 @@ ck_log_expiry(struct json_object *rec, const struct rules_check_settings *s,
 		if (ck_int(ck_member(nve, "NoncurrentDays"), &days) &&
 		    days < s->min_days)
 			ck_raise(&x, RULES_HIGH, "lifecycle rule %s expires "
-			    "noncurrent versions after %lld days, fewer than %ld",
-			    label, days, s->min_days);
+			    "noncurrent versions after %lld days, fewer than "
+			    "%ld", label, days, s->min_days);
 		/* A date: whole days from the call to it, rounded down. */
-		if ((date = ck_str(date_v)) != NULL && at >= 0 &&
-		    (when = rules_parse_time(date)) >= 0) {
-			days = (when - at) / 86400 - ((when - at) % 86400 < 0);
-			if (days < s->min_days)
-				ck_raise(&x, RULES_HIGH, "lifecycle rule %s "
-				    "expires objects on %s, %lld days after the "
-				    "call, fewer than %ld", label, ck_quote(date,
-				    qd, sizeof qd), days, s->min_days);
-		}
+		if ((date = ck_str(date_v)) == NULL || at < 0 ||
+		    (when = rules_parse_time(date)) < 0)
+			continue;
+		days = (when - at) / 86400 - ((when - at) % 86400 < 0);
+		if (days < s->min_days)
+			ck_raise(&x, RULES_HIGH, "lifecycle rule %s expires "
+			    "objects on %s, %lld days after the call, fewer "
+			    "than %ld", label, ck_quote(date, qd, sizeof qd),
+			    days, s->min_days);
 	}
 	return x.any;
 }

@@ -59,7 +59,7 @@ struct rules_check {
 	const char		*name;		/* check = "NAME" */
 	const char		*source;	/* the eventSource it reads */
 	const char *const	*events;	/* its eventNames */
-	enum rules_severity	 worst;		/* the most it raises */
+	enum rules_severity	 worst;		/* its highest */
 	const char		*summary;	/* for doc/rules.md */
 	rules_check_fn		 fn;
 };

@@ -59,8 +59,8 @@ extern const char *const rules_severity_names[RULES_NSEVERITY];
 
 struct rules_kind_info {
 	const char	*name;		/* also the setting that selects it */
-	const char	*input;		/* the pattern that selects events
-					   ("pattern", "select"), or NULL */
+	const char	*input;		/* the setting of the pattern that
+					   selects events, or NULL */
 	bool		 stateful;
 };
 extern const struct rules_kind_info rules_kinds[RULES_NKIND];
@@ -79,7 +79,7 @@ enum rules_setting_type {
 struct rules_setting_info {
 	const char		*name;
 	enum rules_setting_type	 type;
-	const char		*var;	/* the ${var} of patterns, or NULL */
+	const char		*var;	/* its ${var}, or NULL */
 	const char		*help;
 };
 extern const struct rules_setting_info rules_settings[RULES_SET_COUNT];
@@ -226,7 +226,8 @@ int		 rules_setting_store(struct rules *, enum rules_setting,
 		    char *const *values, size_t n, char **cause);
 /* Pattern text with every ${var} expanded; NULL with *cause for an
  * unknown variable.  Caller frees. */
-char		*rules_expand(struct rules *, const char *text, char **cause);
+char		*rules_expand(struct rules *, const char *text,
+		    char **cause);
 int		 rules_cidr_parse(const char *, struct rules_cidr *);
 bool		 rules_cidr_contains(const struct rules_cidr *, size_t,
 		    const char *ip);

@@ -561,14 +561,15 @@ rules_load_input(struct rules_ctx *x, struct rule *ru,
 		other = config_setting_get_member(g, "select");
 	if (other != NULL) {
 		if (input == NULL)
-			rules_error(x, other, "a sequence takes its events from "
-			    "its steps; drop '%s'", config_setting_name(other));
+			rules_error(x, other, "a sequence takes its events "
+			    "from its steps; drop '%s'",
+			    config_setting_name(other));
 		else if (strcmp(input, "select") == 0)
-			rules_error(x, other, "a check selects its events with "
-			    "'select', not 'pattern'");
+			rules_error(x, other, "a check selects its events "
+			    "with 'select', not 'pattern'");
 		else
-			rules_error(x, other, "'select' is a check's; this rule "
-			    "matches with 'pattern'");
+			rules_error(x, other, "'select' is a check's; this "
+			    "rule matches with 'pattern'");
 		return -1;
 	}
 	ru->pattern = -1;

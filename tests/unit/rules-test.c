@@ -642,14 +642,17 @@ test_settings(void **state)
 	    "${trail_bucket}}}}\"; }\n);";
 	char *two[] = { "caller-b", "caller-c" }, *days[] = { "x" };
 	struct hits hs = { { NULL, 0, 0 }, 0 };
+	struct rules_info ri;
 	struct rules *r = load_ok(pack);
 	char *cause = NULL;
 
 	/* The pack's own values; a name not given matches nothing. */
 	assert_string_equal(rules_pattern_text(r, 4), "{\"detail\":{"
 	    "\"requestParameters\":{\"bucketName\":[\"${trail_bucket}\"]}}}");
-	assert_string_equal(rules_pattern_source(r, 4), "{\"detail\":{"
+	assert_true(rules_info(r, 4, &ri));
+	assert_string_equal(ri.pattern, "{\"detail\":{"
 	    "\"requestParameters\":{\"bucketName\":${trail_bucket}}}}");
+	assert_false(rules_info(r, 5, &ri));
 	assert_string_equal(rules_pattern_text(r, 2), "{\"detail\":{"
 	    "\"requestParameters\":{\"name\":[\"pack-trail\",{\"suffix\":"
 	    "\":trail/pack-trail\"}]}}}");
@@ -746,14 +749,23 @@ test_check_rules(void **state)
 	    "  sequence = { key = [\"principal\"]; window = \"1h\";\n"
 	    "    steps = ( \"changed\", \"grant\" ); }; }\n);");
 	struct check_hits c = { { NULL, 0, 0 } };
+	struct rules_info ri;
 	char *logic, *ev;
 
 	assert_int_equal(rules_kind_of(r, 0), RULES_CHECK);
 	assert_string_equal(rules_kind_name(RULES_CHECK), "check");
-	assert_string_equal(rules_rationale(r, 0), "Why.");
-	assert_string_equal(rules_description(r, 0), "What.");
-	assert_null(rules_rationale(r, 3));
-	assert_int_equal(rules_severity_of(r, 1), RULES_MEDIUM);
+	assert_true(rules_info(r, 0, &ri));
+	assert_string_equal(ri.rationale, "Why.");
+	assert_string_equal(ri.description, "What.");
+	assert_string_equal(ri.check, "policy-grant");
+	assert_int_equal(ri.kind, RULES_CHECK);
+	assert_true(rules_info(r, 3, &ri));
+	assert_null(ri.rationale);
+	assert_null(ri.check);
+	assert_true(rules_info(r, 1, &ri));
+	assert_int_equal(ri.severity, RULES_MEDIUM);
+	assert_true(rules_info(r, 4, &ri));
+	assert_null(ri.pattern);
 	/* The select pattern is what an analyser's EventBridge rule needs. */
 	assert_non_null(strstr(rules_pattern_text(r, 0), "PutBucketPolicy"));
 	logic = rules_logic(r, 0);
@@ -1184,6 +1196,7 @@ test_fixtures(void **state)
 	struct rules *r = rules_new();
 	struct buf errs = { NULL, 0, 0 };
 	struct dirent **names;
+	struct rules_info ri;
 	char *cause = NULL;
 	const char *id, *want, *name;
 	size_t i, checked = 0, idlen;
@@ -1249,9 +1262,8 @@ test_fixtures(void **state)
 				/* The severity: a check's own, else the rule's. */
 				want = fixture_expected(expect.data, name, id, sev,
 				    sizeof sev);
-				if (want == NULL)
-					want = rules_severity_name(
-					    rules_severity_of(r, i));
+				if (want == NULL && rules_info(r, i, &ri))
+					want = rules_severity_name(ri.severity);
 				free(line);
 				line = xasprintf(",%s=%s,", id, want);
 				if (strstr(x.sevs.data, line) == NULL)
@@ -1299,31 +1311,28 @@ test_fixtures(void **state)
 static void
 test_pack_rationale(void **state)
 {
-	char *pack = xasprintf("%s/conf/rules.d", top_srcdir()), *logic;
+	char *pack = xasprintf("%s/conf/rules.d", top_srcdir());
 	struct rules *r = rules_new();
 	const struct rules_check *c;
+	struct rules_info ri;
 	char *cause = NULL;
 	size_t i, checks = 0;
 
 	if (rules_load_dir(r, pack, NULL, NULL, &cause) != 0)
 		fail_msg("the pack %s does not load cleanly", pack);
-	for (i = 0; i < rules_count(r); i++) {
-		if (rules_rationale(r, i) == NULL || strlen(rules_rationale(r,
-		    i)) < 20)
-			fail_msg("rule %s has no rationale", rules_id(r, i));
-		if (rules_description(r, i) == NULL)
-			fail_msg("rule %s has no description", rules_id(r, i));
-		if (rules_kind_of(r, i) != RULES_CHECK)
+	for (i = 0; rules_info(r, i, &ri); i++) {
+		if (ri.rationale == NULL || strlen(ri.rationale) < 20)
+			fail_msg("rule %s has no rationale", ri.id);
+		if (ri.description == NULL)
+			fail_msg("rule %s has no description", ri.id);
+		if (ri.kind != RULES_CHECK)
 			continue;
-		logic = rules_logic(r, i);
-		assert_int_equal(strncmp(logic, "the check ", 10), 0);
-		assert_non_null(c = rules_check_find(logic + 10));
-		if (c->worst != rules_severity_of(r, i))
-			fail_msg("rule %s is %s, its check raises up to %s",
-			    rules_id(r, i), rules_severity_name(rules_severity_of(r,
-			    i)), rules_severity_name(c->worst));
+		assert_non_null(c = rules_check_find(ri.check));
+		if (c->worst != ri.severity)
+			fail_msg("rule %s is %s, its check raises up to %s", ri.id,
+			    rules_severity_name(ri.severity),
+			    rules_severity_name(c->worst));
 		checks++;
-		free(logic);
 	}
 	/* Every check is in the pack. */
 	for (c = rules_checks; c->name != NULL; c++)
