@@ -380,7 +380,7 @@ rules_setting_check(enum rules_setting k, const char *v, long *days,
 
 int
 rules_setting_store(struct rules *r, enum rules_setting k,
-    char *const *v, size_t n, char **cause)
+    char *const *v, size_t n, bool store, char **cause)
 {
 	enum rules_setting_type type = rules_settings[k].type;
 	struct rules_cidr *c;
@@ -398,6 +398,10 @@ rules_setting_store(struct rules *r, enum rules_setting k,
 			free(c);
 			return -1;
 		}
+	}
+	if (!store) {
+		free(c);
+		return 0;
 	}
 	if (type == RULES_ST_CIDRS) {
 		free(r->cidrs);
@@ -425,7 +429,7 @@ rules_set(struct rules *r, enum rules_setting k, char *const *v, size_t n,
 		*cause = xstrdup("no such setting");
 		return -1;
 	}
-	if (rules_setting_store(r, k, v, n, cause) != 0)
+	if (rules_setting_store(r, k, v, n, true, cause) != 0)
 		return -1;
 	r->set_fixed[k] = true;
 	return 0;

@@ -836,13 +836,14 @@ ck_log_expiry(struct json_object *rec, const struct rules_check_settings *s,
 		}
 		if (ck_int(days_v, &days) && days < s->min_days)
 			ck_raise(&x, RULES_HIGH, "lifecycle rule %s expires "
-			    "objects after %lld days, fewer than %ld", label,
-			    days, s->min_days);
+			    "objects after %lld day%s, fewer than %ld", label,
+			    days, days == 1 ? "" : "s", s->min_days);
 		if (ck_int(ck_member(nve, "NoncurrentDays"), &days) &&
 		    days < s->min_days)
 			ck_raise(&x, RULES_HIGH, "lifecycle rule %s expires "
-			    "noncurrent versions after %lld days, fewer than "
-			    "%ld", label, days, s->min_days);
+			    "noncurrent versions after %lld day%s, fewer than "
+			    "%ld", label, days, days == 1 ? "" : "s",
+			    s->min_days);
 		/* A date: whole days from the call to it, rounded down. */
 		if ((date = ck_str(date_v)) == NULL || at < 0 ||
 		    (when = rules_parse_time(date)) < 0)
@@ -850,9 +851,9 @@ ck_log_expiry(struct json_object *rec, const struct rules_check_settings *s,
 		days = (when - at) / 86400 - ((when - at) % 86400 < 0);
 		if (days < s->min_days)
 			ck_raise(&x, RULES_HIGH, "lifecycle rule %s expires "
-			    "objects on %s, %lld days after the call, fewer "
+			    "objects on %s, %lld day%s after the call, fewer "
 			    "than %ld", label, ck_quote(date, qd, sizeof qd),
-			    days, s->min_days);
+			    days, days == 1 ? "" : "s", s->min_days);
 	}
 	return x.any;
 }

@@ -220,10 +220,11 @@ extern const struct rules_field_info rules_fields[RF_COUNT];
 void		 rules_rule_free(struct rule *);
 /* The rule named id, or NULL. */
 struct rule	*rules_find(const struct rules *, const char *id);
-/* Checks and stores a setting (rules_set() without fixing it, for the
- * packs' blocks).  -1 with *cause. */
+/* Checks a setting and, with store, stores it (rules_set() without fixing
+ * it, for the packs' blocks, which check what the caller overrides too).
+ * -1 with *cause. */
 int		 rules_setting_store(struct rules *, enum rules_setting,
-		    char *const *values, size_t n, char **cause);
+		    char *const *values, size_t n, bool store, char **cause);
 /* Pattern text with every ${var} expanded; NULL with *cause for an
  * unknown variable.  Caller frees. */
 char		*rules_expand(struct rules *, const char *text,

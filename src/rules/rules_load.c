@@ -697,7 +697,8 @@ fail:
 	rules_rule_free(ru);
 }
 
-/* Settings blocks: any setting by its name (unless the caller gave it). */
+/* Settings blocks: any setting by its name, checked always and taken
+ * unless the caller gave it. */
 static void
 rules_load_settings(struct rules_ctx *x, const config_t *cf)
 {
@@ -724,8 +725,6 @@ rules_load_settings(struct rules_ctx *x, const config_t *cf)
 			buf_free(&names);
 			continue;
 		}
-		if (x->r->set_fixed[k])
-			continue;
 		if (config_setting_type(c) == CONFIG_TYPE_INT ||
 		    config_setting_type(c) == CONFIG_TYPE_INT64) {
 			strs = xcalloc(2, sizeof *strs);
@@ -735,7 +734,7 @@ rules_load_settings(struct rules_ctx *x, const config_t *cf)
 		} else if ((n = rules_strings(x, c, &strs)) < 0)
 			continue;
 		if (rules_setting_store(x->r, (enum rules_setting)k, strs,
-		    (size_t)n, &cause) != 0) {
+		    (size_t)n, !x->r->set_fixed[k], &cause) != 0) {
 			rules_error(x, c, "%s", cause);
 			free(cause);
 			cause = NULL;
