@@ -677,13 +677,17 @@ test_settings(void **state)
 	    ":{\"bucketName\":\"pack-b\"}}", &hs), "");
 	/* A pack's bad value is an error even where the caller's wins. */
 	{
+		struct rules *u = rules_new();
 		struct buf errs = { NULL, 0, 0 };
 
-		assert_int_equal(rules_load_string(r, "u.conf", "settings = { "
+		assert_int_equal(rules_set(u, RULES_SET_SOURCE_BUCKET, two, 2,
+		    &cause), 0);
+		assert_int_equal(rules_load_string(u, "u.conf", "settings = { "
 		    "source_bucket = \"Bad_Name\"; };", on_error, &errs), 1);
 		assert_non_null(strstr(errs.data, "u.conf:1: 'Bad_Name' is not "
 		    "a bucket name"));
 		buf_free(&errs);
+		rules_free(u);
 	}
 	/* Bad values, and names. */
 	assert_int_equal(rules_set(r, RULES_SET_LOG_EXPIRY_MIN_DAYS, days, 1,
