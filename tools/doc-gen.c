@@ -1,9 +1,11 @@
 /* doc-gen: writes the generated parts of the man page and the README from
  * the tables, as tig's tools/doc-gen.c does: the commands and their
  * options (src/cmd*.c), the global options (src/cmd/cmd.c), the console's
- * keys (ui/actions.h) and the configuration keys (src/conf/conf.c).
+ * keys (ui/actions.h) and the configuration keys (src/conf/conf.c); and
+ * doc/rules.md from the rule pack (conf/rules.d), the checks
+ * (src/rules/rules_check.c) and the rules' settings (src/rules/rules.c).
  *
- *	doc-gen [--check] FILE...
+ *	doc-gen [--check] [--rules DIR] FILE...
  *
  * Each generated part of FILE lies between two marker lines, which stay:
  *
@@ -24,6 +26,8 @@
 #include "actions.h"
 #include "buf.h"
 #include "cmd.h"
+#include "rules.h"
+#include "rules_check.h"
 
 #define DOC_EXIT_STALE	1
 #define DOC_EXIT_BAD	2
@@ -372,6 +376,124 @@ doc_md_commands(struct buf *out)
 	}
 }
 
+/* --- doc/rules.md: the pack --------------------------------------------- */
+
+/* The pack of --rules, loaded on first use; doc-gen exits on a problem. */
+static const char *doc_rules_dir;
+static struct rules *doc_rules;
+
+static void
+doc_rules_error(const char *msg, void *arg)
+{
+	(void)arg;
+	fprintf(stderr, "doc-gen: %s\n", msg);
+}
+
+static struct rules *
+doc_pack(void)
+{
+	char *cause = NULL;
+
+	if (doc_rules != NULL)
+		return doc_rules;
+	if (doc_rules_dir == NULL) {
+		fprintf(stderr, "doc-gen: doc/rules.md needs --rules DIR\n");
+		exit(DOC_EXIT_BAD);
+	}
+	doc_rules = rules_new();
+	if (rules_load_dir(doc_rules, doc_rules_dir, doc_rules_error, NULL,
+	    &cause) != 0) {
+		fprintf(stderr, "doc-gen: %s: %s\n", doc_rules_dir,
+		    cause != NULL ? cause : "the pack does not load cleanly");
+		exit(DOC_EXIT_BAD);
+	}
+	return doc_rules;
+}
+
+static void
+doc_md_cell(struct buf *out, const char *s)
+{
+	doc_md_text(out, s, strlen(s));
+}
+
+static void
+doc_md_settings(struct buf *out)
+{
+	const char *var;
+	int k;
+
+	buf_adds(out, "| setting | in patterns | what it holds |\n"
+	    "|---|---|---|\n");
+	for (k = 0; k < RULES_SET_COUNT; k++) {
+		var = rules_setting_var((enum rules_setting)k);
+		buf_printf(out, "| `%s` | ", rules_setting_name(k));
+		if (var != NULL)
+			buf_printf(out, "`${%s}`", var);
+		else
+			buf_adds(out, "(checks)");
+		buf_adds(out, " | ");
+		doc_md_cell(out, rules_setting_help(k));
+		buf_adds(out, " |\n");
+	}
+}
+
+static void
+doc_md_checks(struct buf *out)
+{
+	const struct rules_check *c;
+	size_t i;
+
+	buf_adds(out, "| check | reads | worst | finds |\n|---|---|---|---|\n");
+	for (c = rules_checks; c->name != NULL; c++) {
+		buf_printf(out, "| `%s` | %s ", c->name, c->source);
+		for (i = 0; c->events[i] != NULL; i++)
+			buf_printf(out, "%s`%s`", i == 0 ? "" : ", ",
+			    c->events[i]);
+		buf_printf(out, " | %s | ", rules_severity_name(c->worst));
+		doc_md_cell(out, c->summary);
+		buf_adds(out, " |\n");
+	}
+}
+
+static void
+doc_md_rules(struct buf *out)
+{
+	struct rules *r = doc_pack();
+	struct rules_info ri;
+	const char *base, *sev;
+	char *logic;
+	size_t i;
+
+	buf_adds(out, "| rule | kind | severity | title |\n"
+	    "|---|---|---|---|\n");
+	for (i = 0; rules_info(r, i, &ri); i++) {
+		buf_printf(out, "| [`%s`](#%s) | %s | %s | ", ri.id, ri.id,
+		    rules_kind_name(ri.kind), rules_severity_name(ri.severity));
+		doc_md_cell(out, ri.title);
+		buf_adds(out, " |\n");
+	}
+	for (i = 0; rules_info(r, i, &ri); i++) {
+		base = strrchr(ri.file, '/');
+		sev = rules_severity_name(ri.severity);
+		buf_printf(out, "\n### %s\n\n**%s** — %s, %s (`%s`)\n\n",
+		    ri.id, ri.title, rules_kind_name(ri.kind), sev,
+		    base != NULL ? base + 1 : ri.file);
+		if (ri.description != NULL)
+			buf_printf(out, "%s\n\n", ri.description);
+		buf_printf(out, "*Why %s:* %s\n\n", sev, ri.rationale != NULL ?
+		    ri.rationale : "(no rationale)");
+		logic = rules_logic(r, i);
+		if (*logic != '\0')
+			buf_printf(out, "Finds: %s.\n\n", logic);
+		free(logic);
+		if (ri.pattern != NULL)
+			buf_printf(out, "Reads%s:\n\n```json\n%s\n```\n",
+			    ri.check != NULL ? " (select)" : "", ri.pattern);
+		else
+			buf_adds(out, "Reads the hits of its steps.\n");
+	}
+}
+
 /* --- files --------------------------------------------------------------- */
 
 struct doc_part {
@@ -393,6 +515,13 @@ static const struct doc_part doc_md_parts[] = {
 	{ NULL, NULL }
 };
 
+static const struct doc_part doc_rules_parts[] = {
+	{ "settings", doc_md_settings },
+	{ "checks", doc_md_checks },
+	{ "rules", doc_md_rules },
+	{ NULL, NULL }
+};
+
 struct doc_format {
 	const char		*suffix;
 	const char		*begin;		/* the marker, before the name */
@@ -406,6 +535,9 @@ static const struct doc_format doc_formats[] = {
 	  doc_roff_parts },
 	{ ".md", "<!-- BEGIN GENERATED ", "<!-- END GENERATED ", " -->",
 	  doc_md_parts },
+	/* The last suffix that matches wins. */
+	{ "/rules.md", "<!-- BEGIN GENERATED ", "<!-- END GENERATED ", " -->",
+	  doc_rules_parts },
 };
 
 /* Is line (len bytes) the marker prefix + name + close?  *part is the
@@ -550,12 +682,19 @@ main(int argc, char **argv)
 		argc--;
 		argv++;
 	}
+	if (argc > 2 && strcmp(argv[1], "--rules") == 0) {
+		doc_rules_dir = argv[2];
+		argc -= 2;
+		argv += 2;
+	}
 	if (argc < 2) {
-		fprintf(stderr, "usage: doc-gen [--check] FILE...\n");
+		fprintf(stderr, "usage: doc-gen [--check] [--rules DIR] "
+		    "FILE...\n");
 		return DOC_EXIT_BAD;
 	}
 	for (i = 1; i < argc; i++)
 		if ((r = doc_file(argv[i], check)) > rc)
 			rc = r;
+	rules_free(doc_rules);
 	return rc;
 }

@@ -558,6 +558,8 @@ ui_monitor_try(struct ui *ui)
 	o.rules_dir = rules_dir;
 	o.allowed_cidrs = conf_list(ui->conf, CONF_ALLOWED_CIDRS,
 	    &o.nallowed_cidrs);
+	o.conf = ui->conf;
+	o.suffix = setup_name(ui->setup, "suffix");
 	o.state_dir = state;
 	o.resume = true;
 	o.who = ui->who;

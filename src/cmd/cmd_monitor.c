@@ -64,6 +64,8 @@ mon_print_record_json(const struct monitor_record *r)
 		mon_json_str(h, "rule", r->hits[i].rule);
 		mon_json_str(h, "severity",
 		    rules_severity_name(r->hits[i].severity));
+		if (*r->hits[i].reason != '\0')
+			mon_json_str(h, "reason", r->hits[i].reason);
 		json_object_array_add(hits, h);
 	}
 	json_object_object_add(o, "hits", hits);
@@ -202,6 +204,8 @@ cmd_monitor_open(struct cmd_monitor_ctx *cli, struct session *ss, int *rc)
 	o.rules_dir = co->rules_dir != NULL ? co->rules_dir : ss->rules_dir;
 	o.allowed_cidrs = conf_list(ss->conf, CONF_ALLOWED_CIDRS,
 	    &o.nallowed_cidrs);
+	o.conf = ss->conf;
+	o.suffix = ss->suffix;
 	o.state_dir = state;
 	o.resume = co->resume;
 	o.who = ss->who;

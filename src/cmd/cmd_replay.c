@@ -1,6 +1,8 @@
 /* s3watch replay: the rule pack over CloudTrail log files ({"Records":[...]},
  * gzipped or not), JSON lines or concatenated JSON (CloudTrail records or
- * EventBridge events), printing each hit as a JSON line.
+ * EventBridge events), printing each hit as a JSON line.  The rules' settings
+ * come from s3watch.conf and --set, as the monitor's do, except the names
+ * the setup would resolve: those need the suffix set.
  *
  * Input is streamed: a CloudTrail file's Records array is walked one record
  * at a time, so memory stays flat however large the input. */
@@ -20,8 +22,11 @@
 
 #include "buf.h"
 #include "cmd.h"
+#include "conf.h"
 #include "evjson.h"
+#include "monitor.h"
 #include "rules.h"
+#include "session.h"
 #include "text.h"
 
 #define REPLAY_CHUNK	(1024 * 1024)
@@ -148,6 +153,11 @@ replay_on_hit(const struct rules_hit *h, void *arg)
 		buf_adds(b, fields[i].name);
 		buf_adds(b, "\":");
 		replay_json_string(b, fields[i].value);
+	}
+	/* A check's finding. */
+	if (*h->reason != '\0') {
+		buf_adds(b, ",\"reason\":");
+		replay_json_string(b, h->reason);
 	}
 	buf_adds(b, "}\n");
 	fwrite(b->data, 1, b->len, rp->out);
@@ -543,6 +553,7 @@ struct cmd_replay_opts {
 	const char	*state;
 	char	       **cidrs;
 	size_t		 ncidrs;
+	struct cmd_conf_opts conf;
 };
 
 static int
@@ -551,11 +562,16 @@ cmd_replay(void *opts, int argc, char **argv, const struct cmd_globals *g)
 	struct cmd_replay_opts *o = opts;
 	struct replay rp;
 	struct timespec t0, t1;
+	struct conf *conf;
+	const char *suffix, *region;
 	char *dir, *cause = NULL;
 	int i, nerr = 0, rc = EXIT_OK;
 
 	(void)g;
 	memset(&rp, 0, sizeof rp);
+	if ((conf = session_conf("replay", o->conf.config, o->conf.sets,
+	    o->conf.nsets, &rc)) == NULL)
+		return rc;
 	rp.rules = rules_new();
 	rp.out = stdout;
 	if (o->ncidrs > 0 && rules_set_allowed_cidrs(rp.rules, o->cidrs,
@@ -563,7 +579,16 @@ cmd_replay(void *opts, int argc, char **argv, const struct cmd_globals *g)
 		rc = cmd_error("replay", EXIT_USAGE, "--allowed-cidr: %s", cause);
 		goto out;
 	}
-	dir = o->rules != NULL ? xstrdup(o->rules) : rules_default_dir();
+	suffix = conf_str(conf, CONF_SUFFIX);
+	region = conf_str(conf, CONF_REGION);
+	if (monitor_rules_conf(rp.rules, conf, *suffix != '\0' ? suffix : NULL,
+	    NULL, *region != '\0' ? region : NULL, &cause) != 0) {
+		rc = cmd_error("replay", EXIT_CONFIG, "%s", cause);
+		goto out;
+	}
+	dir = o->rules != NULL ? xstrdup(o->rules) :
+	    *conf_str(conf, CONF_RULES_DIR) != '\0' ?
+	    xstrdup(conf_str(conf, CONF_RULES_DIR)) : rules_default_dir();
 	if (rules_load_dir(rp.rules, dir, replay_on_error, &nerr, &cause) < 0) {
 		rc = cmd_error("replay", EXIT_CONFIG, "rules: %s", cause);
 		free(dir);
@@ -604,6 +629,7 @@ out:
 	free(cause);
 	buf_free(&rp.line);
 	rules_free(rp.rules);
+	conf_free(conf);
 	return rc;
 }
 
@@ -623,6 +649,8 @@ static const struct cmd_option cmd_replay_options[] = {
 	  .off = offsetof(struct cmd_replay_opts, cidrs),
 	  .off_n = offsetof(struct cmd_replay_opts, ncidrs),
 	  .help = "replaces the pack's `allowed_cidrs`" },
+	{ .type = CMD_O_INCLUDE, .include = cmd_conf_options,
+	  .off = offsetof(struct cmd_replay_opts, conf) },
 	{ .name = NULL }
 };
 
@@ -635,9 +663,14 @@ const struct cmd_entry cmd_replay_entry = {
 	    "lines; hits as JSON lines",
 	.doc = "Reads CloudTrail log files (`{\"Records\":[...]}`, gzipped "
 	    "or not), or JSON lines of records or EventBridge events (`-` is "
-	    "standard input), and prints one JSON line per rule hit.  Input "
-	    "is streamed, so memory stays flat however large it is; a "
-	    "malformed record is reported and skipped.",
+	    "standard input), and prints one JSON line per rule hit (a "
+	    "check's hit with its `reason`).  Input is streamed, so memory "
+	    "stays flat however large it is; a malformed record is reported "
+	    "and skipped.  The rules read `trusted_accounts`, "
+	    "`log_expiry_min_days`, `rules_dir` and the names of the buckets, "
+	    "the log group and the rules from the configuration: `--set "
+	    "trail_bucket=NAME`, or `--set suffix=SUFFIX` for the setup's "
+	    "names.",
 	.options = cmd_replay_options,
 	.opts_size = sizeof(struct cmd_replay_opts),
 	.run = cmd_replay,

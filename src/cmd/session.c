@@ -108,6 +108,7 @@ session_open(const char *cmd, const struct cmd_globals *g, const char *config,
 	s->topic_arn = xstrdup(setup_name(st, "topic_arn"));
 	s->caller_arn = xstrdup(setup_name(st, "caller_arn"));
 	s->account = xstrdup(setup_name(st, "account"));
+	s->suffix = xstrdup(setup_name(st, "suffix"));
 	setup_free(st);
 	return s;
 fail:
@@ -129,6 +130,7 @@ session_close(struct session *s)
 	free(s->who);
 	free(s->caller_arn);
 	free(s->account);
+	free(s->suffix);
 	free(s);
 }
 

@@ -25,6 +25,7 @@ struct session {
 	char			*who;		/* user@host, for acks */
 	char			*caller_arn;	/* GetCallerIdentity (identify) */
 	char			*account;
+	char			*suffix;	/* of names (identify) */
 };
 
 /* The configuration: the table's defaults, then config (or

@@ -88,11 +88,14 @@ static int conf_check_email(const char *, char **);
 static int conf_check_runtime(const char *, char **);
 static int conf_check_query_prefix(const char *, char **);
 static int conf_check_cidr(const char *, char **);
+static int conf_check_account(const char *, char **);
+static int conf_check_min_days(long, char **);
 static char *conf_retention_values(void);
 
 static const char *const conf_default_cidrs[] = {
 	"10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", NULL
 };
+static const char *const conf_no_strings[] = { NULL };
 
 static const struct conf_name conf_name_trail = {
 	"trail name", "._-", 3, 128
@@ -219,6 +222,18 @@ static const struct conf_option conf_options[] = {
 	    .check = conf_check_cidr,
 	    .range = "IPv4 or IPv6 CIDRs such as 10.0.0.0/8 or 2001:db8::/32",
 	    .help = "networks access is expected from (IPv4 or IPv6 CIDRs)" },
+	[CONF_TRUSTED_ACCOUNTS] = { .name = "trusted_accounts",
+	    .type = CONF_T_LIST, .dflt_list = conf_no_strings,
+	    .check = conf_check_account,
+	    .range = "12-digit AWS account ids such as 111122223333",
+	    .help = "accounts a bucket policy, ACL or copy may reach without "
+	    "an alert; [] means the account of each event" },
+	[CONF_LOG_EXPIRY_MIN_DAYS] = { .name = "log_expiry_min_days",
+	    .type = CONF_T_INT, .dflt_num = 30,
+	    .check_int = conf_check_min_days, .range = "0 to 36500",
+	    .help = "a lifecycle rule expiring objects sooner than this many "
+	    "days is a high alert (0: only on the trail and access-log "
+	    "buckets)" },
 	[CONF_RULES_DIR] = { .name = "rules_dir", .type = CONF_T_STRING,
 	    .dflt = "",
 	    .range = "\"\" or a directory of rule files",
@@ -639,6 +654,25 @@ conf_check_cidr(const char *s, char **cause)
 	return 0;
 bad:
 	*cause = xasprintf("'%s' is not an IPv4 or IPv6 CIDR", s);
+	return -1;
+}
+
+static int
+conf_check_account(const char *s, char **cause)
+{
+	if (strlen(s) == 12 && strspn(s, "0123456789") == 12)
+		return 0;
+	*cause = xasprintf("'%s' is not an AWS account id (12 digits)", s);
+	return -1;
+}
+
+static int
+conf_check_min_days(long days, char **cause)
+{
+	if (days >= 0 && days <= 36500)
+		return 0;
+	*cause = xasprintf("%ld is not a number of days from 0 to 36500",
+	    days);
 	return -1;
 }
 

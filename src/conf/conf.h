@@ -40,6 +40,8 @@ enum conf_key {
 	CONF_DASHBOARD,
 	CONF_QUERY_PREFIX,	/* Logs Insights saved query names */
 	CONF_ALLOWED_CIDRS,	/* list of IPv4/IPv6 CIDRs */
+	CONF_TRUSTED_ACCOUNTS,	/* list of accounts; []: the event's */
+	CONF_LOG_EXPIRY_MIN_DAYS, /* shorter lifecycle expirations alert */
 	CONF_RULES_DIR,		/* "" : the shipped rule pack */
 	CONF_COUNT
 };

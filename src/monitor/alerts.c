@@ -173,6 +173,11 @@ alerts_hit(struct alerts *t, const struct rules_hit *h, int64_t time_ms,
 		a->count = 0;
 	}
 	was_acked = a->acked;
+	if (h->severity > a->severity) {
+		a->severity = h->severity;
+		if (*change == ALERTS_UPDATED)
+			*change = ALERTS_ESCALATED;
+	}
 	/* Events arrive out of order: keep the true first and last. */
 	if (a->first_seen == NULL || strcmp(h->time, a->first_seen) < 0)
 		alerts_set(&a->first_seen, h->time);

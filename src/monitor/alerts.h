@@ -107,10 +107,11 @@ enum alerts_change {
 	ALERTS_UPDATED,		/* folded into an open alert */
 	ALERTS_CREATED,		/* a new alert */
 	ALERTS_REOPENED,	/* hit after its ack */
+	ALERTS_ESCALATED,	/* open, and now of a higher severity */
 };
 
 /* Folds a hit in, at event time time_ms and ingestion time ingested_ms
- * (0 when unknown). */
+ * (0 when unknown).  An alert's severity is the worst of its hits'. */
 struct alert	*alerts_hit(struct alerts *, const struct rules_hit *,
 		    int64_t time_ms, int64_t ingested_ms,
 		    enum alerts_change *);

@@ -12,6 +12,7 @@
 
 #include "aws.h"
 #include "buf.h"
+#include "conf.h"
 #include "hash.h"
 #include "idset.h"
 #include "journal.h"
@@ -467,6 +468,7 @@ monitor_on_hit(const struct rules_hit *h, void *arg)
 	c->source_ip = xstrdup(h->source_ip);
 	c->action = xstrdup(h->action);
 	c->resource = xstrdup(h->resource);
+	c->reason = xstrdup(h->reason);
 }
 
 static void
@@ -483,6 +485,7 @@ monitor_hits_free(struct monitor_hits *hits)
 		free((char *)hits->v[i].source_ip);
 		free((char *)hits->v[i].action);
 		free((char *)hits->v[i].resource);
+		free((char *)hits->v[i].reason);
 	}
 	hits->n = 0;
 }
@@ -691,6 +694,50 @@ monitor_on_state(void *arg)
 
 /* --- life cycle ----------------------------------------------------------- */
 
+int
+monitor_rules_conf(struct rules *r, const struct conf *c, const char *suffix,
+    const char *account, const char *region, char **cause)
+{
+	char *v, *why = NULL, *const *list;
+	size_t n;
+	int k, rc = 0;
+
+	for (k = 0; k < RULES_SET_COUNT && rc == 0; k++) {
+		enum conf_key ck;
+
+		if (k == RULES_SET_ALLOWED_CIDRS ||
+		    conf_key_find(rules_setting_name(k)) < 0)
+			continue;
+		ck = (enum conf_key)conf_key_find(rules_setting_name(k));
+		switch (conf_key_type(ck)) {
+		case CONF_T_LIST:
+			list = conf_list(c, ck, &n);
+			rc = rules_set(r, k, list, n, &why);
+			break;
+		case CONF_T_INT:
+			v = xasprintf("%ld", conf_int(c, ck));
+			rc = rules_set(r, k, &v, 1, &why);
+			free(v);
+			break;
+		case CONF_T_STRING:
+			/* A name the setup has not resolved stays unset. */
+			v = conf_expand(c, ck, suffix, account, region);
+			if (strstr(v, "${") == NULL)
+				rc = rules_set(r, k, &v, 1, &why);
+			free(v);
+			break;
+		case CONF_T_BOOL:
+			break;
+		}
+		if (rc != 0) {
+			*cause = xasprintf("%s: %s", rules_setting_name(k),
+			    why);
+			free(why);
+		}
+	}
+	return rc;
+}
+
 static void
 monitor_rule_error(const char *text, void *arg)
 {
@@ -730,6 +777,9 @@ monitor_new(struct aws_client *c, const struct monitor_options *o,
 	m->rules = rules_new();
 	if (o->nallowed_cidrs > 0 && rules_set_allowed_cidrs(m->rules,
 	    o->allowed_cidrs, o->nallowed_cidrs, cause) != 0)
+		goto fail;
+	if (o->conf != NULL && monitor_rules_conf(m->rules, o->conf, o->suffix,
+	    o->account, aws_client_region(c), cause) != 0)
 		goto fail;
 	if (o->rules_dir != NULL && rules_load_dir(m->rules, o->rules_dir,
 	    monitor_rule_error, m, cause) < 0)

@@ -36,6 +36,7 @@
 #define MONITOR_MAX_HITS	16
 
 struct aws_client;
+struct conf;
 struct monitor;
 
 struct monitor_options {
@@ -44,6 +45,10 @@ struct monitor_options {
 	const char		*rules_dir;
 	char *const		*allowed_cidrs;
 	size_t			 nallowed_cidrs;
+	/* The rules' other settings (monitor_rules_conf()): NULL for the
+	 * pack's own. */
+	const struct conf	*conf;
+	const char		*suffix;	/* the setup's, for names */
 	const char		*state_dir;	/* NULL: no files at all */
 	bool			 resume;	/* start from the checkpoint */
 	const char		*who;		/* user@host for acks */
@@ -102,6 +107,15 @@ struct monitor_stats {
 	uint64_t	journal_failures;	/* writes that failed */
 	size_t		unjournalled;	/* alerts waiting for the journal */
 };
+
+/* The rules' settings from s3watch.conf (trusted accounts, the shortest
+ * expiration, the names of the buckets, log group and rules), every one
+ * but allowed_cidrs, which callers give on their own.  Names are expanded
+ * with suffix, account and region (each may be NULL); one that still
+ * holds a ${variable} stays unset.  0, or -1 with *cause. */
+int		 monitor_rules_conf(struct rules *, const struct conf *,
+		    const char *suffix, const char *account,
+		    const char *region, char **cause);
 
 /* NULL with *cause when the rules or state cannot be loaded at all. */
 struct monitor	*monitor_new(struct aws_client *, const struct monitor_options *,

@@ -15,9 +15,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <json-c/json.h>
+
 #include "buf.h"
 #include "hmap.h"
 #include "isotime.h"
+#include "rules_check.h"
 #include "rules_internal.h"
 
 const char *const rules_severity_names[RULES_NSEVERITY] = {
@@ -30,10 +33,41 @@ const char *const rules_severity_names[RULES_NSEVERITY] = {
 
 /* Rule kinds: the setting that selects each one, and what it needs. */
 const struct rules_kind_info rules_kinds[RULES_NKIND] = {
-	[RULES_PATTERN] = { "pattern", true, false },
-	[RULES_COUNT] = { "count", true, true },
-	[RULES_FIRST_SEEN] = { "first_seen", true, true },
-	[RULES_SEQUENCE] = { "sequence", false, true },
+	[RULES_PATTERN] = { "pattern", "pattern", false },
+	[RULES_COUNT] = { "count", "pattern", true },
+	[RULES_FIRST_SEEN] = { "first_seen", "pattern", true },
+	[RULES_SEQUENCE] = { "sequence", NULL, true },
+	[RULES_CHECK] = { "check", "select", false },
+};
+
+/* Settings: names (s3watch.conf's keys), what they hold, the pattern
+ * variable each fills. */
+const struct rules_setting_info rules_settings[RULES_SET_COUNT] = {
+	[RULES_SET_ALLOWED_CIDRS] = { "allowed_cidrs", RULES_ST_CIDRS,
+	    "outside_allowed_cidrs", "the networks callers are expected from; "
+	    "the variable is the list of cidr matches for every other IPv4 and "
+	    "IPv6 address" },
+	[RULES_SET_TRUSTED_ACCOUNTS] = { "trusted_accounts",
+	    RULES_ST_ACCOUNTS, NULL, "the accounts a policy, ACL or copy may "
+	    "reach; none: the account of each event (recipientAccountId, else "
+	    "userIdentity.accountId)" },
+	[RULES_SET_LOG_EXPIRY_MIN_DAYS] = { "log_expiry_min_days",
+	    RULES_ST_DAYS, NULL, "the shortest expiration a lifecycle rule may "
+	    "set, in days (default 30)" },
+	[RULES_SET_SOURCE_BUCKET] = { "source_bucket", RULES_ST_BUCKETS,
+	    "source_bucket", "the monitored bucket(s)" },
+	[RULES_SET_TRAIL_BUCKET] = { "trail_bucket", RULES_ST_BUCKETS,
+	    "trail_bucket", "the bucket(s) the trail writes to" },
+	[RULES_SET_LOG_BUCKET] = { "log_bucket", RULES_ST_BUCKETS,
+	    "log_bucket", "the bucket(s) of the S3 server access logs" },
+	[RULES_SET_LOG_GROUP] = { "log_group", RULES_ST_LOG_GROUPS,
+	    "log_group", "the log group the trail delivers to" },
+	[RULES_SET_TRAIL_NAME] = { "trail_name", RULES_ST_TRAILS,
+	    "trail_name", "the trail; the variable matches its name and any "
+	    "ARN ending in :trail/NAME" },
+	[RULES_SET_RULE_PREFIX] = { "rule_prefix", RULES_ST_PREFIX,
+	    "rule_prefix", "the prefix of this tool's EventBridge rules; the "
+	    "variable is a prefix match" },
 };
 
 /* Fields every event is read for: the event paths behind them.  A derived
@@ -230,6 +264,256 @@ rules_cidr_complement(const struct rules_cidr *allowed, size_t n)
 	return buf_take(&out);
 }
 
+/* --- settings ------------------------------------------------------------ */
+
+const char *
+rules_setting_name(enum rules_setting k)
+{
+	return (size_t)k < RULES_SET_COUNT ? rules_settings[k].name : "?";
+}
+
+const char *
+rules_setting_var(enum rules_setting k)
+{
+	return (size_t)k < RULES_SET_COUNT ? rules_settings[k].var : NULL;
+}
+
+const char *
+rules_setting_help(enum rules_setting k)
+{
+	return (size_t)k < RULES_SET_COUNT ? rules_settings[k].help : NULL;
+}
+
+int
+rules_setting_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < RULES_SET_COUNT; i++)
+		if (strcmp(rules_settings[i].name, name) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* A name of min..max characters, letters and digits and chars (which keep
+ * it free of anything JSON would have to escape in a pattern). */
+static bool
+rules_name_ok(const char *s, const char *chars, size_t min, size_t max,
+    bool lower)
+{
+	size_t i, n = strlen(s);
+
+	if (n < min || n > max)
+		return false;
+	for (i = 0; i < n; i++)
+		if (!isdigit((unsigned char)s[i]) && (lower ?
+		    !islower((unsigned char)s[i]) :
+		    !isalpha((unsigned char)s[i])) && strchr(chars, s[i]) == NULL)
+			return false;
+	return true;
+}
+
+/* The names a setting of each type takes. */
+struct rules_name_rule {
+	const char	*what;
+	const char	*chars;		/* but letters and digits */
+	size_t		 min, max;
+	bool		 lower;		/* lower-case letters only */
+	const char	*words;
+};
+static const struct rules_name_rule rules_name_rules[] = {
+	[RULES_ST_BUCKETS] = { "bucket name", ".-", 3, 63, true,
+	    "3 to 63 lower-case letters, digits, '.' or '-'" },
+	[RULES_ST_LOG_GROUPS] = { "log group name", "._-/#", 1, 512, false,
+	    "1 to 512 letters, digits, '.', '_', '-', '/' or '#'" },
+	[RULES_ST_TRAILS] = { "trail name", "._-", 3, 128, false,
+	    "3 to 128 letters, digits, '.', '_' or '-'" },
+	[RULES_ST_PREFIX] = { "name prefix", "._-", 0, 64, false,
+	    "at most 64 letters, digits, '.', '_' or '-'" },
+};
+
+/* One value of a setting; -1 with *cause. */
+static int
+rules_setting_check(enum rules_setting k, const char *v, long *days,
+    struct rules_cidr *cidr, char **cause)
+{
+	char *end;
+	long n;
+	const struct rules_name_rule *nr;
+
+	switch (rules_settings[k].type) {
+	case RULES_ST_CIDRS:
+		if (rules_cidr_parse(v, cidr) == 0)
+			return 0;
+		*cause = xasprintf("'%s' is not a CIDR (e.g. 10.0.0.0/8)", v);
+		return -1;
+	case RULES_ST_ACCOUNTS:
+		if (strlen(v) == 12 && strspn(v, "0123456789") == 12)
+			return 0;
+		*cause = xasprintf("'%s' is not an AWS account id (12 digits)",
+		    v);
+		return -1;
+	case RULES_ST_DAYS:
+		errno = 0;
+		n = strtol(v, &end, 10);
+		if (isdigit((unsigned char)*v) && *end == '\0' && errno == 0 &&
+		    n <= RULES_MAX_MIN_DAYS) {
+			*days = n;
+			return 0;
+		}
+		*cause = xasprintf("'%s' is not a number of days from 0 to %d",
+		    v, RULES_MAX_MIN_DAYS);
+		return -1;
+	case RULES_ST_BUCKETS:
+	case RULES_ST_LOG_GROUPS:
+	case RULES_ST_TRAILS:
+	case RULES_ST_PREFIX:
+		nr = &rules_name_rules[rules_settings[k].type];
+		if (rules_name_ok(v, nr->chars, nr->min, nr->max, nr->lower))
+			return 0;
+		*cause = xasprintf("'%s' is not a %s (%s)", v, nr->what,
+		    nr->words);
+		return -1;
+	}
+	return -1;
+}
+
+int
+rules_setting_store(struct rules *r, enum rules_setting k,
+    char *const *v, size_t n, bool store, char **cause)
+{
+	enum rules_setting_type type = rules_settings[k].type;
+	struct rules_cidr *c;
+	long days = RULES_DEFAULT_MIN_DAYS;
+	size_t i;
+
+	if ((type == RULES_ST_DAYS || type == RULES_ST_PREFIX) && n > 1) {
+		*cause = xasprintf("%s takes one value, not %zu",
+		    rules_settings[k].name, n);
+		return -1;
+	}
+	c = xcalloc(n + 1, sizeof *c);
+	for (i = 0; i < n; i++) {
+		if (rules_setting_check(k, v[i], &days, &c[i], cause) != 0) {
+			free(c);
+			return -1;
+		}
+	}
+	if (!store) {
+		free(c);
+		return 0;
+	}
+	if (type == RULES_ST_CIDRS) {
+		free(r->cidrs);
+		r->cidrs = c;
+		r->ncidrs = n;
+	} else
+		free(c);
+	if (type == RULES_ST_DAYS)
+		r->min_days = days;
+	for (i = 0; i < r->set_n[k]; i++)
+		free(r->set_v[k][i]);
+	free(r->set_v[k]);
+	r->set_v[k] = xcalloc(n + 1, sizeof *r->set_v[k]);
+	for (i = 0; i < n; i++)
+		r->set_v[k][i] = xstrdup(v[i]);
+	r->set_n[k] = n;
+	return 0;
+}
+
+int
+rules_set(struct rules *r, enum rules_setting k, char *const *v, size_t n,
+    char **cause)
+{
+	if ((size_t)k >= RULES_SET_COUNT) {
+		*cause = xstrdup("no such setting");
+		return -1;
+	}
+	if (rules_setting_store(r, k, v, n, true, cause) != 0)
+		return -1;
+	r->set_fixed[k] = true;
+	return 0;
+}
+
+int
+rules_set_allowed_cidrs(struct rules *r, char *const *cidrs, size_t n,
+    char **cause)
+{
+	return rules_set(r, RULES_SET_ALLOWED_CIDRS, cidrs, n, cause);
+}
+
+/* What ${var} of setting k expands to: the complement of the allowed
+ * CIDRs; a list of names; a prefix; a trail's name or ARN (events name a
+ * trail either way).  A name not given is itself, as a string no event
+ * holds. */
+static void
+rules_expand_var(struct rules *r, enum rules_setting k, struct buf *out)
+{
+	char *list;
+	size_t i;
+
+	if (rules_settings[k].type == RULES_ST_CIDRS) {
+		list = rules_cidr_complement(r->cidrs, r->ncidrs);
+		buf_adds(out, list);
+		free(list);
+		return;
+	}
+	if (r->set_n[k] == 0) {
+		buf_printf(out, "[\"${%s}\"]", rules_settings[k].var);
+		return;
+	}
+	buf_addc(out, '[');
+	for (i = 0; i < r->set_n[k]; i++) {
+		if (i > 0)
+			buf_addc(out, ',');
+		if (rules_settings[k].type == RULES_ST_PREFIX)
+			buf_printf(out, "{\"prefix\":\"%s\"}", r->set_v[k][i]);
+		else if (rules_settings[k].type == RULES_ST_TRAILS)
+			buf_printf(out, "\"%s\",{\"suffix\":\":trail/%s\"}",
+			    r->set_v[k][i], r->set_v[k][i]);
+		else
+			buf_printf(out, "\"%s\"", r->set_v[k][i]);
+	}
+	buf_addc(out, ']');
+}
+
+char *
+rules_expand(struct rules *r, const char *text, char **cause)
+{
+	struct buf out = { NULL, 0, 0 }, names = { NULL, 0, 0 };
+	const char *p, *end;
+	size_t i, n;
+
+	buf_adds(&out, "");
+	while ((p = strstr(text, "${")) != NULL) {
+		buf_add(&out, text, (size_t)(p - text));
+		end = strchr(p, '}');
+		n = end != NULL ? (size_t)(end - p - 2) : 0;
+		for (i = 0; end != NULL && i < RULES_SET_COUNT; i++)
+			if (rules_settings[i].var != NULL &&
+			    strlen(rules_settings[i].var) == n &&
+			    strncmp(p + 2, rules_settings[i].var, n) == 0)
+				break;
+		if (end == NULL || i == RULES_SET_COUNT) {
+			for (i = 0; i < RULES_SET_COUNT; i++) {
+				if (rules_settings[i].var == NULL)
+					continue;
+				buf_printf(&names, "%s${%s}", names.len > 0 ?
+				    ", " : "", rules_settings[i].var);
+			}
+			*cause = xasprintf("unknown variable '%.*s' (%s)",
+			    end != NULL ? (int)(n + 3) : 2, p, names.data);
+			buf_free(&names);
+			buf_free(&out);
+			return NULL;
+		}
+		rules_expand_var(r, (enum rules_setting)i, &out);
+		text = end + 1;
+	}
+	buf_adds(&out, text);
+	return buf_take(&out);
+}
+
 /* --- the default pack --------------------------------------------------- */
 
 /* Run from a build tree, the binary sits next to a Makefile naming the
@@ -302,6 +586,7 @@ rules_new(void)
 	r->ncidrs = 1;
 	r->cidrs = xcalloc(1, sizeof *r->cidrs);
 	(void)rules_cidr_parse("10.0.0.0/8", r->cidrs);
+	r->min_days = RULES_DEFAULT_MIN_DAYS;
 	return r;
 }
 
@@ -313,7 +598,9 @@ rules_rule_free(struct rule *ru)
 	free(ru->id);
 	free(ru->title);
 	free(ru->pattern_text);
+	free(ru->pattern_src);
 	free(ru->description);
+	free(ru->rationale);
 	free(ru->where);
 	free(ru->file);
 	free(ru->suppress);
@@ -355,7 +642,13 @@ rules_free(struct rules *r)
 		rules_rule_free(r->rules[i]);
 	free(r->rules);
 	hmap_free(r->by_id);
+	for (i = 0; i < RULES_SET_COUNT; i++) {
+		while (r->set_n[i] > 0)
+			free(r->set_v[i][--r->set_n[i]]);
+		free(r->set_v[i]);
+	}
 	free(r->cidrs);
+	json_object_put(r->ct_root);
 	free(r->matched);
 	free(r->mgen);
 	free(r->pat_first);
@@ -371,28 +664,6 @@ rules_free(struct rules *r)
 		pattern_event_free(r->ev);
 	pattern_set_free(r->set);
 	free(r);
-}
-
-int
-rules_set_allowed_cidrs(struct rules *r, char *const *cidrs, size_t n,
-    char **cause)
-{
-	struct rules_cidr *c = xcalloc(n > 0 ? n : 1, sizeof *c);
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		if (rules_cidr_parse(cidrs[i], &c[i]) != 0) {
-			*cause = xasprintf("'%s' is not a CIDR (e.g. 10.0.0.0/8)",
-			    cidrs[i]);
-			free(c);
-			return -1;
-		}
-	}
-	free(r->cidrs);
-	r->cidrs = c;
-	r->ncidrs = n;
-	r->cidrs_fixed = true;
-	return 0;
 }
 
 size_t
@@ -429,6 +700,120 @@ const char *
 rules_pattern_text(const struct rules *r, size_t i)
 {
 	return i < r->nrules ? r->rules[i]->pattern_text : NULL;
+}
+
+bool
+rules_info(const struct rules *r, size_t i, struct rules_info *info)
+{
+	const struct rule *ru;
+
+	if (i >= r->nrules)
+		return false;
+	ru = r->rules[i];
+	info->id = ru->id;
+	info->title = ru->title;
+	info->kind = ru->kind;
+	info->severity = ru->severity;
+	info->description = ru->description;
+	info->rationale = ru->rationale;
+	info->pattern = ru->pattern_src;
+	info->check = ru->check != NULL ? ru->check->name : NULL;
+	info->file = ru->file;
+	return true;
+}
+
+/* "90s", "5m", "24h", "7d": the largest unit that divides it. */
+static void
+rules_duration_text(struct buf *b, int64_t secs)
+{
+	if (secs % 86400 == 0)
+		buf_printf(b, "%" PRId64 "d", secs / 86400);
+	else if (secs % 3600 == 0)
+		buf_printf(b, "%" PRId64 "h", secs / 3600);
+	else if (secs % 60 == 0)
+		buf_printf(b, "%" PRId64 "m", secs / 60);
+	else
+		buf_printf(b, "%" PRId64 "s", secs);
+}
+
+static void
+rules_ref_name(struct buf *b, const struct rules_ref *ref)
+{
+	buf_adds(b, ref->field >= 0 ? rules_fields[ref->field].name :
+	    ref->path);
+}
+
+static void
+rules_key_names(struct buf *b, const struct rule *ru)
+{
+	size_t i;
+
+	for (i = 0; i < ru->nkey; i++) {
+		buf_adds(b, i == 0 ? "" : i + 1 == ru->nkey ? " and " : ", ");
+		rules_ref_name(b, &ru->key[i]);
+	}
+}
+
+char *
+rules_logic(const struct rules *r, size_t i)
+{
+	struct buf b = { NULL, 0, 0 };
+	const struct rule *ru;
+	size_t j, k;
+
+	buf_adds(&b, "");
+	if (i >= r->nrules)
+		return buf_take(&b);
+	ru = r->rules[i];
+	switch (ru->kind) {
+	case RULES_PATTERN:
+		break;
+	case RULES_CHECK:
+		buf_printf(&b, "the check %s", ru->check->name);
+		break;
+	case RULES_COUNT:
+		if (ru->count_mode == RULES_COUNT_SUM) {
+			buf_adds(&b, "a sum of ");
+			rules_ref_name(&b, &ru->value);
+			buf_printf(&b, " of %.0f or more", ru->sum_threshold);
+		} else if (ru->count_mode == RULES_COUNT_DISTINCT) {
+			buf_printf(&b, "%u or more distinct ", ru->threshold);
+			rules_ref_name(&b, &ru->value);
+		} else
+			buf_printf(&b, "%u or more events", ru->threshold);
+		buf_adds(&b, " per ");
+		rules_key_names(&b, ru);
+		buf_adds(&b, " within ");
+		rules_duration_text(&b, ru->window);
+		break;
+	case RULES_FIRST_SEEN:
+		buf_adds(&b, "a ");
+		rules_ref_name(&b, &ru->value);
+		buf_adds(&b, " not seen for its ");
+		rules_key_names(&b, ru);
+		buf_adds(&b, " within ");
+		rules_duration_text(&b, ru->window);
+		if (ru->learn > 0) {
+			buf_adds(&b, " (learning for ");
+			rules_duration_text(&b, ru->learn);
+			buf_adds(&b, ")");
+		}
+		break;
+	case RULES_SEQUENCE:
+		for (j = 0; j < ru->nsteps; j++) {
+			buf_adds(&b, j == 0 ? "a hit of " : ", then of ");
+			for (k = 0; ru->step_names[j][k] != NULL; k++)
+				buf_printf(&b, "%s%s", k == 0 ? "" :
+				    ru->step_names[j][k + 1] == NULL ? " or " :
+				    ", ", ru->step_names[j][k]);
+		}
+		buf_adds(&b, " by the same ");
+		rules_key_names(&b, ru);
+		buf_adds(&b, " within ");
+		rules_duration_text(&b, ru->window);
+		break;
+	}
+	return buf_take(&b);
 }
 
 /* --- evaluation --------------------------------------------------------- */
@@ -628,7 +1013,8 @@ rules_key_text(struct rules *r, const struct rule *ru, struct buf *out)
 }
 
 static void
-rules_emit(struct rules *r, struct rule *ru, rules_hit_fn fn, void *arg)
+rules_emit(struct rules *r, struct rule *ru, enum rules_severity sev,
+    const char *reason, rules_hit_fn fn, void *arg)
 {
 	struct rules_hit h;
 
@@ -639,7 +1025,8 @@ rules_emit(struct rules *r, struct rule *ru, rules_hit_fn fn, void *arg)
 		return;
 	h.rule = ru->id;
 	h.title = ru->title;
-	h.severity = ru->severity;
+	h.severity = sev < ru->severity ? sev : ru->severity;
+	h.reason = reason;
 	h.kind = ru->kind;
 	h.event_id = rules_field(r, RF_EVENT_ID);
 	h.time = rules_field(r, RF_TIME);
@@ -679,22 +1066,58 @@ rules_start(struct rules *r)
 			r->by_pat[r->pat_first[r->rules[i]->pattern + 1]++] = i;
 }
 
+/* A check on the loaded event: its record is parsed once, for the first
+ * check that needs it. */
+static bool
+rules_check_event(struct rules *r, const struct rule *ru,
+    struct rules_check_hit *h)
+{
+	struct rules_check_settings s;
+
+	if (r->ct_gen != r->gen && r->text != NULL) {
+		r->ct_gen = r->gen;
+		json_object_put(r->ct_root);
+		r->ct_root = rules_check_parse(r->text, r->textlen, r->wrap,
+		    &r->ct_record);
+	}
+	if (r->ct_record == NULL)
+		return false;
+	s.trusted = r->set_v[RULES_SET_TRUSTED_ACCOUNTS];
+	s.ntrusted = r->set_n[RULES_SET_TRUSTED_ACCOUNTS];
+	s.min_days = r->min_days;
+	s.source = r->set_v[RULES_SET_SOURCE_BUCKET];
+	s.nsource = r->set_n[RULES_SET_SOURCE_BUCKET];
+	s.trail = r->set_v[RULES_SET_TRAIL_BUCKET];
+	s.ntrail = r->set_n[RULES_SET_TRAIL_BUCKET];
+	s.logs = r->set_v[RULES_SET_LOG_BUCKET];
+	s.nlogs = r->set_n[RULES_SET_LOG_BUCKET];
+	s.trails = r->set_v[RULES_SET_TRAIL_NAME];
+	s.ntrails = r->set_n[RULES_SET_TRAIL_NAME];
+	return rules_check_run(ru->check, r->ct_record, &s, h);
+}
+
 /* A non-sequence rule whose pattern matched the event. */
 static void
 rules_run(struct rules *r, struct rule *ru, int64_t *t, rules_hit_fn fn,
     void *arg)
 {
+	struct rules_check_hit ch;
 	bool hit = true;
 
 	if (rules_silenced(r, ru))
 		return;
+	if (ru->kind == RULES_CHECK) {
+		if (rules_check_event(r, ru, &ch))
+			rules_emit(r, ru, ch.severity, ch.reason, fn, arg);
+		return;
+	}
 	if (ru->kind != RULES_PATTERN) {
 		if (*t < 0)
 			*t = rules_event_time(r);
 		hit = rules_state_update(r, ru, *t);
 	}
 	if (hit)
-		rules_emit(r, ru, fn, arg);
+		rules_emit(r, ru, ru->severity, "", fn, arg);
 }
 
 int
@@ -706,8 +1129,14 @@ rules_event_load(struct rules *r, const char *json, size_t len,
 	/* A new generation either way: no field of the last event lingers. */
 	r->gen++;
 	r->loaded = r->evaluated = false;
+	json_object_put(r->ct_root);
+	r->ct_root = r->ct_record = NULL;
+	r->text = NULL;
 	if (pattern_event_load(r->ev, json, len, wrap, cause) != 0)
 		return -1;
+	r->text = json;
+	r->textlen = len;
+	r->wrap = wrap;
 	r->loaded = true;
 	return 0;
 }
@@ -786,7 +1215,7 @@ rules_eval_loaded(struct rules *r, rules_hit_fn fn, void *arg)
 		if (t < 0)
 			t = rules_event_time(r);
 		if (rules_state_update(r, ru, t) && !rules_silenced(r, ru))
-			rules_emit(r, ru, fn, arg);
+			rules_emit(r, ru, ru->severity, "", fn, arg);
 	}
 	return (int)r->nhits;
 }

@@ -8,8 +8,17 @@
  *               within a window
  *   first_seen  a value not seen for the key within the history
  *   sequence    hits of other rules, in order, per key, within a window
- * Every kind selects its input with an EventBridge pattern (sequences
- * with their steps' rules), then applies suppress patterns and allow-lists.
+ *   check       a named analysis of the event (rules_check.h) that may
+ *               hit, with a severity of its own and a reason
+ * Every kind selects its input with an EventBridge pattern (`pattern`, a
+ * check's `select`; sequences take their steps' hits), then applies
+ * suppress patterns and allow-lists.
+ *
+ * Settings (rules_set(), or a pack's `settings` block; the caller's win):
+ * the allowed CIDRs, the trusted accounts, the shortest expiration of a
+ * lifecycle rule, and the names the setup resolves.  Patterns use them as
+ * ${VARIABLE}s, expanded when the pack loads; a name not given expands to
+ * a value no event holds ("${source_bucket}" itself).
  *
  * Stateful rules keep bounded memory (max_keys per rule, least recently
  * used key evicted) and can be saved to and loaded from a state file.
@@ -39,6 +48,22 @@ enum rules_kind {
 	RULES_COUNT,
 	RULES_FIRST_SEEN,
 	RULES_SEQUENCE,
+	RULES_CHECK,
+};
+
+/* Settings of the rules besides the pack (the table in rules.c; the names
+ * are those of s3watch.conf's keys). */
+enum rules_setting {
+	RULES_SET_ALLOWED_CIDRS,	/* CIDRs: ${outside_allowed_cidrs} */
+	RULES_SET_TRUSTED_ACCOUNTS,	/* 12-digit account ids */
+	RULES_SET_LOG_EXPIRY_MIN_DAYS,	/* one number of days */
+	RULES_SET_SOURCE_BUCKET,	/* the monitored bucket(s) */
+	RULES_SET_TRAIL_BUCKET,		/* the trail's bucket(s) */
+	RULES_SET_LOG_BUCKET,		/* the access-log bucket(s) */
+	RULES_SET_LOG_GROUP,		/* the trail's log group */
+	RULES_SET_TRAIL_NAME,		/* the trail */
+	RULES_SET_RULE_PREFIX,		/* our EventBridge rules' names */
+	RULES_SET_COUNT
 };
 
 struct rules;
@@ -55,6 +80,7 @@ struct rules_hit {
 	const char		*source_ip;
 	const char		*action;	/* eventSource:eventName */
 	const char		*resource;	/* bucket/key or an ARN */
+	const char		*reason;	/* a check's finding or "" */
 };
 
 typedef void	(*rules_hit_fn)(const struct rules_hit *, void *);
@@ -73,10 +99,23 @@ int64_t		 rules_parse_time(const char *);
 struct rules	*rules_new(void);
 void		 rules_free(struct rules *);
 
-/* Replaces the allowed CIDRs of the settings blocks (e.g. from the command
- * line).  Call before rules_load_dir().  -1 with *cause for a bad CIDR. */
+/* Replaces a setting, and the packs' settings blocks' value for it (from
+ * the command line or s3watch.conf).  Call before rules_load_dir().  n may
+ * be 0 (no CIDR allowed; no account trusted but the record's own; a name
+ * not known).  -1 with *cause ("'X' is not ...") for a bad value. */
+int		 rules_set(struct rules *, enum rules_setting,
+		    char *const *values, size_t n, char **cause);
+/* rules_set() of RULES_SET_ALLOWED_CIDRS. */
 int		 rules_set_allowed_cidrs(struct rules *, char *const *cidrs,
 		    size_t n, char **cause);
+/* A setting's name ("trusted_accounts"), and the setting of a name (-1
+ * when none has it). */
+const char	*rules_setting_name(enum rules_setting);
+int		 rules_setting_find(const char *name);
+/* A setting's ${variable} in patterns (NULL when it has none) and what it
+ * holds, in words. */
+const char	*rules_setting_var(enum rules_setting);
+const char	*rules_setting_help(enum rules_setting);
 
 /* Loads every *.conf file of dir, sorted by name.  Each bad rule or file
  * is reported through err and skipped; the rest still load.  Returns the
@@ -99,13 +138,36 @@ uint64_t	 rules_hits(const struct rules *, size_t i);
  * to deploy to EventBridge; NULL for sequences. */
 const char	*rules_title(const struct rules *, size_t i);
 const char	*rules_pattern_text(const struct rules *, size_t i);
+/* Rule i as the pack wrote it, for documentation and tools: false past
+ * the last rule.  Strings are borrowed from the rules; NULL when the pack
+ * gives none. */
+struct rules_info {
+	const char		*id;
+	const char		*title;
+	enum rules_kind		 kind;
+	enum rules_severity	 severity;	/* a check's: its worst */
+	const char		*description;
+	const char		*rationale;
+	const char		*pattern;	/* as written (a check's
+						   select); NULL for
+						   sequences */
+	const char		*check;		/* a check's name */
+	const char		*file;		/* as given to the loader */
+};
+bool		 rules_info(const struct rules *, size_t i,
+		    struct rules_info *);
+/* What rule i looks for beyond its pattern, in words ("20 or more events
+ * per principal within 5m", "the check policy-grant"; "" for a pattern
+ * rule).  Caller frees. */
+char		*rules_logic(const struct rules *, size_t i);
 
 const char	*rules_severity_name(enum rules_severity);
 const char	*rules_kind_name(enum rules_kind);
 
 /* Evaluates one event (a CloudTrail record or an EventBridge event, as
- * wrap says) and calls fn for every hit, in rule order.  Returns the number
- * of hits, or -1 with *cause (caller frees) for a malformed event. */
+ * wrap says) and calls fn for every hit, in rule order.  A check's hit has
+ * the check's severity, at most its rule's.  Returns the number of hits,
+ * or -1 with *cause (caller frees) for a malformed event. */
 int		 rules_eval(struct rules *, const char *json, size_t len,
 		    enum pattern_wrap wrap, rules_hit_fn fn, void *arg,
 		    char **cause);
@@ -113,7 +175,8 @@ int		 rules_eval(struct rules *, const char *json, size_t len,
 /* rules_eval() in two steps, for callers that look at the event before
  * it counts (e.g. to drop a duplicate): rules_event_load() reads it
  * (-1 with *cause for a malformed event, which is then not loaded), and
- * rules_eval_loaded() evaluates the event loaded last, once. */
+ * rules_eval_loaded() evaluates the event loaded last, once.  The text
+ * is borrowed until then: checks read it again. */
 int		 rules_event_load(struct rules *, const char *json, size_t len,
 		    enum pattern_wrap wrap, char **cause);
 int		 rules_eval_loaded(struct rules *, rules_hit_fn fn, void *arg);

@@ -49,17 +49,40 @@ enum rules_field {
 };
 
 #define RULES_NSEVERITY	5
-#define RULES_NKIND	4
+#define RULES_NKIND	5
+/* log_expiry_min_days unless set; and the most it takes. */
+#define RULES_DEFAULT_MIN_DAYS	30
+#define RULES_MAX_MIN_DAYS	36500
 
 /* The tables (rules.c): single sources of names and properties. */
 extern const char *const rules_severity_names[RULES_NSEVERITY];
 
 struct rules_kind_info {
 	const char	*name;		/* also the setting that selects it */
-	bool		 needs_pattern;	/* selects input with `pattern` */
+	const char	*input;		/* the setting of the pattern that
+					   selects events, or NULL */
 	bool		 stateful;
 };
 extern const struct rules_kind_info rules_kinds[RULES_NKIND];
+
+/* What a setting holds, and so how it is checked and expanded. */
+enum rules_setting_type {
+	RULES_ST_CIDRS,		/* IPv4 and IPv6 CIDRs */
+	RULES_ST_ACCOUNTS,	/* 12-digit account ids */
+	RULES_ST_DAYS,		/* one number of days */
+	RULES_ST_BUCKETS,	/* S3 bucket names */
+	RULES_ST_LOG_GROUPS,	/* CloudWatch Logs group names */
+	RULES_ST_TRAILS,	/* trail names (or their ARNs in events) */
+	RULES_ST_PREFIX,	/* one prefix of names */
+};
+
+struct rules_setting_info {
+	const char		*name;
+	enum rules_setting_type	 type;
+	const char		*var;	/* its ${var}, or NULL */
+	const char		*help;
+};
+extern const struct rules_setting_info rules_settings[RULES_SET_COUNT];
 
 struct rules_field_info {
 	const char	*name;
@@ -93,17 +116,22 @@ struct rules_step {
 };
 
 struct rules_table;
+struct rules_check;
+struct json_object;
 
 struct rule {
 	char			*id;
 	char			*title;
 	char			*description;
+	char			*rationale;
 	char			*file;
 	char			*where;		/* "FILE:LINE" */
 	enum rules_severity	 severity;
 	enum rules_kind		 kind;
 	int			 pattern;	/* index in the set, or -1 */
 	char			*pattern_text;	/* expanded, for EventBridge */
+	char			*pattern_src;	/* as written */
+	const struct rules_check *check;
 	int			*suppress;
 	size_t			 nsuppress;
 	char			**principals;	/* fnmatch globs */
@@ -142,9 +170,14 @@ struct rules {
 	size_t			 nrules;
 	size_t			 arules;	/* allocated */
 	struct hmap		*by_id;		/* id -> rule (borrowed) */
+	/* Settings: the values as given (NULL-terminated copies), those
+	 * the caller gave (which the packs' do not replace), and parsed. */
+	char			**set_v[RULES_SET_COUNT];
+	size_t			 set_n[RULES_SET_COUNT];
+	bool			 set_fixed[RULES_SET_COUNT];
 	struct rules_cidr	*cidrs;		/* allowed_cidrs */
 	size_t			 ncidrs;
-	bool			 cidrs_fixed;	/* given by the caller */
+	long			 min_days;	/* log_expiry_min_days */
 	uint64_t		 seed;		/* of key hashes */
 	int			 field_ids[RF_COUNT][RULES_FIELD_PATHS];
 
@@ -172,6 +205,14 @@ struct rules {
 	const char		*showp[RULES_EF_COUNT];
 	uint64_t		 sgen[RULES_EF_COUNT];
 	int64_t			 now;		/* latest event time seen */
+	/* The text of the event loaded last (borrowed), and its record
+	 * parsed for checks, once (ct_gen), when a check needs it. */
+	const char		*text;
+	size_t			 textlen;
+	enum pattern_wrap	 wrap;
+	struct json_object	*ct_root;
+	struct json_object	*ct_record;	/* in ct_root, or NULL */
+	uint64_t		 ct_gen;
 };
 
 extern const struct rules_field_info rules_fields[RF_COUNT];
@@ -179,6 +220,15 @@ extern const struct rules_field_info rules_fields[RF_COUNT];
 void		 rules_rule_free(struct rule *);
 /* The rule named id, or NULL. */
 struct rule	*rules_find(const struct rules *, const char *id);
+/* Checks a setting and, with store, stores it (rules_set() without fixing
+ * it, for the packs' blocks, which check what the caller overrides too).
+ * -1 with *cause. */
+int		 rules_setting_store(struct rules *, enum rules_setting,
+		    char *const *values, size_t n, bool store, char **cause);
+/* Pattern text with every ${var} expanded; NULL with *cause for an
+ * unknown variable.  Caller frees. */
+char		*rules_expand(struct rules *, const char *text,
+		    char **cause);
 int		 rules_cidr_parse(const char *, struct rules_cidr *);
 bool		 rules_cidr_contains(const struct rules_cidr *, size_t,
 		    const char *ip);

@@ -14,6 +14,7 @@
 
 #include "buf.h"
 #include "hmap.h"
+#include "rules_check.h"
 #include "rules_internal.h"
 
 /* One file being loaded: where errors go and how many there were. */
@@ -221,28 +222,6 @@ rules_ref(struct rules_ctx *x, const config_setting_t *s, const char *text,
 	return 0;
 }
 
-/* Expands ${outside_allowed_cidrs} in a pattern. */
-static char *
-rules_expand(struct rules *r, const char *text)
-{
-	static const char var[] = "${outside_allowed_cidrs}";
-	struct buf out = { NULL, 0, 0 };
-	const char *p;
-	char *list;
-
-	if (strstr(text, var) == NULL)
-		return xstrdup(text);
-	list = rules_cidr_complement(r->cidrs, r->ncidrs);
-	while ((p = strstr(text, var)) != NULL) {
-		buf_add(&out, text, (size_t)(p - text));
-		buf_adds(&out, list);
-		text = p + sizeof var - 1;
-	}
-	buf_adds(&out, text);
-	free(list);
-	return buf_take(&out);
-}
-
 /* Compiles a pattern setting; returns its index in the set or -1. */
 static int
 rules_pattern(struct rules_ctx *x, const config_setting_t *s)
@@ -256,7 +235,11 @@ rules_pattern(struct rules_ctx *x, const config_setting_t *s)
 		    "pattern (JSON)", config_setting_name(s));
 		return -1;
 	}
-	json = rules_expand(x->r, text);
+	if ((json = rules_expand(x->r, text, &cause)) == NULL) {
+		rules_error(x, s, "%s", cause);
+		free(cause);
+		return -1;
+	}
 	if (strlen(json) > PATTERN_MAX_LEN) {
 		rules_error(x, s, "pattern is %zu characters; EventBridge allows "
 		    "%d", strlen(json), PATTERN_MAX_LEN);
@@ -274,8 +257,9 @@ rules_pattern(struct rules_ctx *x, const config_setting_t *s)
 }
 
 static const char *const rules_rule_settings[] = {
-	"id", "title", "severity", "description", "ref", "pattern", "count",
-	"first_seen", "sequence", "suppress", "allow", NULL
+	"id", "title", "severity", "description", "rationale", "ref",
+	"pattern", "select", "count", "first_seen", "sequence", "check",
+	"suppress", "allow", NULL
 };
 static const char *const rules_state_settings[] = {
 	"key", "threshold", "window", "distinct", "sum", "value", "history",
@@ -531,8 +515,77 @@ rules_load_state(struct rules_ctx *x, struct rule *ru,
 		ru->step_line = (int)config_setting_source_line(steps);
 		break;
 	case RULES_PATTERN:
+	case RULES_CHECK:
 		break;
 	}
+	return 0;
+}
+
+/* A check rule's `check = "NAME"`. */
+static int
+rules_load_check(struct rules_ctx *x, struct rule *ru,
+    const config_setting_t *s)
+{
+	const struct rules_check *c;
+	struct buf names = { NULL, 0, 0 };
+	const char *name = config_setting_get_string(s);
+
+	if (name != NULL && (ru->check = rules_check_find(name)) != NULL)
+		return 0;
+	for (c = rules_checks; c->name != NULL; c++)
+		buf_printf(&names, "%s%s", c == rules_checks ? "" : ", ",
+		    c->name);
+	if (name == NULL)
+		rules_error(x, s, "'check' must be the name of a check: %s",
+		    names.data);
+	else
+		rules_error(x, s, "unknown check '%s' (%s)", name, names.data);
+	buf_free(&names);
+	return -1;
+}
+
+/* The pattern that selects a rule's events: `pattern`, a check's
+ * `select`, none for a sequence. */
+static int
+rules_load_input(struct rules_ctx *x, struct rule *ru,
+    const config_setting_t *g)
+{
+	const char *input = rules_kinds[ru->kind].input;
+	const config_setting_t *s, *other;
+	char *cause = NULL;
+
+	other = config_setting_get_member(g, input != NULL &&
+	    strcmp(input, "select") == 0 ? "pattern" : "select");
+	if (input == NULL && (other = config_setting_get_member(g,
+	    "pattern")) == NULL)
+		other = config_setting_get_member(g, "select");
+	if (other != NULL) {
+		if (input == NULL)
+			rules_error(x, other, "a sequence takes its events "
+			    "from its steps; drop '%s'",
+			    config_setting_name(other));
+		else if (strcmp(input, "select") == 0)
+			rules_error(x, other, "a check selects its events "
+			    "with 'select', not 'pattern'");
+		else
+			rules_error(x, other, "'select' is a check's; this "
+			    "rule matches with 'pattern'");
+		return -1;
+	}
+	ru->pattern = -1;
+	if (input == NULL)
+		return 0;
+	if ((s = config_setting_get_member(g, input)) == NULL) {
+		rules_error(x, g, "rule '%s' has no '%s'", ru->id, input);
+		return -1;
+	}
+	if ((ru->pattern = rules_pattern(x, s)) < 0)
+		return -1;
+	/* Kept to deploy the rule to EventBridge (setup step 7) and for
+	 * doc/rules.md. */
+	ru->pattern_src = xstrdup(config_setting_get_string(s));
+	ru->pattern_text = rules_expand(x->r, ru->pattern_src, &cause);
+	free(cause);
 	return 0;
 }
 
@@ -584,6 +637,8 @@ rules_load_rule(struct rules_ctx *x, const config_setting_t *g)
 	    CONFIG_TRUE ? str : ru->id);
 	ru->description = config_setting_lookup_string(g, "description",
 	    &str) == CONFIG_TRUE ? xstrdup(str) : NULL;
+	ru->rationale = config_setting_lookup_string(g, "rationale",
+	    &str) == CONFIG_TRUE ? xstrdup(str) : NULL;
 	if (config_setting_lookup_string(g, "severity", &str) != CONFIG_TRUE) {
 		rules_error(x, g, "rule '%s' has no 'severity' (info, low, "
 		    "medium, high or critical)", ru->id);
@@ -610,27 +665,15 @@ rules_load_rule(struct rules_ctx *x, const config_setting_t *g)
 	}
 	if (kinds > 1) {
 		rules_error(x, g, "rule '%s' has more than one of count, "
-		    "first_seen and sequence", ru->id);
+		    "first_seen, sequence and check", ru->id);
 		goto fail;
 	}
-	s = config_setting_get_member(g, "pattern");
-	ru->pattern = -1;
-	if (rules_kinds[ru->kind].needs_pattern) {
-		if (s == NULL) {
-			rules_error(x, g, "rule '%s' has no 'pattern'", ru->id);
-			goto fail;
-		}
-		if ((ru->pattern = rules_pattern(x, s)) < 0)
-			goto fail;
-		/* Kept to deploy the rule to EventBridge (setup step 7). */
-		ru->pattern_text = rules_expand(x->r,
-		    config_setting_get_string(s));
-	} else if (s != NULL) {
-		rules_error(x, s, "a sequence takes its events from its steps; "
-		    "drop 'pattern'");
+	if (rules_load_input(x, ru, g) != 0)
 		goto fail;
-	}
-	if (ru->kind != RULES_PATTERN && rules_load_state(x, ru,
+	if (ru->kind == RULES_CHECK && rules_load_check(x, ru,
+	    config_setting_get_member(g, "check")) != 0)
+		goto fail;
+	if (rules_kinds[ru->kind].stateful && rules_load_state(x, ru,
 	    config_setting_get_member(g, rules_kinds[ru->kind].name)) != 0)
 		goto fail;
 	if ((s = config_setting_get_member(g, "suppress")) != NULL &&
@@ -654,14 +697,16 @@ fail:
 	rules_rule_free(ru);
 }
 
-/* Settings blocks: allowed_cidrs (unless the command line gave them). */
+/* Settings blocks: any setting by its name, checked always and taken
+ * unless the caller gave it. */
 static void
 rules_load_settings(struct rules_ctx *x, const config_t *cf)
 {
 	const config_setting_t *s, *c;
-	struct rules_cidr *v;
-	char **strs;
-	ssize_t n, i;
+	struct buf names = { NULL, 0, 0 };
+	char **strs, *cause = NULL;
+	ssize_t n;
+	int k, i;
 
 	if ((s = config_lookup(cf, "settings")) == NULL)
 		return;
@@ -669,25 +714,33 @@ rules_load_settings(struct rules_ctx *x, const config_t *cf)
 		rules_error(x, s, "'settings' must be a group { ... }");
 		return;
 	}
-	if ((c = config_setting_get_member(s, "allowed_cidrs")) == NULL ||
-	    x->r->cidrs_fixed)
-		return;
-	if ((n = rules_strings(x, c, &strs)) < 0)
-		return;
-	v = xcalloc((size_t)n + 1, sizeof *v);
-	for (i = 0; i < n; i++) {
-		if (rules_cidr_parse(strs[i], &v[i]) != 0) {
-			rules_error(x, c, "'%s' is not a CIDR (e.g. 10.0.0.0/8)",
-			    strs[i]);
-			free(v);
-			rules_strings_free(strs, n);
-			return;
+	for (i = 0; (c = config_setting_get_elem(s, (unsigned)i)) != NULL;
+	    i++) {
+		if ((k = rules_setting_find(config_setting_name(c))) < 0) {
+			for (k = 0; k < RULES_SET_COUNT; k++)
+				buf_printf(&names, "%s%s", k ? ", " : "",
+				    rules_settings[k].name);
+			rules_error(x, c, "unknown setting '%s' (%s)",
+			    config_setting_name(c), names.data);
+			buf_free(&names);
+			continue;
 		}
+		if (config_setting_type(c) == CONFIG_TYPE_INT ||
+		    config_setting_type(c) == CONFIG_TYPE_INT64) {
+			strs = xcalloc(2, sizeof *strs);
+			strs[0] = xasprintf("%lld", (long long)
+			    config_setting_get_int64(c));
+			n = 1;
+		} else if ((n = rules_strings(x, c, &strs)) < 0)
+			continue;
+		if (rules_setting_store(x->r, (enum rules_setting)k, strs,
+		    (size_t)n, !x->r->set_fixed[k], &cause) != 0) {
+			rules_error(x, c, "%s", cause);
+			free(cause);
+			cause = NULL;
+		}
+		rules_strings_free(strs, n);
 	}
-	rules_strings_free(strs, n);
-	free(x->r->cidrs);
-	x->r->cidrs = v;
-	x->r->ncidrs = (size_t)n;
 }
 
 static void

@@ -95,6 +95,7 @@ rules_payload_size(const struct rule *ru)
 	case RULES_SEQUENCE:
 		return ru->nsteps * sizeof(int64_t);
 	case RULES_PATTERN:
+	case RULES_CHECK:
 		break;
 	}
 	return 0;
@@ -485,6 +486,7 @@ rules_state_update(struct rules *r, struct rule *ru, int64_t t)
 	case RULES_SEQUENCE:
 		return rules_update_sequence(r, ru, t);
 	case RULES_PATTERN:
+	case RULES_CHECK:
 		break;
 	}
 	return false;

@@ -1,7 +1,8 @@
 #!/bin/bash
-# The documentation agrees with the tables and the program: the man page's
-# and the README's generated parts are up to date (tools/doc-gen --check,
-# what `make update-docs` writes); every command `s3watch --help` lists has
+# The documentation agrees with the tables and the program: the man page's,
+# the README's and doc/rules.md's generated parts are up to date
+# (tools/doc-gen --check, what `make update-docs` writes); doc/rules.md names
+# every rule of the pack with its rationale; every command `s3watch --help` lists has
 # its man page section and README row, a --help of its own naming every
 # option the man page gives it; the man page lists no other command; every
 # configuration key is in `config --help` and the man page; and --help's
@@ -12,9 +13,22 @@ set -u
 man=$top_srcdir/doc/s3watch.1
 readme=$top_srcdir/README.md
 
-run "$top_builddir/tools/doc-gen" --check "$man" "$readme"
-check_eq "the generated parts of the man page and README are up to date (make update-docs)" 0 "$status"
+rulesmd=$top_srcdir/doc/rules.md
+run "$top_builddir/tools/doc-gen" --check --rules "$top_srcdir/conf/rules.d" "$man" "$readme" "$rulesmd"
+check_eq "the generated parts of the man page, README and doc/rules.md are up to date (make update-docs)" 0 "$status"
 [ "$status" -eq 0 ] || printf '%s\n' "$output" | sed 's/^/#   /'
+
+# Every rule the program loads has its section in doc/rules.md, and every
+# section says why its severity.
+run env S3WATCH_RULES_DIR="$top_srcdir/conf/rules.d" "$S3WATCH" replay --stats /dev/null
+ids=$(printf '%s\n' "$output" | awk '$2 ~ /^(pattern|count|first_seen|sequence|check)$/ { print $3 }')
+check_eq "replay --stats lists the pack's rules" 1 "$([ "$(printf '%s\n' "$ids" | wc -l)" -ge 60 ] && echo 1)"
+missing=
+for id in $ids; do
+    grep -qx "### $id" "$rulesmd" || missing="$missing $id"
+done
+check_eq "doc/rules.md has a section per rule" "" "$missing"
+check_eq "every rule of doc/rules.md has a rationale" "" "$(grep -n '(no rationale)' "$rulesmd")"
 
 run "$S3WATCH" --help
 check_eq "--help exits 0" 0 "$status"
@@ -81,7 +95,7 @@ trap 'rm -rf "$home"' EXIT
 run env HOME="$home" XDG_CONFIG_HOME= S3WATCH_CONFIG= "$S3WATCH" config
 check_eq "config exits 0" 0 "$status"
 keys=$(printf '%s\n' "$output" | awk '{ print $1 }')
-check_eq "config prints 23 keys" 23 "$(printf '%s\n' "$keys" | wc -l)"
+check_eq "config prints 25 keys" 25 "$(printf '%s\n' "$keys" | wc -l)"
 run "$S3WATCH" config --help
 chelp=$output
 conf_man=$(sed -n '/^\.\\" BEGIN GENERATED configuration/,/^\.\\" END GENERATED configuration/p' "$man" |

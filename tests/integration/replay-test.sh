@@ -1,7 +1,8 @@
 #!/bin/bash
 # s3watch replay: the shipped pack over its fixtures (every positive hits its
 # rule, no negative does), CloudTrail files plain and gzipped, JSON lines on
-# stdin, malformed input, a broken rules directory and the state file.
+# stdin, malformed input, a broken rules directory, the rules' settings from
+# --set and the state file.
 set -u
 . "$top_srcdir/tests/integration/lib.sh"
 
@@ -17,14 +18,22 @@ hit_rules() {
 }
 
 # --- every fixture ----------------------------------------------------------
+# The settings the fixtures are written for, as --set options.
+mapfile -t sets < <(python3 -c '
+import json, sys
+for k, v in json.load(open(sys.argv[1])).items():
+    if v != []:
+        print("--set")
+        print("%s=%s" % (k, ",".join(v) if isinstance(v, list) else v))
+' "$fixtures/settings.json")
 missed="" wrong="" n=0
-for f in "$fixtures"/*.pos.json "$fixtures"/*.pos.jsonl "$fixtures"/*.neg.json "$fixtures"/*.neg.jsonl; do
+for f in "$fixtures"/*.pos.json* "$fixtures"/*.pos-*.json* "$fixtures"/*.neg.json* "$fixtures"/*.neg-*.json*; do
     [ -e "$f" ] || continue
     base=${f##*/}
     rule=${base%%.*}
-    "$S3WATCH" replay "$f" > "$work/out" 2> "$work/err" || wrong="$wrong $base(exit)"
+    "$S3WATCH" replay "${sets[@]}" "$f" > "$work/out" 2> "$work/err" || wrong="$wrong $base(exit)"
     n=$((n + 1))
-    if [[ $base == *.pos.* ]]; then
+    if [[ $base == *.pos[.-]* ]]; then
         hit_rules "$work/out" | grep -qx "$rule" || missed="$missed $base"
     else
         ! hit_rules "$work/out" | grep -qx "$rule" || wrong="$wrong $base"
@@ -32,7 +41,27 @@ for f in "$fixtures"/*.pos.json "$fixtures"/*.pos.jsonl "$fixtures"/*.neg.json "
 done
 check_eq "every positive fixture hits its rule" "" "$missed"
 check_eq "no negative fixture hits its rule" "" "$wrong"
-check_eq "100 fixtures (50 rules)" 100 "$n"
+check_eq "every fixture ran" "$(ls "$fixtures" | grep -c '\.\(pos\|neg\)[-.]')" "$n"
+
+# --- the checks' settings -------------------------------------------------------
+backdoor=$fixtures/s3-bucket-policy-grant.pos.json
+run "$S3WATCH" replay "$backdoor"
+check_contains "the cross-account backdoor is high, with its reason" \
+    '"rule":"s3-bucket-policy-grant","severity":"high"' "$output"
+check_contains "the reason names the statement and the account" \
+    '"reason":"statement \"ReplicationPartner\" allows account \"arn:aws:iam::444455556666:root\"' "$output"
+run "$S3WATCH" replay --set trusted_accounts=111122223333,444455556666 "$backdoor"
+check_eq "a trusted account is no backdoor" "" "$(grep s3-bucket-policy-grant <<< "$output")"
+run "$S3WATCH" replay --set trusted_accounts=4444 "$backdoor"
+check_eq "a bad trusted account exits 2" 2 "$status"
+check_contains "a bad trusted account is named" "'4444' is not an AWS account id" "$output"
+run "$S3WATCH" replay "$fixtures/s3-lifecycle-expiration.pos-trail-bucket.json"
+check_eq "the trail bucket is not known without the suffix" "" "$(grep s3-lifecycle-expiration <<< "$output")"
+run "$S3WATCH" replay --set suffix=x --set trail_bucket=acme-cloudtrail-logs \
+    "$fixtures/s3-lifecycle-expiration.pos-trail-bucket.json"
+check_contains "--set trail_bucket names it" '"rule":"s3-lifecycle-expiration","severity":"high"' "$output"
+run "$S3WATCH" replay --set log_expiry_min_days=0 "$fixtures/s3-lifecycle-expiration.pos.json"
+check_eq "log_expiry_min_days=0 judges only the log buckets" "" "$(grep s3-lifecycle-expiration <<< "$output")"
 
 # --- CloudTrail log files -----------------------------------------------------
 # Three records in one file, as CloudTrail writes them; one of them twice,

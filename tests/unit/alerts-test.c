@@ -152,6 +152,45 @@ hit(const char *rule, const char *principal, const char *ip, const char *time,
 	return h;
 }
 
+/* A check's hits differ in severity: the alert takes the worst, and a
+ * rise is a change of its own (journalled, shown). */
+static void
+test_severity_worst(void **state)
+{
+	struct alerts *t = alerts_new("k1", 2), *u;
+	struct rules_hit h;
+	struct alert *a;
+	struct json_object *rec;
+	enum alerts_change ch;
+
+	(void)state;
+	h = hit("grant", "arn:mallory", "1.2.3.4", "2026-11-24T10:00:00Z", "e1");
+	h.severity = RULES_LOW;
+	a = alerts_hit(t, &h, 1000, 2000, &ch);
+	assert_int_equal(ch, ALERTS_CREATED);
+	assert_int_equal(a->severity, RULES_LOW);
+	h.severity = RULES_CRITICAL;
+	h.event_id = "e2";
+	assert_ptr_equal(alerts_hit(t, &h, 2000, 3000, &ch), a);
+	assert_int_equal(ch, ALERTS_ESCALATED);
+	assert_int_equal(a->severity, RULES_CRITICAL);
+	h.severity = RULES_MEDIUM;
+	h.event_id = "e3";
+	assert_ptr_equal(alerts_hit(t, &h, 3000, 4000, &ch), a);
+	assert_int_equal(ch, ALERTS_UPDATED);
+	assert_int_equal(a->severity, RULES_CRITICAL);
+	assert_int_equal(a->count, 3);
+	/* Another console reads the worst back. */
+	u = alerts_new("k1", 2);
+	rec = alerts_record(a);
+	assert_true(alerts_apply(u, rec, true));
+	json_object_put(rec);
+	assert_int_equal(alerts_get(u, "grant", "arn:mallory")->severity,
+	    RULES_CRITICAL);
+	alerts_free(u);
+	alerts_free(t);
+}
+
 static void
 test_alerts(void **state)
 {
@@ -466,6 +505,7 @@ main(void)
 		cmocka_unit_test(test_idset),
 		cmocka_unit_test(test_journal),
 		cmocka_unit_test(test_alerts),
+		cmocka_unit_test(test_severity_worst),
 		cmocka_unit_test(test_ids),
 		cmocka_unit_test(test_ack_reopens),
 		cmocka_unit_test(test_ack_guards),

@@ -14,9 +14,11 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <json-c/json.h>
 
 #include "buf.h"
 #include "rules.h"
+#include "rules_check.h"
 #include "xalloc.h"
 
 static char tmpdir[] = "/tmp/rules-test.XXXXXX";
@@ -255,7 +257,7 @@ test_load_semantics(void **state)
 		{ "rules = ( { id = \"a\"; severity = \"low\"; " P "\n"
 		  "count = { key = [\"principal\"]; window = 5; threshold = 2; };\n"
 		  "sequence = { key = [\"principal\"]; window = 5; }; } );",
-		  "more than one of count, first_seen and sequence" },
+		  "more than one of count, first_seen, sequence and check" },
 		{ "rules = ( { id = \"a\"; severity = \"low\"; " P "\n"
 		  "allow = { cidrs = [\"10.0.0.0/33\"]; }; } );",
 		  "'10.0.0.0/33' is not a CIDR" },
@@ -265,6 +267,50 @@ test_load_semantics(void **state)
 		{ "settings = { allowed_cidrs = [\"nope\"]; };",
 		  "'nope' is not a CIDR" },
 		{ "rulez = ();", "unknown setting 'rulez'" },
+		/* Checks. */
+		{ "rules = ( { id = \"a\"; severity = \"low\"; check = \"x\";\n"
+		  "select = \"{\\\"detail\\\":{\\\"x\\\":[1]}}\"; } );",
+		  "test.conf:1: unknown check 'x' (policy-grant, acl-grant, "
+		  "cross-account-copy, trail-selectors, log-expiry)" },
+		{ "rules = ( { id = \"a\"; severity = \"low\"; check = 5;\n"
+		  "select = \"{\\\"detail\\\":{\\\"x\\\":[1]}}\"; } );",
+		  "'check' must be the name of a check" },
+		{ "rules = ( { id = \"a\"; severity = \"low\"; "
+		  "check = \"log-expiry\"; } );", "rule 'a' has no 'select'" },
+		{ "rules = ( { id = \"a\"; severity = \"low\"; "
+		  "check = \"log-expiry\";\n" P " } );",
+		  "test.conf:2: a check selects its events with 'select'" },
+		{ "rules = ( { id = \"a\"; severity = \"low\";\n"
+		  "select = \"{\\\"detail\\\":{\\\"x\\\":[1]}}\"; } );",
+		  "test.conf:2: 'select' is a check's" },
+		{ "rules = ( { id = \"a\"; severity = \"low\"; check = \"acl-grant\";\n"
+		  "count = { key = [\"principal\"]; window = 5; threshold = 2; };"
+		  "} );", "more than one of count, first_seen, sequence and check" },
+		/* Settings and variables. */
+		{ "settings = { nosuch = 1; };", "test.conf:1: unknown setting "
+		  "'nosuch' (allowed_cidrs, trusted_accounts, log_expiry_min_days, "
+		  "source_bucket, trail_bucket, log_bucket, log_group, trail_name, "
+		  "rule_prefix)" },
+		{ "settings = { trusted_accounts = [\"12345\"]; };",
+		  "'12345' is not an AWS account id (12 digits)" },
+		{ "settings = { log_expiry_min_days = -1; };",
+		  "'-1' is not a number of days from 0 to 36500" },
+		{ "settings = { log_expiry_min_days = [\"1\", \"2\"]; };",
+		  "log_expiry_min_days takes one value, not 2" },
+		{ "settings = { source_bucket = \"Bad_Name\"; };",
+		  "'Bad_Name' is not a bucket name" },
+		{ "settings = { log_group = \"a\\\"b\"; };",
+		  "is not a log group name" },
+		{ "settings = { trail_name = \"x\"; };", "is not a trail name" },
+		{ "settings = { rule_prefix = \"a b\"; };", "is not a name prefix" },
+		{ "rules = ( { id = \"a\"; severity = \"low\"; pattern = "
+		  "\"{\\\"detail\\\":{\\\"x\\\":${nosuch}}}\"; } );",
+		  "unknown variable '${nosuch}' (${outside_allowed_cidrs}, "
+		  "${source_bucket}, ${trail_bucket}, ${log_bucket}, ${log_group}, "
+		  "${trail_name}, ${rule_prefix})" },
+		{ "rules = ( { id = \"a\"; severity = \"low\"; pattern = "
+		  "\"{\\\"detail\\\":{\\\"x\\\":${source_bucket\"; } );",
+		  "unknown variable '${'" },
 	};
 #undef P
 	struct buf errs = { NULL, 0, 0 };
@@ -573,6 +619,228 @@ test_allowed_cidrs(void **state)
 	buf_free(&hs.ids);
 }
 
+/* Settings: from the caller or a pack's block, each kind of variable. */
+static void
+test_settings(void **state)
+{
+	const char *pack = "settings = { source_bucket = [\"pack-b\"]; "
+	    "log_group = \"/pack/group\"; trail_name = \"pack-trail\"; "
+	    "rule_prefix = \"p-\"; log_expiry_min_days = 10; };\n"
+	    "rules = (\n"
+	    "{ id = \"b\"; severity = \"low\"; pattern = \"{\\\"detail\\\":"
+	    "{\\\"requestParameters\\\":{\\\"bucketName\\\":"
+	    "${source_bucket}}}}\"; },\n"
+	    "{ id = \"g\"; severity = \"low\"; pattern = \"{\\\"detail\\\":"
+	    "{\\\"requestParameters\\\":{\\\"logGroupName\\\":"
+	    "${log_group}}}}\"; },\n"
+	    "{ id = \"t\"; severity = \"low\"; pattern = \"{\\\"detail\\\":"
+	    "{\\\"requestParameters\\\":{\\\"name\\\":${trail_name}}}}\"; },\n"
+	    "{ id = \"r\"; severity = \"low\"; pattern = \"{\\\"detail\\\":"
+	    "{\\\"requestParameters\\\":{\\\"rule\\\":${rule_prefix}}}}\"; },\n"
+	    "{ id = \"u\"; severity = \"low\"; pattern = \"{\\\"detail\\\":"
+	    "{\\\"requestParameters\\\":{\\\"bucketName\\\":"
+	    "${trail_bucket}}}}\"; }\n);";
+	char *two[] = { "caller-b", "caller-c" }, *days[] = { "x" };
+	struct hits hs = { { NULL, 0, 0 }, 0 };
+	struct rules_info ri;
+	struct rules *r = load_ok(pack);
+	char *cause = NULL;
+
+	/* The pack's own values; a name not given matches nothing. */
+	assert_string_equal(rules_pattern_text(r, 4), "{\"detail\":{"
+	    "\"requestParameters\":{\"bucketName\":[\"${trail_bucket}\"]}}}");
+	assert_true(rules_info(r, 4, &ri));
+	assert_string_equal(ri.pattern, "{\"detail\":{"
+	    "\"requestParameters\":{\"bucketName\":${trail_bucket}}}}");
+	assert_false(rules_info(r, 5, &ri));
+	assert_string_equal(rules_pattern_text(r, 2), "{\"detail\":{"
+	    "\"requestParameters\":{\"name\":[\"pack-trail\",{\"suffix\":"
+	    "\":trail/pack-trail\"}]}}}");
+	assert_string_equal(rules_pattern_text(r, 3), "{\"detail\":{"
+	    "\"requestParameters\":{\"rule\":[{\"prefix\":\"p-\"}]}}}");
+	assert_string_equal(eval(r, "{\"eventSource\":\"x\",\"requestParameters\""
+	    ":{\"bucketName\":\"pack-b\",\"logGroupName\":\"/pack/group\","
+	    "\"name\":\"arn:aws:cloudtrail:r:1:trail/pack-trail\",\"rule\":"
+	    "\"p-x\"}}", &hs), "b,g,t,r,");
+	assert_string_equal(eval(r, "{\"eventSource\":\"x\",\"requestParameters\""
+	    ":{\"bucketName\":\"${trail_bucket}\",\"name\":\"pack-trail-2\"}}",
+	    &hs), "u,");
+	rules_free(r);
+
+	/* The caller's values win over the pack's, whichever comes first. */
+	r = rules_new();
+	assert_int_equal(rules_set(r, RULES_SET_SOURCE_BUCKET, two, 2, &cause), 0);
+	assert_int_equal(rules_load_string(r, "t.conf", pack, NULL, NULL), 0);
+	assert_string_equal(eval(r, "{\"eventSource\":\"x\",\"requestParameters\""
+	    ":{\"bucketName\":\"caller-c\"}}", &hs), "b,");
+	assert_string_equal(eval(r, "{\"eventSource\":\"x\",\"requestParameters\""
+	    ":{\"bucketName\":\"pack-b\"}}", &hs), "");
+	/* A pack's bad value is an error even where the caller's wins. */
+	{
+		struct rules *u = rules_new();
+		struct buf errs = { NULL, 0, 0 };
+
+		assert_int_equal(rules_set(u, RULES_SET_SOURCE_BUCKET, two, 2,
+		    &cause), 0);
+		assert_int_equal(rules_load_string(u, "u.conf", "settings = { "
+		    "source_bucket = \"Bad_Name\"; };", on_error, &errs), 1);
+		assert_non_null(strstr(errs.data, "u.conf:1: 'Bad_Name' is not "
+		    "a bucket name"));
+		buf_free(&errs);
+		rules_free(u);
+	}
+	/* Bad values, and names. */
+	assert_int_equal(rules_set(r, RULES_SET_LOG_EXPIRY_MIN_DAYS, days, 1,
+	    &cause), -1);
+	assert_string_equal(cause, "'x' is not a number of days from 0 to 36500");
+	free(cause);
+	assert_int_equal(rules_set(r, RULES_SET_COUNT, days, 1, &cause), -1);
+	free(cause);
+	assert_string_equal(rules_setting_name(RULES_SET_TRUSTED_ACCOUNTS),
+	    "trusted_accounts");
+	assert_int_equal(rules_setting_find("log_expiry_min_days"),
+	    RULES_SET_LOG_EXPIRY_MIN_DAYS);
+	assert_int_equal(rules_setting_find("nosuch"), -1);
+	rules_free(r);
+	buf_free(&hs.ids);
+}
+
+/* A check rule: its own severity (capped by the rule's), its reason, the
+ * settings it reads, sequences and both event shapes. */
+struct check_hits {
+	struct buf	 text;		/* "rule=severity:reason;" */
+};
+
+static void
+on_check_hit(const struct rules_hit *h, void *arg)
+{
+	struct check_hits *c = arg;
+
+	assert_non_null(h->reason);
+	buf_printf(&c->text, "%s=%s:%s;", h->rule,
+	    rules_severity_name(h->severity), h->reason);
+}
+
+static const char *
+eval_check(struct rules *r, const char *json, struct check_hits *c)
+{
+	char *cause = NULL;
+
+	buf_reset(&c->text);
+	buf_add(&c->text, "", 0);
+	if (rules_eval(r, json, strlen(json), PATTERN_WRAP_AUTO, on_check_hit, c,
+	    &cause) < 0)
+		fail_msg("event rejected: %s", cause);
+	return c->text.data;
+}
+
+#define POLICY_SELECT "select = \"{\\\"detail\\\":{\\\"eventName\\\":" \
+	"[\\\"PutBucketPolicy\\\"],\\\"errorCode\\\":[{\\\"exists\\\":" \
+	"false}]}}\";\n"
+#define PUT_POLICY(principal) "{\"eventSource\":\"s3.amazonaws.com\"," \
+	"\"eventName\":\"PutBucketPolicy\",\"eventTime\":" \
+	"\"2026-08-21T10:00:00Z\",\"recipientAccountId\":\"111122223333\"," \
+	"\"userIdentity\":{\"arn\":\"arn:aws:iam::111122223333:user/m\"}," \
+	"\"requestParameters\":{\"bucketName\":\"b\",\"bucketPolicy\":" \
+	"{\"Statement\":{\"Sid\":\"S\",\"Effect\":\"Allow\",\"Principal\":" \
+	principal "}}}}"
+
+static void
+test_check_rules(void **state)
+{
+	struct rules *r = load_ok("rules = (\n"
+	    "{ id = \"grant\"; severity = \"critical\"; check = \"policy-grant\";\n"
+	    "  rationale = \"Why.\"; description = \"What.\";\n"
+	    POLICY_SELECT " },\n"
+	    "{ id = \"capped\"; severity = \"medium\"; check = \"policy-grant\";\n"
+	    POLICY_SELECT " },\n"
+	    "{ id = \"quiet\"; severity = \"high\"; check = \"policy-grant\";\n"
+	    POLICY_SELECT "  allow = { principals = [\"*:user/m\"]; }; },\n"
+	    "{ id = \"changed\"; severity = \"low\";\n"
+	    "  pattern = \"{\\\"detail\\\":{\\\"eventName\\\":"
+	    "[\\\"PutBucketPolicy\\\"]}}\"; },\n"
+	    "{ id = \"chain\"; severity = \"critical\";\n"
+	    "  sequence = { key = [\"principal\"]; window = \"1h\";\n"
+	    "    steps = ( \"changed\", \"grant\" ); }; }\n);");
+	struct check_hits c = { { NULL, 0, 0 } };
+	struct rules_info ri;
+	char *logic, *ev;
+
+	assert_int_equal(rules_kind_of(r, 0), RULES_CHECK);
+	assert_string_equal(rules_kind_name(RULES_CHECK), "check");
+	assert_true(rules_info(r, 0, &ri));
+	assert_string_equal(ri.rationale, "Why.");
+	assert_string_equal(ri.description, "What.");
+	assert_string_equal(ri.check, "policy-grant");
+	assert_int_equal(ri.kind, RULES_CHECK);
+	assert_true(rules_info(r, 3, &ri));
+	assert_null(ri.rationale);
+	assert_null(ri.check);
+	assert_true(rules_info(r, 1, &ri));
+	assert_int_equal(ri.severity, RULES_MEDIUM);
+	assert_true(rules_info(r, 4, &ri));
+	assert_null(ri.pattern);
+	/* The select pattern is what an analyser's EventBridge rule needs. */
+	assert_non_null(strstr(rules_pattern_text(r, 0), "PutBucketPolicy"));
+	logic = rules_logic(r, 0);
+	assert_string_equal(logic, "the check policy-grant");
+	free(logic);
+	logic = rules_logic(r, 4);
+	assert_string_equal(logic, "a hit of changed, then of grant by the same "
+	    "principal within 1h");
+	free(logic);
+	logic = rules_logic(r, 3);
+	assert_string_equal(logic, "");
+	free(logic);
+
+	/* Our own account: no hit of the checks. */
+	assert_string_equal(eval_check(r, PUT_POLICY("{\"AWS\":\"111122223333\"}"),
+	    &c), "changed=low:;");
+	/* Another account: high, capped at medium; the allow-list silences;
+	 * the check's hit is a step of the sequence. */
+	assert_string_equal(eval_check(r, PUT_POLICY("{\"AWS\":\"444455556666\"}"),
+	    &c), "grant=high:statement \"S\" allows account \"444455556666\", "
+	    "outside the trusted accounts;capped=medium:statement \"S\" allows "
+	    "account \"444455556666\", outside the trusted accounts;changed=low:;"
+	    "chain=critical:;");
+	/* Everyone. */
+	assert_non_null(strstr(eval_check(r, PUT_POLICY("\"*\""), &c),
+	    "grant=critical:statement \"S\" allows everyone (Principal \"*\");"
+	    "capped=medium:statement \"S\" allows everyone (Principal \"*\");"
+	    "changed=low:;"));
+	assert_int_equal(rules_hits(r, 0), 2);
+	rules_free(r);
+
+	/* Trusted accounts from the caller; an EventBridge event's detail. */
+	r = rules_new();
+	{
+		char *acct[] = { "444455556666" };
+		char *cause = NULL;
+
+		assert_int_equal(rules_set(r, RULES_SET_TRUSTED_ACCOUNTS, acct, 1,
+		    &cause), 0);
+	}
+	assert_int_equal(rules_load_string(r, "t.conf", "rules = ( { id = \"grant\";"
+	    " severity = \"critical\"; check = \"policy-grant\";\n"
+	    POLICY_SELECT " } );", NULL, NULL), 0);
+	assert_string_equal(eval_check(r, PUT_POLICY("{\"AWS\":\"444455556666\"}"),
+	    &c), "");
+	ev = xasprintf("{\"version\":\"0\",\"detail-type\":\"AWS API Call via "
+	    "CloudTrail\",\"source\":\"aws.s3\",\"detail\":%s}",
+	    PUT_POLICY("{\"AWS\":\"111122223333\"}"));
+	assert_string_equal(eval_check(r, ev, &c), "grant=high:statement \"S\" "
+	    "allows account \"111122223333\", outside the trusted accounts;");
+	free(ev);
+	/* Loaded but not evaluated, then evaluated: one parse, one hit. */
+	assert_int_equal(rules_event_load(r, PUT_POLICY("\"*\""),
+	    strlen(PUT_POLICY("\"*\"")), PATTERN_WRAP_CLOUDTRAIL, NULL), 0);
+	buf_reset(&c.text);
+	assert_int_equal(rules_eval_loaded(r, on_check_hit, &c), 1);
+	assert_int_equal(rules_eval_loaded(r, on_check_hit, &c), 0);
+	rules_free(r);
+	buf_free(&c.text);
+}
+
 /* --- memory and state ------------------------------------------------------ */
 
 static void
@@ -737,6 +1005,7 @@ test_state_corrupt(void **state)
 
 struct fixture_ctx {
 	struct buf	 ids;		/* ",a,b," hits of the fixture */
+	struct buf	 sevs;		/* ",a=high,b=low," */
 	int		 n;
 };
 
@@ -746,6 +1015,7 @@ on_fixture_hit(const struct rules_hit *h, void *arg)
 	struct fixture_ctx *x = arg;
 
 	buf_printf(&x->ids, "%s,", h->rule);
+	buf_printf(&x->sevs, "%s=%s,", h->rule, rules_severity_name(h->severity));
 	x->n++;
 }
 
@@ -759,21 +1029,59 @@ listed(const char *list, const char *id)
 	return found;
 }
 
+/* The settings every fixture runs with (settings.json: s3watch.conf's
+ * keys, a string, a number or a list of strings each). */
+static void
+fixture_settings(struct rules *r, const char *dir)
+{
+	char *path = xasprintf("%s/settings.json", dir), *cause = NULL;
+	char *v[16], num[32];
+	struct json_object *o = json_object_from_file(path), *e;
+	size_t i, n;
+	int k;
+
+	if (o == NULL)
+		fail_msg("%s: cannot read", path);
+	json_object_object_foreach(o, key, val) {
+		if ((k = rules_setting_find(key)) < 0)
+			fail_msg("%s: no rules setting '%s'", path, key);
+		n = 0;
+		if (json_object_is_type(val, json_type_array)) {
+			for (i = 0; i < json_object_array_length(val) && i < 16;
+			    i++) {
+				e = json_object_array_get_idx(val, i);
+				v[n++] = (char *)json_object_get_string(e);
+			}
+		} else if (json_object_is_type(val, json_type_int)) {
+			snprintf(num, sizeof num, "%d", json_object_get_int(val));
+			v[n++] = num;
+		} else
+			v[n++] = (char *)json_object_get_string(val);
+		if (rules_set(r, (enum rules_setting)k, v, n, &cause) != 0)
+			fail_msg("%s: %s: %s", path, key, cause);
+	}
+	json_object_put(o);
+	free(path);
+}
+
 /* Runs one fixture file through a fresh copy of the pack. */
 static void
-run_fixture(const char *pack, const char *path, bool lines,
+run_fixture(const char *pack, const char *dir, const char *path, bool lines,
     struct fixture_ctx *x)
 {
 	struct rules *r = rules_new();
 	struct buf text = { NULL, 0, 0 };
 	char *cause = NULL, *p, *nl;
 
+	fixture_settings(r, dir);
 	if (rules_load_dir(r, pack, NULL, NULL, &cause) != 0)
 		fail_msg("the pack %s does not load cleanly", pack);
 	if (buf_read_file(&text, path, 16 << 20) != 0)
 		fail_msg("%s: cannot read", path);
 	buf_reset(&x->ids);
 	buf_add(&x->ids, ",", 1);
+	buf_reset(&x->sevs);
+	buf_add(&x->sevs, ",", 1);
 	x->n = 0;
 	for (p = text.data; *p != '\0'; p = nl) {
 		nl = lines ? strchr(p, '\n') : NULL;
@@ -860,32 +1168,72 @@ test_many_rules(void **state)
 	free(path);
 }
 
+/* "FILE RULE SEVERITY" of expect.txt for file, or NULL. */
+static const char *
+fixture_expected(const char *expect, const char *file, const char *id,
+    char *sev, size_t size)
+{
+	char *want = xasprintf("\n%s %s ", file, id);
+	const char *p = strstr(expect, want);
+
+	if (p != NULL) {
+		p += strlen(want);
+		snprintf(sev, size, "%.*s", (int)strcspn(p, "\n"), p);
+	}
+	free(want);
+	return p != NULL ? sev : NULL;
+}
+
+/* The fixture files of rule id: its .pos and .neg files and their
+ * -CASE variants, each once. */
+static int
+fixture_filter_id(const struct dirent *d, const char *id)
+{
+	size_t n = strlen(id);
+
+	return strncmp(d->d_name, id, n) == 0 && d->d_name[n] == '.' &&
+	    (strncmp(d->d_name + n + 1, "pos", 3) == 0 ||
+	    strncmp(d->d_name + n + 1, "neg", 3) == 0) &&
+	    strchr(".-", d->d_name[n + 4]) != NULL &&
+	    strstr(d->d_name, ".json") != NULL;
+}
+
 static void
 test_fixtures(void **state)
 {
 	char *pack = xasprintf("%s/conf/rules.d", top_srcdir());
 	char *dir = xasprintf("%s/tests/rules/fixtures", top_srcdir());
-	char *path, *also_path, *line, *id_list, *hit, *end;
-	struct fixture_ctx x = { { NULL, 0, 0 }, 0 };
+	char *path, *also_path, *line, *id_list, *hit, *end, sev[32];
+	struct fixture_ctx x = { { NULL, 0, 0 }, { NULL, 0, 0 }, 0 };
 	struct buf also = { NULL, 0, 0 }, allowed = { NULL, 0, 0 };
+	struct buf expect = { NULL, 0, 0 }, seen = { NULL, 0, 0 };
 	struct rules *r = rules_new();
 	struct buf errs = { NULL, 0, 0 };
+	struct dirent **names;
+	struct rules_info ri;
 	char *cause = NULL;
-	const char *id;
-	size_t i, checked = 0;
-	int kind;
-	bool lines;
-	struct stat st;
+	const char *id, *want, *name;
+	size_t i, checked = 0, idlen;
+	int j, nnames, pos, neg;
+	bool lines, positive;
 
+	fixture_settings(r, dir);
 	if (rules_load_dir(r, pack, on_error, &errs, &cause) != 0)
 		fail_msg("%s: %s", pack, errs.data != NULL ? errs.data : cause);
-	assert_true(rules_count(r) >= 40);
+	assert_true(rules_count(r) >= 60);
 	also_path = xasprintf("%s/also-hits.txt", dir);
 	assert_int_equal(buf_read_file(&also, also_path, 1 << 20), 0);
 	free(also_path);
+	also_path = xasprintf("%s/expect.txt", dir);
+	assert_int_equal(buf_read_file(&expect, also_path, 1 << 20), 0);
+	free(also_path);
+	buf_adds(&seen, ",");
 
+	if ((nnames = scandir(dir, &names, NULL, alphasort)) < 0)
+		fail_msg("%s: cannot list", dir);
 	for (i = 0; i < rules_count(r); i++) {
 		id = rules_id(r, i);
+		idlen = strlen(id);
 		/* The rules the positive fixture may hit besides its own. */
 		buf_reset(&allowed);
 		buf_printf(&allowed, " %s ", id);
@@ -899,21 +1247,20 @@ test_fixtures(void **state)
 			free(id_list);
 		}
 		free(line);
-		for (kind = 0; kind < 2; kind++) {
-			lines = false;
-			path = xasprintf("%s/%s.%s.json", dir, id, kind ? "neg" : "pos");
-			if (stat(path, &st) != 0) {
-				free(path);
-				path = xasprintf("%s/%s.%s.jsonl", dir, id,
-				    kind ? "neg" : "pos");
-				lines = true;
-			}
-			if (stat(path, &st) != 0)
-				fail_msg("rule %s has no %s fixture", id,
-				    kind ? "negative" : "positive");
-			run_fixture(pack, path, lines, &x);
+		pos = neg = 0;
+		for (j = 0; j < nnames; j++) {
+			name = names[j]->d_name;
+			if (!fixture_filter_id(names[j], id))
+				continue;
+			buf_printf(&seen, "%s,", name);
+			positive = strncmp(name + idlen + 1, "pos", 3) == 0;
+			pos += positive;
+			neg += !positive;
+			lines = strstr(name, ".jsonl") != NULL;
+			path = xasprintf("%s/%s", dir, name);
+			run_fixture(pack, dir, path, lines, &x);
 			line = xasprintf(",%s,", id);
-			if (kind == 0) {
+			if (positive) {
 				if (strstr(x.ids.data, line) == NULL)
 					fail_msg("%s: rule %s did not hit (hits: %s)",
 					    path, id, x.ids.data);
@@ -926,23 +1273,87 @@ test_fixtures(void **state)
 						    "also-hits.txt", path, id_list);
 					free(id_list);
 				}
+				/* The severity: a check's own, else the rule's. */
+				want = fixture_expected(expect.data, name, id, sev,
+				    sizeof sev);
+				if (want == NULL && rules_info(r, i, &ri))
+					want = rules_severity_name(ri.severity);
+				free(line);
+				line = xasprintf(",%s=%s,", id, want);
+				if (strstr(x.sevs.data, line) == NULL)
+					fail_msg("%s: rule %s did not hit at %s "
+					    "(hits: %s)", path, id, want, x.sevs.data);
 			} else if (strstr(x.ids.data, line) != NULL)
 				fail_msg("%s: rule %s hit", path, id);
 			free(line);
 			free(path);
 			checked++;
 		}
+		if (pos == 0 || neg == 0)
+			fail_msg("rule %s has no %s fixture", id, pos == 0 ?
+			    "positive" : "negative");
 	}
-	assert_int_equal(checked, 2 * rules_count(r));
+	/* No fixture is left of a rule that is gone. */
+	for (j = 0; j < nnames; j++) {
+		name = names[j]->d_name;
+		line = xasprintf(",%s,", name);
+		if (strstr(name, ".json") != NULL &&
+		    strcmp(name, "settings.json") != 0 &&
+		    strstr(seen.data, line) == NULL)
+			fail_msg("%s: a fixture of no rule", name);
+		free(line);
+		free(names[j]);
+	}
+	free(names);
+	assert_true(checked >= 2 * rules_count(r));
 	print_message("%zu fixtures checked against %zu rules\n", checked,
 	    rules_count(r));
 	rules_free(r);
 	buf_free(&x.ids);
+	buf_free(&x.sevs);
 	buf_free(&also);
 	buf_free(&allowed);
+	buf_free(&expect);
+	buf_free(&seen);
 	buf_free(&errs);
 	free(pack);
 	free(dir);
+}
+
+/* The shipped pack: every rule says what it does and why its severity; a
+ * check rule's severity is the worst its check raises. */
+static void
+test_pack_rationale(void **state)
+{
+	char *pack = xasprintf("%s/conf/rules.d", top_srcdir());
+	struct rules *r = rules_new();
+	const struct rules_check *c;
+	struct rules_info ri;
+	char *cause = NULL;
+	size_t i, checks = 0;
+
+	if (rules_load_dir(r, pack, NULL, NULL, &cause) != 0)
+		fail_msg("the pack %s does not load cleanly", pack);
+	for (i = 0; rules_info(r, i, &ri); i++) {
+		if (ri.rationale == NULL || strlen(ri.rationale) < 20)
+			fail_msg("rule %s has no rationale", ri.id);
+		if (ri.description == NULL)
+			fail_msg("rule %s has no description", ri.id);
+		if (ri.kind != RULES_CHECK)
+			continue;
+		assert_non_null(c = rules_check_find(ri.check));
+		if (c->worst != ri.severity)
+			fail_msg("rule %s is %s, its check raises up to %s", ri.id,
+			    rules_severity_name(ri.severity),
+			    rules_severity_name(c->worst));
+		checks++;
+	}
+	/* Every check is in the pack. */
+	for (c = rules_checks; c->name != NULL; c++)
+		checks--;
+	assert_int_equal(checks, 0);
+	rules_free(r);
+	free(pack);
 }
 
 static int
@@ -975,11 +1386,14 @@ main(void)
 		cmocka_unit_test(test_sequence),
 		cmocka_unit_test(test_suppress_allow),
 		cmocka_unit_test(test_allowed_cidrs),
+		cmocka_unit_test(test_settings),
+		cmocka_unit_test(test_check_rules),
 		cmocka_unit_test(test_bounded_memory),
 		cmocka_unit_test(test_state_round_trip),
 		cmocka_unit_test(test_state_corrupt),
 		cmocka_unit_test(test_many_rules),
 		cmocka_unit_test(test_fixtures),
+		cmocka_unit_test(test_pack_rationale),
 	};
 
 	return cmocka_run_group_tests(tests, setup, cleanup);
