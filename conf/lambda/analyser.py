@@ -978,11 +978,12 @@ CHECKS = {
 
 SLOTS = 16          # a count's window, sliding in 1/16 steps
 TTL_SLACK = 86400   # CloudTrail delivers late: keep state a day longer
+RECENT_IDS = 16     # events a key remembers, so a repeat counts once
 
 
 def _h(text):
-    """Keys and values are kept as hashes, never as text."""
-    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+    """Keys and values are kept as 64-bit hashes, never as text."""
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
 
 class MemoryStore:
@@ -992,7 +993,6 @@ class MemoryStore:
     def __init__(self):
         self.items = {}
         self.meta = {}
-        self.seen = set()
 
     def load(self, key):
         item = self.items.get(key)
@@ -1011,20 +1011,12 @@ class MemoryStore:
         if rule_id not in self.meta or t < self.meta[rule_id]:
             self.meta[rule_id] = t
 
-    def mark_seen(self, event_id, ttl):
-        if event_id in self.seen:
-            return False
-        self.seen.add(event_id)
-        return True
-
-    def unmark_seen(self, event_id):
-        self.seen.discard(event_id)
-
 
 class DynamoStore:
     """State in a DynamoDB table (on demand, TTL on "ttl"): one item per
     rule and key ("pk"), written only if its version ("v") did not change
-    since it was read, so concurrent invocations never lose an update."""
+    since it was read, so concurrent invocations never lose an update, and
+    "first#RULE" items for first_seen's learning."""
 
     def __init__(self, table, client=None):
         import boto3
@@ -1070,19 +1062,6 @@ class DynamoStore:
             self.firsts[rule_id] = t
         except self.db.exceptions.ConditionalCheckFailedException:
             self.firsts.pop(rule_id, None)
-
-    def mark_seen(self, event_id, ttl):
-        try:
-            self.db.put_item(TableName=self.table,
-                             Item={"pk": {"S": "seen#" + _h(event_id)},
-                                   "ttl": {"N": str(int(ttl))}},
-                             ConditionExpression="attribute_not_exists(pk)")
-            return True
-        except self.db.exceptions.ConditionalCheckFailedException:
-            return False
-
-    def unmark_seen(self, event_id):
-        self.db.delete_item(TableName=self.table, Key={"pk": {"S": "seen#" + _h(event_id)}})
 
 
 def _seen_find(slots, h, since):
@@ -1249,13 +1228,24 @@ class Engine:
         self.now = max(self.now, t)
         return t
 
-    def _stateful(self, rule, skey, update, ttl):
+    def _stateful(self, rule, skey, update, ttl, eid):
         """Read, update and write one key's state until no other
-        invocation got in between; the update's hit."""
+        invocation got in between; the update's hit.  EventBridge delivers
+        at least once and Lambda retries a failed event: a key remembers
+        its last events and what each did: one it has counted counts no
+        more, and gives the hit it gave (so a retry still alerts, and still
+        moves the sequences on)."""
         for _ in range(16):
             payload, version = self.store.load(skey)
+            ids = (payload or {}).get("ids", [])
+            for seen, was_hit in ids:
+                if eid and seen == eid:
+                    return bool(was_hit)
             payload, hit = update(payload)
-            if payload is None or self.store.save(skey, payload, version, ttl):
+            if payload is None:
+                return hit
+            payload["ids"] = (ids + [[eid, int(hit)]])[-RECENT_IDS:] if eid else ids
+            if self.store.save(skey, payload, version, ttl):
                 return hit
         raise RuntimeError("rule %s: state kept changing under us" % rule.id)
 
@@ -1272,13 +1262,15 @@ class Engine:
         if not any_part:
             return False
         skey = "%s#%s" % (rule.id, _h(text))
+        eid = field(ev, "eventID")
+        eid = _h(eid) if eid else ""
         if rule.kind == "count":
             if rule.mode == "distinct":
                 val = ref_text(ev, rule.value)
                 if not val:
                     return False
                 return self._stateful(rule, skey, lambda p: update_distinct(rule, p, t, _h(val)),
-                                      ttl)
+                                      ttl, eid)
             x = 1
             if rule.mode == "sum":
                 try:
@@ -1287,15 +1279,16 @@ class Engine:
                     return False
                 if not x > 0:
                     return False
-            return self._stateful(rule, skey, lambda p: update_window(rule, p, t, x), ttl)
+            return self._stateful(rule, skey, lambda p: update_window(rule, p, t, x), ttl, eid)
         if rule.kind == "first_seen":
             first = self.store.first(rule.id)
             first = t if first is None else first
             return self._stateful(rule, skey,
-                                  lambda p: update_first_seen(rule, p, t, _h(val), first), ttl)
+                                  lambda p: update_first_seen(rule, p, t, _h(val), first), ttl,
+                                  eid)
         # A sequence keeps a key only once its first step is reached.
         return self._stateful(rule, skey, lambda p: (None, False) if p is None and not touched[0]
-                              else update_sequence(rule, p, t, touched), ttl)
+                              else update_sequence(rule, p, t, touched), ttl, eid)
 
     def evaluate(self, event):
         """Every hit of the event, in rule order, sequences last:
@@ -1423,7 +1416,8 @@ def publish(hit, event, topic, sns=None):
 
 def handler(event, context=None, engine=None, sns=None):
     """Entry point (analyser.handler).  Returns a summary dict; raises when
-    the state could not be kept, so that Lambda retries the event."""
+    the state could not be kept, so that Lambda retries the event (whose
+    updates already made count no more)."""
     topic = os.environ.get("SNS_TOPIC_ARN", "")
     summary = {"events": 0, "hits": 0, "published": 0, "errors": 0, "skipped": 0}
     if not isinstance(event, dict) or not isinstance(event.get("detail"), dict):
@@ -1431,19 +1425,8 @@ def handler(event, context=None, engine=None, sns=None):
         summary["skipped"] = 1
         return summary
     engine = engine or _engine()
-    eid = event["detail"].get("eventID")
-    # EventBridge delivers at least once: a repeated record counts once.
-    if isinstance(eid, str) and eid and not engine.store.mark_seen(
-            eid, int(time.time()) + TTL_SLACK):
-        summary["skipped"] = 1
-        return summary
     summary["events"] = 1
-    try:
-        hits = engine.evaluate(event)
-    except Exception:
-        if isinstance(eid, str) and eid:
-            engine.store.unmark_seen(eid)
-        raise
+    hits = engine.evaluate(event)
     for hit in hits:
         if not hit["alert"]:
             continue
