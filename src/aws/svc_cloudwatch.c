@@ -179,7 +179,7 @@ cloudwatch_dashboards_free(struct cloudwatch_dashboards *l)
 	memset(l, 0, sizeof *l);
 }
 
-/* --- metric alarms --------------------------------------------------------- */
+/* --- metric alarms ----------------------------------------------------- */
 
 static bool
 cloudwatch_alarm_name_ok(const char *name, char **cause)

@@ -959,7 +959,7 @@ logs_delete_query_definition_parse(struct aws_response *resp, char **cause)
 	return 0;
 }
 
-/* --- metric filters ------------------------------------------------------ */
+/* --- metric filters ---------------------------------------------------- */
 
 static bool
 logs_filter_name_ok(const char *name, char **cause)

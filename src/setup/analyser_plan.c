@@ -250,7 +250,7 @@ aplan_duration(struct json_object *o)
 	return -1;
 }
 
-/* --- metric filters -------------------------------------------------------- */
+/* --- metric filters ---------------------------------------------------- */
 
 /* Values and keys written into a filter pattern unquoted or in quotes. */
 static bool
@@ -486,7 +486,7 @@ out:
 	return rc;
 }
 
-/* --- the decisions ---------------------------------------------------------- */
+/* --- the decisions ----------------------------------------------------- */
 
 /* A sequence whose steps include a metric rule: covered by the alarms of
  * its last step (which must hold only such rules, as severe), or left to

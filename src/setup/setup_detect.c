@@ -4,6 +4,8 @@
  * how these resumable operations work. */
 #include "config.h"
 
+#include <sys/types.h>
+
 #include <math.h>
 
 #include "setup_detect.h"
@@ -115,27 +117,57 @@ detect_filter_same(const struct aplan *plan, const struct aplan_filter *want,
 	return true;
 }
 
+/* A name AWS listed under our prefix: its place among the plan's names
+ * (found, or -1), a name of ours the plan does not have being kept as
+ * stale. */
+static ssize_t
+detect_listed(struct setup_job *j, const char *name, const char *kind,
+    const char *(*name_of)(const struct aplan *, size_t), size_t n,
+    const struct aplan *plan, char ***stale, size_t *nstale)
+{
+	size_t k;
+
+	if (name == NULL)
+		return -1;
+	for (k = 0; plan != NULL && k < n; k++)
+		if (detect_eq(name, name_of(plan, k)))
+			return (ssize_t)k;
+	if (setup_owned(j, kind, name))
+		*(char **)xpush(stale, nstale, sizeof **stale) = xstrdup(name);
+	return -1;
+}
+
+static const char *
+detect_filter_name(const struct aplan *plan, size_t k)
+{
+	return plan->filters[k].name;
+}
+
+static const char *
+detect_alarm_name(const struct aplan *plan, size_t k)
+{
+	return plan->alarms[k].name;
+}
+
 static int
 detect_filters_seen(struct setup_job *j, struct detect_facts *f)
 {
 	struct logs_metric_filters l;
 	char *cause = NULL;
-	size_t i, k;
+	ssize_t k;
+	size_t i;
 
 	if (logs_describe_metric_filters_parse(j->resp, &l, &cause) != 0)
 		return setup_fail_parse(j, cause);
 	for (i = 0; i < l.n; i++) {
-		for (k = 0; f->plan != NULL && k < f->plan->nfilters; k++)
-			if (detect_eq(l.v[i].name, f->plan->filters[k].name))
-				break;
-		if (f->plan != NULL && k < f->plan->nfilters) {
-			f->filter_found[k] = true;
-			f->filter_ok[k] = detect_filter_same(f->plan,
-			    &f->plan->filters[k], &l.v[i]);
-		} else if (l.v[i].name != NULL &&
-		    setup_owned(j, "metric-filter", l.v[i].name))
-			*(char **)xpush(&f->stale_filters, &f->nstale_filters,
-			    sizeof *f->stale_filters) = xstrdup(l.v[i].name);
+		k = detect_listed(j, l.v[i].name, "metric-filter",
+		    detect_filter_name, f->plan != NULL ? f->plan->nfilters : 0,
+		    f->plan, &f->stale_filters, &f->nstale_filters);
+		if (k < 0)
+			continue;
+		f->filter_found[k] = true;
+		f->filter_ok[k] = detect_filter_same(f->plan,
+		    &f->plan->filters[k], &l.v[i]);
 	}
 	free(f->token);
 	f->token = l.next_token;
@@ -164,22 +196,20 @@ detect_alarms_seen(struct setup_job *j, struct detect_facts *f)
 {
 	struct cloudwatch_alarms l;
 	char *cause = NULL;
-	size_t i, k;
+	ssize_t k;
+	size_t i;
 
 	if (cloudwatch_describe_alarms_parse(j->resp, &l, &cause) != 0)
 		return setup_fail_parse(j, cause);
 	for (i = 0; i < l.n; i++) {
-		for (k = 0; f->plan != NULL && k < f->plan->nalarms; k++)
-			if (detect_eq(l.v[i].name, f->plan->alarms[k].name))
-				break;
-		if (f->plan != NULL && k < f->plan->nalarms) {
-			f->alarm_found[k] = true;
-			f->alarm_ok[k] = detect_alarm_same(j, &f->plan->alarms[k],
-			    &l.v[i]);
-		} else if (l.v[i].name != NULL &&
-		    setup_owned(j, "alarm", l.v[i].name))
-			*(char **)xpush(&f->stale_alarms, &f->nstale_alarms,
-			    sizeof *f->stale_alarms) = xstrdup(l.v[i].name);
+		k = detect_listed(j, l.v[i].name, "alarm", detect_alarm_name,
+		    f->plan != NULL ? f->plan->nalarms : 0, f->plan,
+		    &f->stale_alarms, &f->nstale_alarms);
+		if (k < 0)
+			continue;
+		f->alarm_found[k] = true;
+		f->alarm_ok[k] = detect_alarm_same(j, &f->plan->alarms[k],
+		    &l.v[i]);
 	}
 	free(f->token);
 	f->token = l.next_token;

@@ -5,20 +5,6 @@
 #include "svc-common.h"
 
 static void
-refused(struct aws_request *r, char **cause, const char *want)
-{
-	if (r != NULL) {
-		aws_request_free(r);
-		fail_msg("builder accepted, expected a refusal with '%s'", want);
-	}
-	assert_non_null(*cause);
-	if (strstr(*cause, want) == NULL)
-		fail_msg("cause '%s' lacks '%s'", *cause, want);
-	free(*cause);
-	*cause = NULL;
-}
-
-static void
 test_table_lifecycle(void **state)
 {
 	const char *name = svct_name("s3w-state");
@@ -109,14 +95,15 @@ test_refusals(void **state)
 	char *cause = NULL;
 
 	(void)state;
-	refused(dynamodb_describe_table("ab", &cause), &cause,
+	svct_refused(dynamodb_describe_table("ab", &cause), &cause,
 	    "must be 3 to 255");
-	refused(dynamodb_describe_table("bad name", &cause), &cause,
+	svct_refused(dynamodb_describe_table("bad name", &cause), &cause,
 	    "must be 3 to 255");
-	refused(dynamodb_delete_table("", &cause), &cause, "table name is empty");
-	refused(dynamodb_create_table(&spec, &cause), &cause,
+	svct_refused(dynamodb_delete_table("", &cause), &cause,
+	    "table name is empty");
+	svct_refused(dynamodb_create_table(&spec, &cause), &cause,
 	    "key attribute is empty");
-	refused(dynamodb_update_time_to_live("ok-table", NULL, true, &cause),
+	svct_refused(dynamodb_update_time_to_live("ok-table", NULL, true, &cause),
 	    &cause, "time to live attribute is empty");
 	assert_int_equal(dynamodb_table_name_check("s3w.state-1_x", &cause), 0);
 }

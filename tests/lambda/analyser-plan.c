@@ -25,6 +25,12 @@ on_error(const char *msg, void *arg)
 	fprintf(stderr, "analyser-plan: %s\n", msg);
 }
 
+static void
+add_str(struct json_object *o, const char *key, const char *value)
+{
+	json_object_object_add(o, key, json_object_new_string(value));
+}
+
 static struct json_object *
 strings(char *const *v, size_t n)
 {
@@ -74,36 +80,26 @@ main(int argc, char **argv)
 	o = json_object_new_object();
 	json_object_object_add(o, "config", json_tokener_parse(pl.config));
 	json_object_object_add(o, "routes", strings(pl.routes, pl.nroutes));
-	json_object_object_add(o, "namespace",
-	    json_object_new_string(pl.namespace));
+	add_str(o, "namespace", pl.namespace);
 	a = json_object_new_array();
 	for (i = 0; i < pl.nrules; i++) {
 		e = json_object_new_object();
-		json_object_object_add(e, "id",
-		    json_object_new_string(pl.rules[i].id));
-		json_object_object_add(e, "kind",
-		    json_object_new_string(pl.rules[i].kind));
-		json_object_object_add(e, "severity",
-		    json_object_new_string(pl.rules[i].severity));
-		json_object_object_add(e, "how",
-		    json_object_new_string(aplan_how_name(pl.rules[i].how)));
+		add_str(e, "id", pl.rules[i].id);
+		add_str(e, "kind", pl.rules[i].kind);
+		add_str(e, "severity", pl.rules[i].severity);
+		add_str(e, "how", aplan_how_name(pl.rules[i].how));
 		if (pl.rules[i].why != NULL)
-			json_object_object_add(e, "why",
-			    json_object_new_string(pl.rules[i].why));
+			add_str(e, "why", pl.rules[i].why);
 		json_object_array_add(a, e);
 	}
 	json_object_object_add(o, "rules", a);
 	a = json_object_new_array();
 	for (i = 0; i < pl.nfilters; i++) {
 		e = json_object_new_object();
-		json_object_object_add(e, "name",
-		    json_object_new_string(pl.filters[i].name));
-		json_object_object_add(e, "pattern",
-		    json_object_new_string(pl.filters[i].pattern));
-		json_object_object_add(e, "metric",
-		    json_object_new_string(pl.filters[i].metric));
-		json_object_object_add(e, "value",
-		    json_object_new_string(pl.filters[i].value));
+		add_str(e, "name", pl.filters[i].name);
+		add_str(e, "pattern", pl.filters[i].pattern);
+		add_str(e, "metric", pl.filters[i].metric);
+		add_str(e, "value", pl.filters[i].value);
 		d = json_object_new_object();
 		for (k = 0; k < pl.filters[i].ndims; k++)
 			json_object_object_add(d, pl.filters[i].dim_names[k],
@@ -115,12 +111,9 @@ main(int argc, char **argv)
 	a = json_object_new_array();
 	for (i = 0; i < pl.nalarms; i++) {
 		e = json_object_new_object();
-		json_object_object_add(e, "name",
-		    json_object_new_string(pl.alarms[i].name));
-		json_object_object_add(e, "rule",
-		    json_object_new_string(pl.alarms[i].rule));
-		json_object_object_add(e, "query",
-		    json_object_new_string(pl.alarms[i].query));
+		add_str(e, "name", pl.alarms[i].name);
+		add_str(e, "rule", pl.alarms[i].rule);
+		add_str(e, "query", pl.alarms[i].query);
 		json_object_object_add(e, "period",
 		    json_object_new_int(pl.alarms[i].period));
 		json_object_object_add(e, "threshold",
