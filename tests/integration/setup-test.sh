@@ -196,7 +196,7 @@ for ((i = 1; i <= routes; i++)); do
 	"$S3WATCH" pattern test --pattern @"$SANDBOX_TMPDIR/route" --event "$del_ev" --wrap cloudtrail >/dev/null && ndel=$((ndel + 1))
 done
 check_eq "no rule in front of the analyser passes a plain GetObject" 0 "$nread"
-check_eq "a DeleteObjects reaches the analyser" 1 "$ndel"
+check_eq "a DeleteObjects reaches the analyser" 1 "$((ndel >= 1))"
 check_eq "each rule may invoke the function, conditioned on its ARN and the account" "$routes" \
 	"$(awscli lambda get-policy --function-name "$fn" --query Policy --output text | "$S3WATCH_PYTHON" -c '
 import json, sys
@@ -205,7 +205,9 @@ print(sum(1 for s in p["Statement"] if s["Principal"] == {"Service": "events.ama
           and s["Condition"]["ArnLike"]["AWS:SourceArn"].startswith("arn:aws:events:us-east-1:123456789012:rule/s3watch-analyser")
           and s["Condition"]["StringEquals"]["AWS:SourceAccount"] == "123456789012"))')"
 filters=$(awscli logs describe-metric-filters --log-group-name /aws/cloudtrail/s3-security-monitoring --query 'metricFilters[].filterName' --output text)
-check_eq "the bulk-read rule is two metric filters on the trail's group" \
+check_eq "the plan's metric filters are on the trail's group" \
+	"$(jq_plan '"\t".join(sorted(f["name"] for f in p["filters"]))')" "$filters"
+check_eq "... among them the bulk-read rule's" \
 	"s3watch-s3-bulk-read-bytes	s3watch-s3-bulk-read-bytes-noarn" "$filters"
 check_eq "... summing the bytes read" "\$.additionalEventData.bytesTransferredOut" \
 	"$(awscli logs describe-metric-filters --log-group-name /aws/cloudtrail/s3-security-monitoring --filter-name-prefix s3watch-s3-bulk-read-bytes-noarn --query 'metricFilters[0].metricTransformations[0].metricValue' --output text)"
@@ -255,7 +257,11 @@ check_eq "status passes after the repair" 0 "$status"
 # --- step 8 drift: the pack changed, rules and alarms changed by hand -------
 pack=$SANDBOX_TMPDIR/pack
 cp -r "$S3WATCH_RULES_DIR" "$pack"
-sed -i 's/threshold = 100;/threshold = 150;/' "$pack/60-stateful.conf"
+cat > "$pack/99-extra.conf" <<'EOF'
+rules = ( { id = "extra-burst"; severity = "high";
+	pattern = "{\"detail\":{\"eventName\":[\"RestoreObject\"]}}";
+	count = { key = [ "principal" ]; threshold = 5; window = "5m"; }; } );
+EOF
 awscli events put-rule --name s3watch-analyser --event-pattern '{"source":["aws.s3"]}' >/dev/null
 awscli cloudwatch delete-alarms --alarm-names s3watch-s3-bulk-read-bytes
 # (through the proxy, whose PutMetricFilter replaces as AWS's does)
