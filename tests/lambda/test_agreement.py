@@ -22,9 +22,10 @@ The same goes for tests/lambda/edge-pack, a pack of every stateful path
 learning, three-step sequences, suppress patterns and allow-lists), over
 seeded random streams of records, late ones included.
 
-Both sides read the same settings: S3WATCH_CONFIG points at a file with
-the names of tests/lambda/agreement.conf (those `s3watch config` knows),
-and the analyser gets what `s3watch config` then prints.
+Both sides read the same settings: S3WATCH_CONFIG (and --config, when
+replay takes it) names a file with the keys of tests/lambda/agreement.conf
+that `s3watch config` knows, and the analyser gets what `s3watch config`
+then prints.
 
     S3WATCH=./s3watch top_builddir=. python3 tests/lambda/test_agreement.py
 
@@ -123,8 +124,19 @@ def config_env(tmp):
     return env, settings
 
 
+_REPLAY_HELP = []
+
+
 def replay(path, env, rules=None):
-    args = [S3WATCH, "replay"] + (["--rules", rules] if rules else []) + [path]
+    """Hits of `s3watch replay`, given the settings file both by
+    S3WATCH_CONFIG and, if replay takes it, --config."""
+    if not _REPLAY_HELP:
+        _REPLAY_HELP.append(subprocess.run([S3WATCH, "replay", "--help"], capture_output=True,
+                                           text=True).stdout)
+    args = [S3WATCH, "replay"] + (["--rules", rules] if rules else [])
+    if "--config" in _REPLAY_HELP[0] and env.get("S3WATCH_CONFIG"):
+        args += ["--config", env["S3WATCH_CONFIG"]]
+    args.append(path)
     out = subprocess.run(args, capture_output=True, text=True, env=env)
     if out.returncode != 0:
         raise AssertionError("replay %s: exit %d: %s" % (path, out.returncode, out.stderr))
