@@ -1,42 +1,42 @@
-"""s3watch Lambda analyser.
+"""s3watch Lambda analyser: the detections that cannot be EventBridge patterns,
+running in AWS around the clock.
 
-EventBridge invokes this function with S3 API calls recorded by CloudTrail
-(rule "<rule_prefix>analyser": source aws.s3, detail-type "AWS API Call via
-CloudTrail"). The CloudTrail record is event["detail"] -- not
-event["Records"], which is the shape of S3 notifications and of CloudTrail
-log files, and which EventBridge never sends.
+EventBridge invokes this function with CloudTrail records (the record is
+event["detail"]; never event["Records"], the shape of S3 notifications and
+log files).  The rules it runs come from the local rule pack: setup step 8
+writes them to rules.json beside this file (see doc/detections-in-aws.md):
 
-It reports, one SNS message per finding, to SNS_TOPIC_ARN:
-  - administrative calls that change or remove a bucket's protection
-    (DeleteBucket, PutBucketPolicy, DeleteBucketPolicy, PutBucketAcl,
-    PutBucketPublicAccessBlock);
-  - calls refused with AccessDenied;
-  - calls from a source IP outside ALLOWED_CIDRS (comma-separated IPv4 and
-    IPv6 CIDRs; empty: no IP check). AWS services acting for a caller
-    appear with a host name (e.g. "s3.amazonaws.com") instead of an IP and
-    are not checked.
+  - the analysis checks (rule kind "check": policy-grant, acl-grant,
+    cross-account-copy, trail-selectors, log-expiry);
+  - the high and critical stateful rules (count, first_seen, sequence), with
+    the same semantics as the console's engine (src/rules/rules.c,
+    rules_state.c), their state in a DynamoDB table (STATE_TABLE);
+  - silently, the rules those sequences are made of.
+
+Each hit of a rule marked "alert" is one SNS message to SNS_TOPIC_ARN, with
+the message attributes "severity" and "rule" (for subscription filters).
+
+Settings (environment): TRUSTED_ACCOUNTS (comma-separated account ids;
+empty: the account each record belongs to), LOG_EXPIRY_MIN_DAYS (30),
+SOURCE_BUCKET (comma-separated), TRAIL_BUCKET, LOG_BUCKET.
 
 Python 3 standard library and boto3 (present in the Lambda runtime) only.
 """
 
+import calendar
+import hashlib
 import ipaddress
 import json
 import logging
+import math
 import os
-
-import boto3
+import re
+import time
 
 LOG = logging.getLogger()
 LOG.setLevel(logging.INFO)
 
-ADMIN_CALLS = frozenset((
-    "DeleteBucket",
-    "PutBucketPolicy",
-    "DeleteBucketPolicy",
-    "PutBucketAcl",
-    "PutBucketPublicAccessBlock",
-))
-DENIED_CODES = frozenset(("AccessDenied", "AccessDeniedException"))
+SEVERITIES = ("info", "low", "medium", "high", "critical")
 
 # SNS limits: a subject of at most 100 printable ASCII characters, a
 # message of at most 256 KiB of UTF-8.
@@ -44,78 +44,1303 @@ SUBJECT_MAX = 99
 MESSAGE_MAX = 256 * 1024 - 1024      # room for SNS's own envelope
 RECORD_MAX = 200 * 1024
 
-_SNS = None
+HERE = os.path.dirname(os.path.abspath(__file__))
 
 
-def _sns():
-    global _SNS
-    if _SNS is None:
-        _SNS = boto3.client("sns")
-    return _SNS
+# ---------------------------------------------------------------------------
+# Event values: the event flattened as event-ruler sees it
+# ---------------------------------------------------------------------------
+
+def _flatten(node, path, member, out, uid):
+    """(value, membership) of every leaf under node, by dotted path.  Arrays
+    are crushed (their elements share the path); membership maps each
+    enclosing array to the element the value lies in."""
+    if isinstance(node, dict):
+        for key, val in node.items():
+            _flatten(val, path + "." + key if path else key, member, out, uid)
+    elif isinstance(node, list):
+        uid[0] += 1
+        me = uid[0]
+        for i, val in enumerate(node):
+            m = dict(member)
+            m[me] = i
+            _flatten(val, path, m, out, uid)
+    else:
+        out.setdefault(path, []).append((node, member))
 
 
-def parse_cidrs(text):
-    """ALLOWED_CIDRS as a list of networks; bad entries are logged and
-    skipped."""
-    nets = []
-    for part in (text or "").split(","):
-        part = part.strip()
-        if not part:
-            continue
-        try:
-            nets.append(ipaddress.ip_network(part, strict=False))
-        except ValueError:
-            LOG.warning("ALLOWED_CIDRS: ignoring %r", part)
-    return nets
+class Event:
+    """An EventBridge event, flattened once."""
+
+    def __init__(self, event):
+        self.raw = event
+        self.values = {}
+        self.fields = {}
+        _flatten(event, "", {}, self.values, [0])
+
+    def get(self, path):
+        return self.values.get(path, ())
 
 
-def source_ip(value):
-    """The caller's address, or None when it is not an IP (an AWS service
-    such as "s3.amazonaws.com", or missing)."""
-    if not isinstance(value, str) or not value:
-        return None
-    try:
-        return ipaddress.ip_address(value.strip())
-    except ValueError:
-        return None
+# ---------------------------------------------------------------------------
+# EventBridge patterns (aws/event-ruler semantics, as src/rules/pattern.c)
+# ---------------------------------------------------------------------------
 
-
-def ip_allowed(ip, nets):
-    return any(ip.version == net.version and ip in net for net in nets)
-
-
-def principal(detail):
-    ident = detail.get("userIdentity") or {}
-    if not isinstance(ident, dict):
-        return "unknown"
-    return (ident.get("arn") or ident.get("principalId") or ident.get("invokedBy")
-            or ident.get("type") or "unknown")
-
-
-def bucket_of(detail):
-    params = detail.get("requestParameters") or {}
-    if isinstance(params, dict) and isinstance(params.get("bucketName"), str):
-        return params["bucketName"]
-    for res in detail.get("resources") or []:
-        if isinstance(res, dict) and res.get("type") == "AWS::S3::Bucket":
-            return str(res.get("ARN", "")).rsplit(":", 1)[-1]
-    return ""
-
-
-def findings(detail, nets):
-    """(kind, summary) pairs for one CloudTrail record."""
+def _ipv4(s):
+    """4 bytes, 0 (not IP-looking) or -1 (looks like one, is bad); leading
+    zeros allowed, as Java reads them."""
+    parts = s.split(".")
+    if len(parts) != 4:
+        return 0
     out = []
-    name = str(detail.get("eventName") or "")
-    error = str(detail.get("errorCode") or "")
-    if name in ADMIN_CALLS and not error:
-        out.append(("admin-call", "%s on bucket %s" % (name, bucket_of(detail) or "?")))
-    if error in DENIED_CODES:
-        out.append(("access-denied", "%s denied" % (name or "call")))
-    ip = source_ip(detail.get("sourceIPAddress"))
-    if ip is not None and nets and not ip_allowed(ip, nets):
-        out.append(("ip-outside-allowed", "%s from %s" % (name or "call", ip)))
+    for p in parts:
+        if not 1 <= len(p) <= 3 or not p.isdigit() or not p.isascii():
+            return 0
+        out.append(int(p))
+    if any(v > 255 for v in out):
+        return -1
+    return bytes(out)
+
+
+def _ipv6(s):
+    """16 bytes or 0: eight groups of 1-4 hex digits, one "::"; no embedded
+    IPv4 or zone."""
+    if len(s) < 2 or not s.isascii():
+        return 0
+    if s.count("::") > 1:
+        return 0
+    hexd = "0123456789abcdefABCDEF"
+
+    def groups(text):
+        if text == "":
+            return []
+        out = []
+        for g in text.split(":"):
+            if not 1 <= len(g) <= 4 or any(c not in hexd for c in g):
+                return None
+            out.append(int(g, 16))
+        return out
+
+    if "::" in s:
+        left, right = s.split("::")
+        a, b = groups(left), groups(right)
+        if a is None or b is None or len(a) + len(b) > 7:
+            return 0
+        g = a + [0] * (8 - len(a) - len(b)) + b
+    else:
+        g = groups(s)
+        if g is None or len(g) != 8:
+            return 0
+    return b"".join(v.to_bytes(2, "big") for v in g)
+
+
+def parse_ip(s):
+    """An IP literal's bytes, or None (-1 for IP-looking but invalid)."""
+    if not isinstance(s, str):
+        return None
+    r = _ipv4(s)
+    if r == 0:
+        r = _ipv6(s)
+    if r == 0:
+        return None
+    return r
+
+
+def _num(v):
+    """v as a double, when it is a JSON number a double holds exactly."""
+    if isinstance(v, bool) or not isinstance(v, (int, float)):
+        return None
+    if isinstance(v, int):
+        try:
+            f = float(v)
+        except OverflowError:
+            return None
+        return f if f == v else None
+    return v if math.isfinite(v) else None
+
+
+def _is_number(v):
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+
+def _num_eq(a, b):
+    fa, fb = _num(a), _num(b)
+    if fa is not None and fb is not None:
+        return fa == fb
+    # Not representable: the same literal text only.
+    return isinstance(a, int) and isinstance(b, int) and a == b
+
+
+def _eic_regex(text):
+    """equals-ignore-case: each UTF-16 unit of the pattern accepts its
+    lower- or upper-case form (which may be longer: ß -> SS)."""
+    parts = []
+    for c in text:
+        forms = {c, c.lower(), c.upper()}
+        parts.append("(?:" + "|".join(re.escape(f) for f in sorted(forms, key=len,
+                                                                  reverse=True)) + ")")
+    return "".join(parts)
+
+
+def _wildcard_regex(text):
+    out = []
+    i = 0
+    while i < len(text):
+        c = text[i]
+        if c == "\\" and i + 1 < len(text):
+            out.append(re.escape(text[i + 1]))
+            i += 2
+            continue
+        out.append(".*" if c == "*" else re.escape(c))
+        i += 1
+    return re.compile("".join(out), re.DOTALL)
+
+
+def _cidr(text):
+    addr, _, bits = text.partition("/")
+    a = parse_ip(addr)
+    if not isinstance(a, bytes):
+        raise ValueError("bad CIDR %r" % text)
+    return a, int(bits)
+
+
+def _in_prefix(ip, net, bits):
+    if len(ip) != len(net):
+        return False
+    whole, rest = divmod(bits, 8)
+    if ip[:whole] != net[:whole]:
+        return False
+    if rest == 0:
+        return True
+    mask = (0xff << (8 - rest)) & 0xff
+    return (ip[whole] ^ net[whole]) & mask == 0
+
+
+def _numeric(spec):
+    tests = []
+    i = 0
+    while i + 1 < len(spec):
+        op, val = spec[i], float(spec[i + 1])
+        tests.append({"=": lambda x, v=val: x == v, "<": lambda x, v=val: x < v,
+                      "<=": lambda x, v=val: x <= v, ">": lambda x, v=val: x > v,
+                      ">=": lambda x, v=val: x >= v}[op])
+        i += 2
+
+    def match(v):
+        f = _num(v)
+        return f is not None and all(t(f) for t in tests)
+    return match
+
+
+def _str_list(v):
+    return v if isinstance(v, list) else [v]
+
+
+def _anything_but(arg):
+    if isinstance(arg, dict):
+        (op, val), = arg.items()
+        vals = _str_list(val)
+        if op == "prefix":
+            inner = lambda v: any(v.startswith(p) for p in vals)  # noqa: E731
+        elif op == "suffix":
+            inner = lambda v: any(v.endswith(p) for p in vals)  # noqa: E731
+        elif op == "equals-ignore-case":
+            rx = [re.compile(_eic_regex(p), re.DOTALL) for p in vals]
+            inner = lambda v: any(r.fullmatch(v) for r in rx)  # noqa: E731
+        elif op == "wildcard":
+            rx = [_wildcard_regex(p) for p in vals]
+            inner = lambda v: any(r.fullmatch(v) for r in rx)  # noqa: E731
+        else:
+            raise ValueError("anything-but %s" % op)
+        return lambda v: not (isinstance(v, str) and inner(v))
+    vals = _str_list(arg)
+    strs = [x for x in vals if isinstance(x, str)]
+    nums = [x for x in vals if _is_number(x)]
+    return lambda v: not ((isinstance(v, str) and v in strs) or
+                          (_is_number(v) and any(_num_eq(v, n) for n in nums)))
+
+
+def _matcher(spec):
+    """One element of a pattern's value list: a predicate on a leaf value,
+    or "absent" for {"exists": false}."""
+    if spec is None:
+        return lambda v: v is None
+    if spec is True or spec is False:
+        return lambda v, b=spec: v is b
+    if _is_number(spec):
+        return lambda v: _is_number(v) and _num_eq(v, spec)
+    if isinstance(spec, str):
+        ip = parse_ip(spec)
+        if isinstance(ip, bytes):
+            return lambda v: parse_ip(v) == ip
+        return lambda v: isinstance(v, str) and v == spec
+    (op, arg), = spec.items()
+    if op == "exists":
+        return "absent" if arg is False else (lambda v: True)
+    if op == "exactly":
+        return lambda v: isinstance(v, str) and v == arg
+    if op in ("prefix", "suffix"):
+        if isinstance(arg, dict):
+            rx = _eic_regex(arg["equals-ignore-case"])
+            rx = re.compile(rx if op == "prefix" else "(?:" + rx + r")\Z", re.DOTALL)
+            if op == "prefix":
+                return lambda v: isinstance(v, str) and rx.match(v) is not None
+            return lambda v: isinstance(v, str) and rx.search(v) is not None
+        if op == "prefix":
+            return lambda v: isinstance(v, str) and v.startswith(arg)
+        return lambda v: isinstance(v, str) and v.endswith(arg)
+    if op == "equals-ignore-case":
+        rx = re.compile(_eic_regex(arg), re.DOTALL)
+        return lambda v: isinstance(v, str) and rx.fullmatch(v) is not None
+    if op == "wildcard":
+        rx = _wildcard_regex(arg)
+        return lambda v: isinstance(v, str) and rx.fullmatch(v) is not None
+    if op == "anything-but":
+        return _anything_but(arg)
+    if op == "numeric":
+        return _numeric(arg)
+    if op == "cidr":
+        net, bits = _cidr(arg)
+        return lambda v: (isinstance(v, str) and isinstance(parse_ip(v), bytes) and
+                          _in_prefix(parse_ip(v), net, bits))
+    raise ValueError("unknown match type %r" % op)
+
+
+def _pairs(pairs):
+    """A pattern object: a repeated key keeps the last value, but repeated
+    objects keep both sets of paths."""
+    out = {}
+    for key, val in pairs:
+        if key in out and isinstance(out[key], dict) and isinstance(val, dict):
+            val = _pairs(list(out[key].items()) + list(val.items()))
+        out[key] = val
     return out
 
+
+def _compile(obj, prefix):
+    """The pattern's sub-rules (one per $or combination): {path: field}."""
+    rules = [{}]
+    for key, val in obj.items():
+        if key == "$or":
+            alts = []
+            for sub in val:
+                alts.extend(_compile(sub, prefix))
+            rules = [dict(r, **a) for r in rules for a in alts]
+        elif isinstance(val, dict):
+            sub = _compile(val, prefix + key + ".")
+            rules = [dict(r, **s) for r in rules for s in sub]
+        else:
+            preds = [_matcher(s) for s in val]
+            field = ("absent" in preds, [p for p in preds if p != "absent"])
+            rules = [dict(r, **{prefix + key: field}) for r in rules]
+    return rules
+
+
+def _consistent(a, b):
+    return all(b.get(k, i) == i for k, i in a.items())
+
+
+class Pattern:
+    """A compiled EventBridge pattern."""
+
+    def __init__(self, text):
+        self.text = text
+        self.subrules = _compile(json.loads(text, object_pairs_hook=_pairs), "")
+
+    def match(self, ev):
+        return any(self._sub(ev, sub) for sub in self.subrules)
+
+    @staticmethod
+    def _sub(ev, sub):
+        fields = []
+        for path, (absent_ok, preds) in sub.items():
+            vals = ev.get(path)
+            if not vals:
+                if absent_ok:
+                    continue
+                return False
+            cands = [m for v, m in vals if any(p(v) for p in preds)]
+            if not cands:
+                return False
+            fields.append(cands)
+        # Array consistency: one value per field, all from the same
+        # element of any array they share.
+        fields.sort(key=len)
+
+        def search(i, chosen):
+            if i == len(fields):
+                return True
+            for m in fields[i]:
+                if all(_consistent(m, c) for c in chosen) and search(i + 1, chosen + [m]):
+                    return True
+            return False
+        return search(0, [])
+
+
+# ---------------------------------------------------------------------------
+# What a CloudTrail record means
+# ---------------------------------------------------------------------------
+
+_DETAIL_TYPES = {"AwsServiceEvent": "AWS Service Event via CloudTrail",
+                 "AwsConsoleSignIn": "AWS Console Sign In via CloudTrail",
+                 "AwsCloudTrailInsight": "AWS Insight via CloudTrail"}
+
+
+def wrap_cloudtrail(record):
+    """A CloudTrail record as EventBridge delivers it (src/rules/pattern.c:
+    pattern_wrap)."""
+    ev = {"version": "0"}
+    if "eventID" in record:
+        ev["id"] = record["eventID"]
+    ev["detail-type"] = _DETAIL_TYPES.get(record.get("eventType"), "AWS API Call via CloudTrail")
+    src = record.get("eventSource")
+    if isinstance(src, str):
+        ev["source"] = "aws." + (src[:-14] if src.endswith(".amazonaws.com") else src)
+    for key, frm in (("account", "recipientAccountId"), ("time", "eventTime"),
+                     ("region", "awsRegion")):
+        if frm in record:
+            ev[key] = record[frm]
+    ev["resources"] = []
+    ev["detail"] = record
+    return ev
+
+
+def parse_time(s):
+    """Epoch seconds of "2026-08-21T10:00:00Z" (fractions and +hh:mm offsets
+    allowed, 1970 or later), or None (src/base/isotime.c)."""
+    if not isinstance(s, str):
+        return None
+    m = re.fullmatch(r"(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)(?:\.\d+)?"
+                     r"(Z|[+-]\d\d:\d\d)", s)
+    if not m:
+        return None
+    y, mo, d, h, mi, se = (int(x) for x in m.groups()[:6])
+    if not (1 <= mo <= 12 and 1 <= d <= 31 and h <= 23 and mi <= 59 and se <= 60) or y < 1970:
+        return None
+    off = 0
+    z = m.group(7)
+    if z != "Z":
+        oh, om = int(z[1:3]), int(z[4:6])
+        if oh > 23 or om > 59:
+            return None
+        off = (oh * 3600 + om * 60) * (-1 if z[0] == "-" else 1)
+    days = calendar.timegm((y, mo, 1, h, mi, se, 0, 0, 0)) + (d - 1) * 86400
+    return days - off
+
+
+def _text(v):
+    """A value as the engine writes it: nothing for null, numbers as JSON
+    text, an escaped NUL as '?'."""
+    if v is None:
+        return ""
+    if v is True:
+        return "true"
+    if v is False:
+        return "false"
+    if isinstance(v, float):
+        return repr(v)
+    return str(v).replace("\0", "?")
+
+
+# The fields of src/rules/rules.c (rules_fields): the first path present
+# wins.  principal, action, resource and userAgentFamily are computed.
+FIELDS = {
+    "eventID": ("detail.eventID", "id"),
+    "time": ("detail.eventTime", "time"),
+    "principal": ("detail.userIdentity.arn", "detail.userIdentity.invokedBy"),
+    "sourceIP": ("detail.sourceIPAddress",),
+    "eventSource": ("detail.eventSource", "source"),
+    "eventName": ("detail.eventName", "detail-type"),
+    "bucket": ("detail.requestParameters.bucketName",),
+    "key": ("detail.requestParameters.key",),
+    "resourceARN": ("detail.resources.ARN", "resources"),
+    "resourceName": ("detail.requestParameters.name", "detail.requestParameters.trailName",
+                     "detail.requestParameters.logGroupName",
+                     "detail.requestParameters.functionName",
+                     "detail.requestParameters.topicArn", "detail.requestParameters.keyId",
+                     "detail.requestParameters.detectorId", "detail.requestParameters.rule"),
+    "accessKey": ("detail.userIdentity.accessKeyId",),
+    "userAgent": ("detail.userAgent",),
+    "account": ("detail.userIdentity.accountId", "account"),
+    "principalId": ("detail.userIdentity.principalId",),
+    "identityType": ("detail.userIdentity.type",),
+    "findingType": ("detail.type",),
+    "action": (),
+    "resource": (),
+    "userAgentFamily": (),
+}
+
+
+def field(ev, name):
+    """A field of the event as text, "" when absent (rules_field)."""
+    cache = ev.fields
+    if name in cache:
+        return cache[name]
+    if name == "action":
+        s = field(ev, "eventSource")
+        if s.startswith("aws."):
+            s = s[4:]
+        if s.endswith(".amazonaws.com"):
+            s = s[:-14]
+        out = (s + ":" if s else "") + field(ev, "eventName")
+    elif name == "resource":
+        if field(ev, "bucket"):
+            out = field(ev, "bucket") + ("/" + field(ev, "key") if field(ev, "key") else "")
+        elif field(ev, "resourceARN"):
+            out = field(ev, "resourceARN")
+        else:
+            out = field(ev, "resourceName")
+    elif name == "userAgentFamily":
+        s = field(ev, "userAgent").lstrip("[ ")
+        out = re.split(r"[/ \](]", s, maxsplit=1)[0]
+    else:
+        vals = next((ev.get(p) for p in FIELDS[name] if ev.get(p)), ())
+        if vals:
+            out = _text(vals[0][0])
+        elif name == "principal":
+            # No ARN: anonymous callers, or AWS services.
+            if "anonymous" in (field(ev, "account"), field(ev, "principalId")):
+                out = "anonymous"
+            else:
+                out = field(ev, "principalId")
+        else:
+            out = ""
+    cache[name] = out
+    return out
+
+
+def ref_text(ev, ref):
+    """A key part or value: a field name, or a dotted path whose values
+    (several under arrays) are joined with ','."""
+    if ref in FIELDS:
+        return field(ev, ref)
+    return ",".join(_text(v) for v, _ in ev.get(ref))
+
+
+def _duration(v):
+    if isinstance(v, int) and not isinstance(v, bool):
+        return v
+    m = re.fullmatch(r"(\d+)([smhd]?)", str(v))
+    if not m:
+        raise ValueError("bad duration %r" % (v,))
+    return int(m.group(1)) * {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}[m.group(2)]
+
+
+def _glob(pat):
+    """fnmatch(3) without flags, as the engine's allow-lists use it: '*'
+    and '?' match '/' too, [!..] and [^..] negate, '\\' escapes."""
+    out, i = [], 0
+    while i < len(pat):
+        c = pat[i]
+        if c == "\\" and i + 1 < len(pat):
+            out.append(re.escape(pat[i + 1]))
+            i += 2
+            continue
+        if c == "*":
+            out.append(".*")
+        elif c == "?":
+            out.append(".")
+        elif c == "[":
+            j = i + 1
+            if j < len(pat) and pat[j] in "!^":
+                j += 1
+            if j < len(pat) and pat[j] == "]":
+                j += 1
+            while j < len(pat) and pat[j] != "]":
+                j += 1
+            if j >= len(pat):
+                out.append(re.escape(c))
+            else:
+                body = pat[i + 1:j]
+                neg = body[:1] in ("!", "^")
+                body = body[1:] if neg else body
+                out.append("[" + ("^" if neg else "") + body.replace("\\", "\\\\") + "]")
+                i = j
+        else:
+            out.append(re.escape(c))
+        i += 1
+    return re.compile("".join(out), re.DOTALL)
+
+
+def cidr_complement(cidrs):
+    """The EventBridge values matching every IP outside the CIDRs, as
+    ${outside_allowed_cidrs} expands (rules.c: rules_cidr_complement)."""
+    nets = [ipaddress.ip_network(c, strict=False) for c in cidrs]
+    out = []
+
+    def walk(size, p, bits):
+        width = size * 8
+        overlap = False
+        for n in nets:
+            if n.max_prefixlen != width:
+                continue
+            b, a = n.prefixlen, int(n.network_address)
+            if b <= bits and p >> (width - b) == a >> (width - b):
+                return
+            if b > bits and p >> (width - bits) == a >> (width - bits):
+                overlap = True
+        if not overlap:
+            raw = p.to_bytes(size, "big")
+            text = (".".join(str(x) for x in raw) if size == 4 else _ipv6_text(raw))
+            out.append('"%s"' % text if bits == width else '{"cidr":"%s/%d"}' % (text, bits))
+            return
+        walk(size, p, bits + 1)
+        walk(size, p | (1 << (width - bits - 1)), bits + 1)
+    walk(4, 0, 0)
+    walk(16, 0, 0)
+    return "[" + ",".join(out) + "]"
+
+
+def _ipv6_text(raw):
+    """inet_ntop's form: the longest run (2 or more) of zero groups as ::."""
+    g = [int.from_bytes(raw[i:i + 2], "big") for i in range(0, 16, 2)]
+    best, blen, i = -1, 0, 0
+    while i < 8:
+        if g[i] == 0:
+            j = i
+            while j < 8 and g[j] == 0:
+                j += 1
+            if j - i > blen:
+                best, blen = i, j - i
+            i = j
+        else:
+            i += 1
+    if blen < 2:
+        return ":".join("%x" % x for x in g)
+    left = ":".join("%x" % x for x in g[:best])
+    right = ":".join("%x" % x for x in g[best + blen:])
+    return left + "::" + right
+
+
+# ---------------------------------------------------------------------------
+# The analysis checks (the shared specification: doc/detections-in-aws.md)
+# ---------------------------------------------------------------------------
+
+class Settings:
+    def __init__(self, env=None):
+        env = os.environ if env is None else env
+        self.trusted = [a.strip() for a in env.get("TRUSTED_ACCOUNTS", "").split(",") if a.strip()]
+        try:
+            self.min_days = int(env.get("LOG_EXPIRY_MIN_DAYS", "") or 30)
+        except ValueError:
+            LOG.warning("LOG_EXPIRY_MIN_DAYS: not a number; 30 used")
+            self.min_days = 30
+        self.source_buckets = [b.strip() for b in env.get("SOURCE_BUCKET", "").split(",")
+                               if b.strip()]
+        self.trail_bucket = env.get("TRAIL_BUCKET", "")
+        self.log_bucket = env.get("LOG_BUCKET", "")
+
+    def trusted_for(self, d):
+        """The trusted accounts: the setting, else the record's account."""
+        if self.trusted:
+            return set(self.trusted)
+        own = d.get("recipientAccountId")
+        if not isinstance(own, str) or not own:
+            ident = d.get("userIdentity")
+            own = ident.get("accountId") if isinstance(ident, dict) else None
+        return {own} if isinstance(own, str) and own else set()
+
+
+def _ok(d):
+    """A successful call: no errorCode."""
+    return d.get("errorCode") in (None, "")
+
+
+def _params(d):
+    p = d.get("requestParameters")
+    return p if isinstance(p, dict) else {}
+
+
+def _items(v):
+    """An object or an array of them, as a list of dicts."""
+    if isinstance(v, dict):
+        return [v]
+    if isinstance(v, list):
+        return [x for x in v if isinstance(x, dict)]
+    return []
+
+
+def _strings(v):
+    if isinstance(v, str):
+        return [v]
+    if isinstance(v, list):
+        return [x for x in v if isinstance(x, str)]
+    return []
+
+
+_ACCOUNT = re.compile(r"\d{12}")
+_PRINCIPAL_ARN = re.compile(r"arn:[^:]+:(?:iam|sts)::(\d{12}):.+")
+
+
+def _arn_account(arn):
+    """The account field of an ARN (arn:partition:service:region:account:...)."""
+    parts = arn.split(":") if isinstance(arn, str) else []
+    return parts[4] if len(parts) >= 6 and parts[0] == "arn" else ""
+
+
+def _ci(d, key):
+    """d[key], the key compared case-insensitively (policy keys, API fields)."""
+    if not isinstance(d, dict):
+        return None
+    for k, v in d.items():
+        if isinstance(k, str) and k.lower() == key.lower():
+            return v
+    return None
+
+
+def _condition_values(stmt, key):
+    """The values of a condition key under any operator, or None when the
+    statement does not name it."""
+    cond = stmt.get("Condition")
+    found = None
+    for block in cond.values() if isinstance(cond, dict) else ():
+        if not isinstance(block, dict):
+            continue
+        for k, v in block.items():
+            if isinstance(k, str) and k.lower() == key.lower():
+                found = (found or []) + [str(x) for x in (v if isinstance(v, list) else [v])]
+    return found
+
+
+def _names_trusted(values, trusted, arn=False):
+    return bool(values) and all(
+        (_arn_account(v) if arn else v) in trusted and "*" not in v and "?" not in v
+        for v in values)
+
+
+def _confined(stmt, trusted):
+    if _condition_values(stmt, "aws:PrincipalOrgID") is not None:
+        return True
+    acct = _condition_values(stmt, "aws:PrincipalAccount")
+    if acct is not None and _names_trusted(acct, trusted):
+        return True
+    return any(_condition_values(stmt, k) is not None
+               for k in ("aws:SourceVpc", "aws:SourceVpce", "aws:SourceIp"))
+
+
+def _statement_grant(stmt, trusted):
+    """(class, principal): PUBLIC, FOREIGN, SERVICE or None."""
+    if "NotPrincipal" in stmt:
+        return "PUBLIC", "(all but a NotPrincipal)"
+    pr = stmt.get("Principal")
+    if pr == "*":
+        return "PUBLIC", "*"
+    if not isinstance(pr, dict):
+        return None, None
+    worst = (None, None)
+    for kind, vals in pr.items():
+        vals = vals if isinstance(vals, list) else [vals]
+        for v in vals:
+            v = str(v)
+            if kind == "AWS":
+                if v == "*":
+                    return "PUBLIC", "*"
+                m = _ACCOUNT.fullmatch(v) or _PRINCIPAL_ARN.fullmatch(v)
+                acct = (m.group(1) if m.re is _PRINCIPAL_ARN else v) if m else None
+                if acct is None or acct not in trusted:
+                    if worst[0] != "FOREIGN":
+                        worst = ("FOREIGN", v)
+            elif kind == "CanonicalUser":
+                if worst[0] != "FOREIGN":
+                    worst = ("FOREIGN", "canonical user " + v)
+            elif kind == "Service":
+                if worst[0] is None:
+                    worst = ("SERVICE", v)
+    return worst
+
+
+def check_policy_grant(d, s):
+    if d.get("eventName") != "PutBucketPolicy" or not _ok(d):
+        return None
+    policy = _params(d).get("bucketPolicy")
+    if isinstance(policy, str):
+        try:
+            policy = json.loads(policy)
+        except ValueError:
+            return None
+    if not isinstance(policy, dict):
+        return None
+    trusted = s.trusted_for(d)
+    best = None
+    for stmt in _items(policy.get("Statement")):
+        if stmt.get("Effect") != "Allow":
+            continue
+        cls, who = _statement_grant(stmt, trusted)
+        if cls is None:
+            continue
+        if cls == "SERVICE":
+            if (_names_trusted(_condition_values(stmt, "aws:SourceAccount") or [], trusted) or
+                    _names_trusted(_condition_values(stmt, "aws:SourceArn") or [], trusted,
+                                   arn=True)):
+                continue
+            sev = "low"
+        else:
+            confined = _confined(stmt, trusted)
+            sev = {("PUBLIC", False): "critical", ("PUBLIC", True): "medium",
+                   ("FOREIGN", False): "high", ("FOREIGN", True): "low"}[(cls, confined)]
+        if best is None or SEVERITIES.index(sev) > SEVERITIES.index(best[0]):
+            sid = stmt.get("Sid")
+            best = (sev, "%s principal %s in statement %s" % (
+                {"PUBLIC": "public", "FOREIGN": "foreign", "SERVICE": "service"}[cls], who,
+                json.dumps(sid) if isinstance(sid, str) and sid else "(no Sid)"))
+    return best
+
+
+_ALL_USERS = "http://acs.amazonaws.com/groups/global/AllUsers"
+_AUTH_USERS = "http://acs.amazonaws.com/groups/global/AuthenticatedUsers"
+_CANNED_PUBLIC = ("public-read", "public-read-write", "authenticated-read")
+
+
+def check_acl_grant(d, s):
+    if d.get("eventName") not in ("PutBucketAcl", "PutObjectAcl") or not _ok(d):
+        return None
+    p = _params(d)
+    found = []      # (severity, reason)
+    for acl in _strings(p.get("x-amz-acl")):
+        if acl in _CANNED_PUBLIC:
+            found.append(("critical", "canned ACL " + acl))
+    acp = p.get("AccessControlPolicy")
+    acp = acp if isinstance(acp, dict) else {}
+    owner = acp.get("Owner")
+    owner_id = owner.get("ID") if isinstance(owner, dict) else None
+    acl_list = acp.get("AccessControlList")
+    grants = _items(acl_list.get("Grant")) if isinstance(acl_list, dict) else []
+    for g in grants:
+        grantee = g.get("Grantee")
+        if not isinstance(grantee, dict):
+            continue
+        uri, gid, mail = grantee.get("URI"), grantee.get("ID"), grantee.get("EmailAddress")
+        if uri in (_ALL_USERS, _AUTH_USERS):
+            found.append(("critical", "grant to " + uri.rsplit("/", 1)[-1]))
+        elif isinstance(gid, str) and gid and gid != owner_id:
+            found.append(("high", "grant to canonical user " + gid))
+        elif isinstance(mail, str) and mail:
+            found.append(("high", "grant to " + mail))
+    for key, val in p.items():
+        if not (isinstance(key, str) and key.lower().startswith("x-amz-grant-")):
+            continue
+        for text in _strings(val):
+            for part in text.split(","):
+                k, _, v = part.strip().partition("=")
+                v = v.strip().strip('"')
+                k = k.strip().lower()
+                if k == "uri" and v in (_ALL_USERS, _AUTH_USERS):
+                    found.append(("critical", "%s to %s" % (key, v.rsplit("/", 1)[-1])))
+                elif k == "id" and v and v != owner_id:
+                    found.append(("high", "%s to canonical user %s" % (key, v)))
+                elif k == "emailaddress" and v:
+                    found.append(("high", "%s to %s" % (key, v)))
+    if not found:
+        return None
+    return max(found, key=lambda f: SEVERITIES.index(f[0]))
+
+
+def check_cross_account_copy(d, s):
+    if d.get("eventName") not in ("CopyObject", "UploadPartCopy") or not _ok(d):
+        return None
+    trusted = s.trusted_for(d)
+    accounts = []
+    for r in _items(d.get("resources")):
+        if r.get("type") in ("AWS::S3::Object", "AWS::S3::Bucket") and \
+                isinstance(r.get("accountId"), str) and r["accountId"]:
+            accounts.append((r["accountId"], r.get("ARN", "")))
+    for acct, arn in accounts:
+        if acct not in trusted:
+            return "high", "%s belongs to account %s" % (arn or "a resource", acct)
+    if len({a for a, _ in accounts}) > 1:
+        return "high", "source and destination in accounts %s" % ", ".join(
+            sorted({a for a, _ in accounts}))
+    key = _params(d).get("x-amz-server-side-encryption-aws-kms-key-id")
+    for k in _strings(key):
+        acct = _arn_account(k)
+        if acct and acct not in trusted:
+            return "high", "KMS key of account %s" % acct
+    return None
+
+
+def _bucket_arn_covered(value, bucket):
+    """A basic selector's value that logs every object of the bucket."""
+    return value in ("arn:aws:s3", "arn:aws:s3:::", "arn:aws:s3:::%s/" % bucket)
+
+
+def _field_selectors(sel):
+    return _items(_ci(sel, "fieldSelectors"))
+
+
+def _fs_values(fs, op):
+    return _strings(_ci(fs, op))
+
+
+def check_trail_selectors(d, s):
+    if d.get("eventName") not in ("PutEventSelectors", "PutAdvancedEventSelectors") or \
+            not _ok(d):
+        return None
+    p = _params(d)
+    adv = _ci(p, "advancedEventSelectors")
+    basic = _ci(p, "eventSelectors")
+    if isinstance(adv, list):
+        mgmt = False
+        data = set()
+        for sel in _items(adv):
+            fields = {}
+            for fs in _field_selectors(sel):
+                fields.setdefault(str(_ci(fs, "field")), []).append(fs)
+            cats = [v for fs in fields.get("eventCategory", []) for v in _fs_values(fs, "equals")]
+            if "Management" in cats:
+                mgmt = True
+            types = [v for fs in fields.get("resources.type", [])
+                     for v in _fs_values(fs, "equals")]
+            if "Data" not in cats or "AWS::S3::Object" not in types:
+                continue
+            arns = fields.get("resources.ARN", [])
+            for b in s.source_buckets:
+                target = "arn:aws:s3:::%s/" % b
+                if not arns or any(target.startswith(v) for fs in arns
+                                   for op in ("startsWith", "equals")
+                                   for v in _fs_values(fs, op)):
+                    data.add(b)
+    elif isinstance(basic, list):
+        mgmt = any(_ci(sel, "includeManagementEvents") is True for sel in _items(basic))
+        data = set()
+        for sel in _items(basic):
+            for res in _items(_ci(sel, "dataResources")):
+                if _ci(res, "type") != "AWS::S3::Object":
+                    continue
+                for b in s.source_buckets:
+                    if any(_bucket_arn_covered(v, b) for v in _strings(_ci(res, "values"))):
+                        data.add(b)
+    else:
+        return None
+    lost = [b for b in s.source_buckets if b not in data]
+    why = []
+    if not mgmt:
+        why.append("management events dropped")
+    if lost:
+        why.append("data events of %s dropped" % ", ".join(lost))
+    if not why:
+        return None
+    return "high", "; ".join(why)
+
+
+def _days(v):
+    if isinstance(v, bool):
+        return None
+    if isinstance(v, int):
+        return v
+    if isinstance(v, str) and v.strip().isdigit():
+        return int(v)
+    return None
+
+
+def check_log_expiry(d, s):
+    if d.get("eventName") not in ("PutBucketLifecycle", "PutBucketLifecycleConfiguration") or \
+            not _ok(d):
+        return None
+    p = _params(d)
+    bucket = p.get("bucketName") if isinstance(p.get("bucketName"), str) else ""
+    conf = p.get("LifecycleConfiguration")
+    rules = _items(conf.get("Rule")) if isinstance(conf, dict) else []
+    logs = bucket and bucket in (s.trail_bucket, s.log_bucket)
+    for r in rules:
+        if r.get("Status") != "Enabled":
+            continue
+        exp = r.get("Expiration")
+        exp = exp if isinstance(exp, dict) and ("Days" in exp or "Date" in exp) else None
+        nce = r.get("NoncurrentVersionExpiration")
+        nce = nce if isinstance(nce, dict) else None
+        if exp is None and nce is None:
+            continue
+        rid = r.get("ID") if isinstance(r.get("ID"), str) else "(no ID)"
+        if logs:
+            return "high", "expiration on the %s bucket %s (rule %s)" % (
+                "trail" if bucket == s.trail_bucket else "access-log", bucket, rid)
+        days = [x for x in (_days(exp.get("Days")) if exp else None,
+                            _days(nce.get("NoncurrentDays")) if nce else None) if x is not None]
+        short = [x for x in days if x < s.min_days]
+        if short:
+            return "high", "objects of %s expire after %d day%s (rule %s, under %d)" % (
+                bucket or "?", min(short), "" if min(short) == 1 else "s", rid, s.min_days)
+    return None
+
+
+CHECKS = {
+    "policy-grant": check_policy_grant,
+    "acl-grant": check_acl_grant,
+    "cross-account-copy": check_cross_account_copy,
+    "trail-selectors": check_trail_selectors,
+    "log-expiry": check_log_expiry,
+}
+
+
+# ---------------------------------------------------------------------------
+# State: the stateful rules' memory (src/rules/rules_state.c), per key
+# ---------------------------------------------------------------------------
+
+SLOTS = 16          # a count's window, sliding in 1/16 steps
+TTL_SLACK = 86400   # CloudTrail delivers late: keep state a day longer
+RECENT_IDS = 16     # events a key remembers, so a repeat counts once
+
+
+def _h(text):
+    """Keys and values are kept as 64-bit hashes, never as text."""
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+
+class MemoryStore:
+    """State in memory: for tests, and a stand-in with the same interface
+    as DynamoStore."""
+
+    def __init__(self):
+        self.items = {}
+        self.meta = {}
+
+    def load(self, key):
+        item = self.items.get(key)
+        return (None, 0) if item is None else (json.loads(item[0]), item[1])
+
+    def save(self, key, payload, version, ttl):
+        if self.items.get(key, (None, 0))[1] != version:
+            return False
+        self.items[key] = (json.dumps(payload), version + 1)
+        return True
+
+    def first(self, rule_id):
+        return self.meta.get(rule_id)
+
+    def lower_first(self, rule_id, t):
+        if rule_id not in self.meta or t < self.meta[rule_id]:
+            self.meta[rule_id] = t
+
+
+class DynamoStore:
+    """State in a DynamoDB table (on demand, TTL on "ttl"): one item per
+    rule and key ("pk"), written only if its version ("v") did not change
+    since it was read, so concurrent invocations never lose an update, and
+    "first#RULE" items for first_seen's learning."""
+
+    def __init__(self, table, client=None):
+        import boto3
+        self.table = table
+        self.db = client or boto3.client("dynamodb")
+        self.firsts = {}
+
+    def load(self, key):
+        got = self.db.get_item(TableName=self.table, Key={"pk": {"S": key}},
+                               ConsistentRead=True).get("Item")
+        if not got:
+            return None, 0
+        return json.loads(got["p"]["S"]), int(got["v"]["N"])
+
+    def save(self, key, payload, version, ttl):
+        item = {"pk": {"S": key}, "p": {"S": json.dumps(payload, separators=(",", ":"))},
+                "v": {"N": str(version + 1)}, "ttl": {"N": str(int(ttl))}}
+        cond = {"ConditionExpression": "attribute_not_exists(pk)"} if version == 0 else {
+            "ConditionExpression": "v = :v", "ExpressionAttributeValues": {":v": {"N": str(version)}}}
+        try:
+            self.db.put_item(TableName=self.table, Item=item, **cond)
+            return True
+        except self.db.exceptions.ConditionalCheckFailedException:
+            return False
+
+    def first(self, rule_id):
+        if rule_id not in self.firsts:
+            got = self.db.get_item(TableName=self.table, Key={"pk": {"S": "first#" + rule_id}},
+                                   ConsistentRead=True).get("Item")
+            self.firsts[rule_id] = int(got["t"]["N"]) if got else None
+        return self.firsts[rule_id]
+
+    def lower_first(self, rule_id, t):
+        cur = self.first(rule_id)
+        if cur is not None and cur <= t:
+            return
+        try:
+            self.db.update_item(
+                TableName=self.table, Key={"pk": {"S": "first#" + rule_id}},
+                UpdateExpression="SET t = :t",
+                ConditionExpression="attribute_not_exists(t) OR t > :t",
+                ExpressionAttributeValues={":t": {"N": str(t)}})
+            self.firsts[rule_id] = t
+        except self.db.exceptions.ConditionalCheckFailedException:
+            self.firsts.pop(rule_id, None)
+
+
+def _seen_find(slots, h, since):
+    """rules_seen_find: h among the slots (not older than since), else an
+    empty, or the oldest, slot for it."""
+    pick = None
+    for i, (sh, st) in enumerate(slots):
+        if sh == h and st >= since:
+            return i, True
+        if pick is None or (slots[pick][0] != "" and (sh == "" or st < slots[pick][1])):
+            pick = i
+    return pick, False
+
+
+def update_window(rule, p, t, x):
+    length = (rule.window + SLOTS - 1) // SLOTS
+    p = p or {"e": [0] * SLOTS, "v": [0] * SLOTS}
+    ep = t // length
+    i = ep % SLOTS
+    if p["e"][i] < ep:
+        p["e"][i] = ep
+        p["v"][i] = 0
+    p["v"][i] += x
+    total = sum(v for e, v in zip(p["e"], p["v"]) if e > ep - SLOTS)
+    if total < rule.threshold:
+        return p, False
+    return {"e": [0] * SLOTS, "v": [0] * SLOTS}, True
+
+
+def update_distinct(rule, p, t, h):
+    slots = p["s"] if p else [["", 0] for _ in range(rule.threshold)]
+    i, found = _seen_find(slots, h, t - rule.window)
+    slots[i][0] = h
+    if not found or t > slots[i][1]:
+        slots[i][1] = t
+    live = sum(1 for sh, st in slots if sh != "" and st > t - rule.window)
+    if live < rule.threshold:
+        return {"s": slots}, False
+    return {"s": [["", 0] for _ in range(rule.threshold)]}, True
+
+
+def update_first_seen(rule, p, t, h, first):
+    slots = p["s"] if p else [["", 0] for _ in range(rule.values)]
+    i, found = _seen_find(slots, h, t - rule.window)
+    slots[i][0] = h
+    if found:
+        if t > slots[i][1]:
+            slots[i][1] = t
+        return {"s": slots}, False
+    slots[i][1] = t
+    # Still learning what is normal: remember, don't report.
+    return {"s": slots}, t - first >= rule.learn
+
+
+def update_sequence(rule, p, t, touched):
+    """start[j]: when the chain that has reached step j began (0: not
+    reached); steps walked from the last, so one event never both starts
+    and advances a chain."""
+    start = p["st"] if p else [0] * len(rule.steps)
+    n = len(start)
+    for j in range(n - 1, -1, -1):
+        if not touched[j]:
+            continue
+        if j == 0:
+            if t > start[0]:
+                start[0] = t
+            continue
+        if start[j - 1] == 0 or t - start[j - 1] > rule.window:
+            continue
+        if j == n - 1:
+            return {"st": [0] * n}, True
+        if start[j - 1] > start[j]:
+            start[j] = start[j - 1]
+    return {"st": start}, False
+
+
+# ---------------------------------------------------------------------------
+# Rules
+# ---------------------------------------------------------------------------
+
+class Rule:
+    """One rule of rules.json (the pack's rule as written, with its pattern
+    as the engine expanded it)."""
+
+    def __init__(self, spec, cidrs):
+        self.id = spec["id"]
+        self.title = spec.get("title", self.id)
+        self.severity = spec["severity"]
+        self.kind = spec["kind"]
+        self.alert = bool(spec.get("alert"))
+        text = spec.get("pattern") or spec.get("select")
+        expand = lambda s: s.replace("${outside_allowed_cidrs}", cidr_complement(cidrs))  # noqa
+        self.pattern = Pattern(expand(text)) if text and self.kind != "sequence" else None
+        sup = spec.get("suppress") or []
+        self.suppress = [Pattern(expand(x)) for x in ([sup] if isinstance(sup, str) else sup)]
+        allow = spec.get("allow") or {}
+        self.principals = [_glob(g) for g in _strings(allow.get("principals"))]
+        self.agents = [_glob(g) for g in _strings(allow.get("user_agents"))]
+        self.cidrs = [ipaddress.ip_network(c, strict=False) for c in _strings(allow.get("cidrs"))]
+        self.check = CHECKS.get(spec.get("check")) if self.kind == "check" else None
+        if self.kind == "check" and self.check is None:
+            raise ValueError("rule %s: unknown check %r" % (self.id, spec.get("check")))
+        st = spec.get(self.kind) if self.kind in ("count", "first_seen", "sequence") else None
+        st = st if isinstance(st, dict) else {}
+        key = st.get("key", [])
+        self.key = _strings(key)
+        self.mode = "events"
+        self.window = self.learn = 0
+        self.threshold = self.values = 0
+        self.value = None
+        self.steps = []
+        if self.kind == "count":
+            self.window = _duration(st["window"])
+            if "distinct" in st:
+                self.mode, self.value = "distinct", st["distinct"]
+            elif "sum" in st:
+                self.mode, self.value = "sum", st["sum"]
+            self.threshold = st["threshold"]
+        elif self.kind == "first_seen":
+            self.value = st["value"]
+            self.window = _duration(st["history"])
+            self.learn = _duration(st["learn"]) if "learn" in st else 0
+            self.values = st.get("values", 32)
+        elif self.kind == "sequence":
+            self.window = _duration(st["window"])
+            self.steps = [_strings(step) for step in st["steps"]]
+
+    def silenced(self, ev):
+        """Suppress patterns and allow-lists: the event must not count."""
+        if any(p.match(ev) for p in self.suppress):
+            return True
+        if self.principals and any(g.fullmatch(field(ev, "principal")) for g in self.principals):
+            return True
+        if self.agents and any(g.fullmatch(field(ev, "userAgent")) for g in self.agents):
+            return True
+        if not self.cidrs:
+            return False
+        try:
+            ip = ipaddress.ip_address(field(ev, "sourceIP"))
+        except ValueError:
+            return False
+        return any(ip.version == n.version and ip in n for n in self.cidrs)
+
+    def key_text(self, ev):
+        parts = [ref_text(ev, k) for k in self.key]
+        return "\x1f".join(parts), any(parts)
+
+
+class Engine:
+    """The rules of rules.json over events, with state in a store."""
+
+    def __init__(self, config, store, settings=None):
+        cidrs = config.get("allowed_cidrs", [])
+        self.rules = [Rule(spec, cidrs) for spec in config.get("rules", [])]
+        self.by_id = {r.id: r for r in self.rules}
+        self.store = store
+        self.settings = settings or Settings()
+        self.now = 0
+
+    def event_time(self, ev):
+        t = parse_time(field(ev, "time"))
+        if t is None:
+            return self.now or int(time.time())
+        self.now = max(self.now, t)
+        return t
+
+    def _stateful(self, rule, skey, update, ttl, eid):
+        """Read, update and write one key's state until no other
+        invocation got in between; the update's hit.  EventBridge delivers
+        at least once and Lambda retries a failed event: a key remembers
+        its last events and what each did: one it has counted counts no
+        more, and gives the hit it gave (so a retry still alerts, and still
+        moves the sequences on)."""
+        for _ in range(16):
+            payload, version = self.store.load(skey)
+            ids = (payload or {}).get("ids", [])
+            for seen, was_hit in ids:
+                if eid and seen == eid:
+                    return bool(was_hit)
+            payload, hit = update(payload)
+            if payload is None:
+                return hit
+            payload["ids"] = (ids + [[eid, int(hit)]])[-RECENT_IDS:] if eid else ids
+            if self.store.save(skey, payload, version, ttl):
+                return hit
+        raise RuntimeError("rule %s: state kept changing under us" % rule.id)
+
+    def _run_state(self, rule, ev, t, touched=None):
+        """rules_state_update: the event (time t) through a stateful rule;
+        True on a hit."""
+        ttl = max(t, int(time.time())) + rule.window + TTL_SLACK
+        if rule.kind == "first_seen":
+            self.store.lower_first(rule.id, t)
+            val = ref_text(ev, rule.value)
+            if not val:
+                return False
+        text, any_part = rule.key_text(ev)
+        if not any_part:
+            return False
+        skey = "%s#%s" % (rule.id, _h(text))
+        eid = field(ev, "eventID")
+        eid = _h(eid) if eid else ""
+        if rule.kind == "count":
+            if rule.mode == "distinct":
+                val = ref_text(ev, rule.value)
+                if not val:
+                    return False
+                return self._stateful(rule, skey, lambda p: update_distinct(rule, p, t, _h(val)),
+                                      ttl, eid)
+            x = 1
+            if rule.mode == "sum":
+                try:
+                    x = float(ref_text(ev, rule.value))
+                except ValueError:
+                    return False
+                if not x > 0:
+                    return False
+            return self._stateful(rule, skey, lambda p: update_window(rule, p, t, x), ttl, eid)
+        if rule.kind == "first_seen":
+            first = self.store.first(rule.id)
+            first = t if first is None else first
+            return self._stateful(rule, skey,
+                                  lambda p: update_first_seen(rule, p, t, _h(val), first), ttl,
+                                  eid)
+        # A sequence keeps a key only once its first step is reached.
+        return self._stateful(rule, skey, lambda p: (None, False) if p is None and not touched[0]
+                              else update_sequence(rule, p, t, touched), ttl, eid)
+
+    def evaluate(self, event):
+        """Every hit of the event, in rule order, sequences last:
+        [{"rule", "severity", "reason", ...}]."""
+        ev = Event(event)
+        hits = []
+        hit_ids = set()
+        t = None
+        for rule in self.rules:
+            if rule.kind == "sequence" or rule.pattern is None or not rule.pattern.match(ev):
+                continue
+            if rule.silenced(ev):
+                continue
+            sev, reason = rule.severity, ""
+            if rule.kind == "check":
+                got = rule.check(ev.raw.get("detail") if isinstance(ev.raw.get("detail"), dict)
+                                 else {}, self.settings)
+                if not got:
+                    continue
+                sev, reason = got
+            elif rule.kind != "pattern":
+                if t is None:
+                    t = self.event_time(ev)
+                if not self._run_state(rule, ev, t):
+                    continue
+            hits.append(self._hit(rule, ev, sev, reason))
+            hit_ids.add(rule.id)
+        for rule in self.rules:
+            if rule.kind != "sequence":
+                continue
+            touched = [any(r in hit_ids for r in step) for step in rule.steps]
+            if not any(touched):
+                continue
+            if t is None:
+                t = self.event_time(ev)
+            if self._run_state(rule, ev, t, touched) and not rule.silenced(ev):
+                hits.append(self._hit(rule, ev, rule.severity, ""))
+                hit_ids.add(rule.id)
+        return hits
+
+    @staticmethod
+    def _hit(rule, ev, severity, reason):
+        return {"rule": rule.id, "title": rule.title, "severity": severity,
+                "alert": rule.alert, "reason": reason, "kind": rule.kind,
+                "eventID": field(ev, "eventID"), "time": field(ev, "time"),
+                "principal": field(ev, "principal"), "sourceIP": field(ev, "sourceIP"),
+                "action": field(ev, "action"), "resource": field(ev, "resource")}
+
+
+# ---------------------------------------------------------------------------
+# Alerts
+# ---------------------------------------------------------------------------
 
 def ascii_subject(text):
     """SNS subjects: printable ASCII, no line breaks, under 100 characters."""
@@ -131,53 +1356,90 @@ def truncate_utf8(text, limit):
     return data[:limit].decode("utf-8", errors="ignore")
 
 
-def message_for(kind, summary, event, detail):
+def message_for(hit, event):
+    detail = event.get("detail") if isinstance(event.get("detail"), dict) else {}
     record = json.dumps(detail, sort_keys=True, default=str)
-    body = {
-        "finding": kind,
-        "summary": summary,
-        "eventName": detail.get("eventName"),
-        "eventTime": detail.get("eventTime") or event.get("time"),
-        "sourceIPAddress": detail.get("sourceIPAddress"),
-        "principal": principal(detail),
-        "bucket": bucket_of(detail),
-        "errorCode": detail.get("errorCode"),
-        "region": detail.get("awsRegion") or event.get("region"),
-        "account": event.get("account"),
-        "eventID": detail.get("eventID"),
-    }
+    body = {key: hit[key] for key in ("rule", "title", "severity", "reason", "eventID", "time",
+                                      "principal", "sourceIP", "action", "resource")}
+    body.update({"eventName": detail.get("eventName"), "errorCode": detail.get("errorCode"),
+                 "region": detail.get("awsRegion") or event.get("region"),
+                 "account": event.get("account")})
     if len(record.encode("utf-8")) <= RECORD_MAX:
         body["record"] = detail
     else:
         body["recordTruncated"] = truncate_utf8(record, RECORD_MAX)
-    text = json.dumps(body, indent=2, sort_keys=True, default=str)
-    return truncate_utf8(text, MESSAGE_MAX)
+    return truncate_utf8(json.dumps(body, indent=2, sort_keys=True, default=str), MESSAGE_MAX)
 
 
-def handler(event, context=None):
-    """Entry point (analyser.handler). Returns a summary dict."""
+# ---------------------------------------------------------------------------
+# The handler
+# ---------------------------------------------------------------------------
+
+_ENGINE = None
+_SNS = None
+
+
+def load_config(path=None):
+    path = path or os.environ.get("ANALYSER_RULES") or os.path.join(HERE, "rules.json")
+    with open(path, encoding="utf-8") as f:
+        return json.load(f)
+
+
+def _engine():
+    global _ENGINE
+    if _ENGINE is None:
+        table = os.environ.get("STATE_TABLE", "")
+        store = DynamoStore(table) if table else MemoryStore()
+        if not table:
+            LOG.warning("STATE_TABLE is not set: state lives only as long as this instance")
+        _ENGINE = Engine(load_config(), store)
+    return _ENGINE
+
+
+def _sns():
+    global _SNS
+    if _SNS is None:
+        import boto3
+        _SNS = boto3.client("sns")
+    return _SNS
+
+
+def publish(hit, event, topic, sns=None):
+    sev = hit["severity"]
+    subject = "s3watch %s %s: %s" % (sev.upper(), hit["rule"],
+                                     hit["reason"] or hit["title"])
+    (sns or _sns()).publish(
+        TopicArn=topic, Subject=ascii_subject(subject), Message=message_for(hit, event),
+        MessageAttributes={"severity": {"DataType": "String", "StringValue": sev},
+                           "rule": {"DataType": "String", "StringValue": hit["rule"]}})
+
+
+def handler(event, context=None, engine=None, sns=None):
+    """Entry point (analyser.handler).  Returns a summary dict; raises when
+    the state could not be kept, so that Lambda retries the event (whose
+    updates already made count no more)."""
     topic = os.environ.get("SNS_TOPIC_ARN", "")
-    nets = parse_cidrs(os.environ.get("ALLOWED_CIDRS", ""))
-    summary = {"events": 0, "findings": 0, "published": 0, "errors": 0, "skipped": 0}
-    detail = event.get("detail") if isinstance(event, dict) else None
-    if not isinstance(detail, dict):
+    summary = {"events": 0, "hits": 0, "published": 0, "errors": 0, "skipped": 0}
+    if not isinstance(event, dict) or not isinstance(event.get("detail"), dict):
         LOG.warning("not an EventBridge CloudTrail event: no detail object")
         summary["skipped"] = 1
         return summary
+    engine = engine or _engine()
     summary["events"] = 1
-    for kind, text in findings(detail, nets):
-        summary["findings"] += 1
+    hits = engine.evaluate(event)
+    for hit in hits:
+        if not hit["alert"]:
+            continue
+        summary["hits"] += 1
         if not topic:
-            LOG.error("SNS_TOPIC_ARN is not set: finding %s dropped", kind)
+            LOG.error("SNS_TOPIC_ARN is not set: hit of %s dropped", hit["rule"])
             summary["errors"] += 1
             continue
         try:
-            _sns().publish(TopicArn=topic,
-                           Subject=ascii_subject("s3watch %s: %s" % (kind, text)),
-                           Message=message_for(kind, text, event, detail))
+            publish(hit, event, topic, sns)
             summary["published"] += 1
         except Exception:  # one failed publish must not lose the others
-            LOG.exception("publishing finding %s failed", kind)
+            LOG.exception("publishing the hit of %s failed", hit["rule"])
             summary["errors"] += 1
     LOG.info("s3watch analyser: %s", json.dumps(summary))
     return summary

@@ -553,8 +553,11 @@ aws_build(struct aws_call *call)
 
 	switch (svc->protocol) {
 	case AWS_PROTO_JSON:
+	case AWS_PROTO_JSON_10:
 		buf_printf(&call->url, "%s/", base);
-		kv_set(&call->headers, "Content-Type", "application/x-amz-json-1.1");
+		kv_set(&call->headers, "Content-Type", svc->protocol ==
+		    AWS_PROTO_JSON ? "application/x-amz-json-1.1" :
+		    "application/x-amz-json-1.0");
 		tmp = xasprintf("%s.%s", svc->target_prefix, r->op);
 		kv_set(&call->headers, "X-Amz-Target", tmp);
 		free(tmp);
@@ -792,6 +795,7 @@ aws_parse_success(struct aws_response *resp, const struct aws_request *r,
 		return true;
 	switch (svc->protocol) {
 	case AWS_PROTO_JSON:
+	case AWS_PROTO_JSON_10:
 	case AWS_PROTO_REST_JSON:
 		tok = json_tokener_new_ex(64);
 		resp->json = json_tokener_parse_ex(tok, resp->body.data,

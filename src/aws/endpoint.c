@@ -32,6 +32,9 @@ static const struct aws_service endpoint_services[SVC_COUNT] = {
 	  "2011-06-15", NULL, false },
 	{ SVC_SSO, "sso", "SSO", "sso", "awsssoportal", "portal.sso",
 	  AWS_PROTO_REST_JSON, "2019-06-10", NULL, false },
+	{ SVC_DYNAMODB, "dynamodb", "DYNAMODB", "dynamodb", "dynamodb",
+	  "dynamodb", AWS_PROTO_JSON_10, "2012-08-10", "DynamoDB_20120810",
+	  false },
 };
 
 /* Region name patterns are those of botocore's partitions.json, written

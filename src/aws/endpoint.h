@@ -7,6 +7,7 @@
 
 enum aws_protocol {
 	AWS_PROTO_JSON,		/* awsJson1.1: POST /, X-Amz-Target */
+	AWS_PROTO_JSON_10,	/* awsJson1.0 (DynamoDB): the same, 1.0 */
 	AWS_PROTO_QUERY,	/* query: form POST, XML responses */
 	AWS_PROTO_REST_XML,	/* S3 */
 	AWS_PROTO_REST_JSON,	/* Lambda, SSO portal */
@@ -23,6 +24,7 @@ enum aws_service_id {
 	SVC_CLOUDWATCH,
 	SVC_STS,
 	SVC_SSO,
+	SVC_DYNAMODB,
 	SVC_COUNT
 };
 

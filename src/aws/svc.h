@@ -61,5 +61,6 @@ svc_check(struct aws_response *resp, const char *op, char **cause)
 #include "svc_lambda.h"
 #include "svc_cloudwatch.h"
 #include "svc_sts.h"
+#include "svc_dynamodb.h"
 
 #endif

@@ -1,4 +1,5 @@
-/* Amazon CloudWatch operations (query protocol). */
+/* Amazon CloudWatch operations (query protocol): dashboards and metric
+ * alarms. */
 #include "config.h"
 
 #include "svc_internal.h"
@@ -172,6 +173,161 @@ cloudwatch_dashboards_free(struct cloudwatch_dashboards *l)
 	for (i = 0; i < l->n; i++) {
 		free(l->v[i].name);
 		free(l->v[i].arn);
+	}
+	free(l->v);
+	free(l->next_token);
+	memset(l, 0, sizeof *l);
+}
+
+/* --- metric alarms ----------------------------------------------------- */
+
+static bool
+cloudwatch_alarm_name_ok(const char *name, char **cause)
+{
+	if (!svc_need(name, "CloudWatch alarm name", cause))
+		return false;
+	if (strlen(name) > 255) {
+		*cause = xasprintf("CloudWatch alarm name '%s' is longer than "
+		    "255 characters", name);
+		return false;
+	}
+	return true;
+}
+
+struct aws_request *
+cloudwatch_put_metric_alarm(const struct cloudwatch_alarm_spec *s,
+    char **cause)
+{
+	struct aws_request *r;
+	char num[64];
+	size_t i;
+
+	if (!cloudwatch_alarm_name_ok(s->name, cause) ||
+	    !svc_need(s->query, "alarm query", cause) ||
+	    !svc_need(s->comparison, "alarm comparison", cause))
+		return NULL;
+	if (s->period != 10 && s->period != 30 &&
+	    (s->period <= 0 || s->period % 60 != 0))
+		return svc_invalid(cause, "alarm %s: a period of %d s is not 10, "
+		    "30 or a multiple of 60", s->name, s->period);
+	if (s->evaluation_periods < 1 || s->datapoints < 0 ||
+	    s->datapoints > s->evaluation_periods)
+		return svc_invalid(cause, "alarm %s: %d of %d evaluation periods",
+		    s->name, s->datapoints, s->evaluation_periods);
+	r = aws_request_new(SVC_CLOUDWATCH, "PutMetricAlarm");
+	kv_add(&r->params, "AlarmName", s->name);
+	if (!svc_empty(s->description))
+		kv_add(&r->params, "AlarmDescription", s->description);
+	kv_add(&r->params, "ActionsEnabled", "true");
+	for (i = 0; i < s->nactions; i++)
+		svc_param_member(r, "AlarmActions", i, NULL, s->actions[i]);
+	svc_param_member(r, "Metrics", 0, "Id", "q1");
+	svc_param_member(r, "Metrics", 0, "Expression", s->query);
+	snprintf(num, sizeof num, "%d", s->period);
+	svc_param_member(r, "Metrics", 0, "Period", num);
+	svc_param_member(r, "Metrics", 0, "ReturnData", "true");
+	snprintf(num, sizeof num, "%d", s->evaluation_periods);
+	kv_add(&r->params, "EvaluationPeriods", num);
+	snprintf(num, sizeof num, "%d", s->datapoints > 0 ? s->datapoints :
+	    s->evaluation_periods);
+	kv_add(&r->params, "DatapointsToAlarm", num);
+	snprintf(num, sizeof num, "%.17g", s->threshold);
+	kv_add(&r->params, "Threshold", num);
+	kv_add(&r->params, "ComparisonOperator", s->comparison);
+	if (!svc_empty(s->missing))
+		kv_add(&r->params, "TreatMissingData", s->missing);
+	return r;
+}
+
+struct aws_request *
+cloudwatch_describe_alarms(const char *prefix, const char *token)
+{
+	struct aws_request *r = aws_request_new(SVC_CLOUDWATCH,
+	    "DescribeAlarms");
+
+	if (!svc_empty(prefix))
+		kv_add(&r->params, "AlarmNamePrefix", prefix);
+	svc_param_member(r, "AlarmTypes", 0, NULL, "MetricAlarm");
+	if (!svc_empty(token))
+		kv_add(&r->params, "NextToken", token);
+	return r;
+}
+
+struct aws_request *
+cloudwatch_delete_alarms(char *const *names, size_t n, char **cause)
+{
+	struct aws_request *r;
+	size_t i;
+
+	if (n == 0 || n > 100)
+		return svc_invalid(cause, "DeleteAlarms: %zu alarm names (1 to "
+		    "100)", n);
+	for (i = 0; i < n; i++)
+		if (!cloudwatch_alarm_name_ok(names[i], cause))
+			return NULL;
+	r = aws_request_new(SVC_CLOUDWATCH, "DeleteAlarms");
+	for (i = 0; i < n; i++)
+		svc_param_member(r, "AlarmNames", i, NULL, names[i]);
+	return r;
+}
+
+int
+cloudwatch_describe_alarms_parse(struct aws_response *resp,
+    struct cloudwatch_alarms *l, char **cause)
+{
+	const struct xml_node *res, *list, *m, *q, *a;
+	struct cloudwatch_alarm *e;
+	const char *v;
+
+	memset(l, 0, sizeof *l);
+	if (svc_check(resp, "DescribeAlarms", cause) != 0)
+		return -1;
+	res = svc_xml_result(resp);
+	if ((list = xml_find(res, "MetricAlarms")) == NULL)
+		return svc_lacks("DescribeAlarms", "MetricAlarms", cause);
+	for (m = list->child; m != NULL; m = m->next) {
+		e = xpush(&l->v, &l->n, sizeof *l->v);
+		e->name = svc_xml_dup(m, "AlarmName");
+		e->arn = svc_xml_dup(m, "AlarmArn");
+		e->description = svc_xml_dup(m, "AlarmDescription");
+		e->comparison = svc_xml_dup(m, "ComparisonOperator");
+		e->missing = svc_xml_dup(m, "TreatMissingData");
+		e->state = svc_xml_dup(m, "StateValue");
+		e->actions_enabled = svc_xml_bool(m, "ActionsEnabled");
+		if ((v = xml_text(m, "Threshold")) != NULL)
+			e->threshold = strtod(v, NULL);
+		if ((v = xml_text(m, "EvaluationPeriods")) != NULL)
+			e->evaluation_periods = (int)strtol(v, NULL, 10);
+		if ((v = xml_text(m, "DatapointsToAlarm")) != NULL)
+			e->datapoints = (int)strtol(v, NULL, 10);
+		if ((q = xml_find(m, "Metrics")) != NULL && q->child != NULL) {
+			e->query = svc_xml_dup(q->child, "Expression");
+			if ((v = xml_text(q->child, "Period")) != NULL)
+				e->period = (int)strtol(v, NULL, 10);
+		}
+		if ((a = xml_find(m, "AlarmActions")) != NULL)
+			for (a = a->child; a != NULL; a = a->next)
+				*(char **)xpush(&e->actions, &e->nactions,
+				    sizeof *e->actions) = xstrdup(a->text);
+	}
+	l->next_token = svc_xml_dup(res, "NextToken");
+	return 0;
+}
+
+void
+cloudwatch_alarms_free(struct cloudwatch_alarms *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++) {
+		free(l->v[i].name);
+		free(l->v[i].arn);
+		free(l->v[i].description);
+		free(l->v[i].query);
+		free(l->v[i].comparison);
+		free(l->v[i].missing);
+		free(l->v[i].state);
+		xstrv_free(l->v[i].actions, l->v[i].nactions);
 	}
 	free(l->v);
 	free(l->next_token);

@@ -1,5 +1,6 @@
 /* Amazon CloudWatch (query): dashboards, e.g. the one s3watch sets up to
- * chart S3 request metrics.  See svc.h for the conventions. */
+ * chart S3 request metrics, and the alarms of the stateful detections
+ * that run as metric filters.  See svc.h for the conventions. */
 #ifndef S3W_SVC_CLOUDWATCH_H
 #define S3W_SVC_CLOUDWATCH_H
 
@@ -57,5 +58,60 @@ void	 cloudwatch_dashboard_free(struct cloudwatch_dashboard *);
 int	 cloudwatch_list_dashboards_parse(struct aws_response *,
 	    struct cloudwatch_dashboards *, char **cause);
 void	 cloudwatch_dashboards_free(struct cloudwatch_dashboards *);
+
+/* A metric alarm on one Metrics Insights query (each series it returns a
+ * contributor with its own state), notifying actions when it goes to
+ * ALARM.  PutMetricAlarm input. */
+struct cloudwatch_alarm_spec {
+	const char	*name;		/* 1-255 characters */
+	const char	*description;	/* may be NULL */
+	const char	*query;		/* SELECT ... */
+	int		 period;	/* seconds: 10, 30, or a multiple of 60 */
+	double		 threshold;
+	const char	*comparison;	/* e.g. GreaterThanOrEqualToThreshold */
+	int		 evaluation_periods;
+	int		 datapoints;	/* to alarm; 0: evaluation_periods */
+	const char	*missing;	/* TreatMissingData, NULL: missing */
+	char *const	*actions;	/* AlarmActions (topic ARNs) */
+	size_t		 nactions;
+};
+
+/* DescribeAlarms output (metric alarms). */
+struct cloudwatch_alarm {
+	char	 *name;
+	char	 *arn;
+	char	 *description;
+	char	 *query;	/* the first query's Expression, or NULL */
+	int	  period;	/* that query's */
+	double	  threshold;
+	char	 *comparison;
+	int	  evaluation_periods;
+	int	  datapoints;
+	char	 *missing;
+	bool	  actions_enabled;
+	char	**actions;
+	size_t	  nactions;
+	char	 *state;	/* OK, ALARM, INSUFFICIENT_DATA */
+};
+
+struct cloudwatch_alarms {
+	struct cloudwatch_alarm	*v;
+	size_t			 n;
+	char			*next_token;
+};
+
+/* Creates or replaces the alarm of that name. */
+struct aws_request *cloudwatch_put_metric_alarm(
+	    const struct cloudwatch_alarm_spec *, char **cause);
+/* Metric alarms whose names start with prefix (NULL: all). */
+struct aws_request *cloudwatch_describe_alarms(const char *prefix,
+	    const char *token);
+/* AWS deletes what it finds and says nothing of the rest. */
+struct aws_request *cloudwatch_delete_alarms(char *const *names, size_t n,
+	    char **cause);
+
+int	 cloudwatch_describe_alarms_parse(struct aws_response *,
+	    struct cloudwatch_alarms *, char **cause);
+void	 cloudwatch_alarms_free(struct cloudwatch_alarms *);
 
 #endif

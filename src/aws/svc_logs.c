@@ -958,3 +958,151 @@ logs_delete_query_definition_parse(struct aws_response *resp, char **cause)
 	}
 	return 0;
 }
+
+/* --- metric filters ---------------------------------------------------- */
+
+static bool
+logs_filter_name_ok(const char *name, char **cause)
+{
+	if (!svc_need(name, "metric filter name", cause))
+		return false;
+	if (strlen(name) > 512 || strpbrk(name, ":*") != NULL) {
+		*cause = xasprintf("metric filter name '%s' must be 1 to 512 "
+		    "characters without ':' or '*'", name);
+		return false;
+	}
+	return true;
+}
+
+struct aws_request *
+logs_put_metric_filter(const struct logs_metric_filter_spec *s, char **cause)
+{
+	struct aws_request *r;
+	struct json_object *t, *list;
+	size_t i;
+
+	if (!logs_filter_name_ok(s->name, cause) ||
+	    !svc_need(s->metric, "metric name", cause) ||
+	    !svc_need(s->namespace, "metric namespace", cause) ||
+	    !svc_need(s->value, "metric value", cause))
+		return NULL;
+	if (s->pattern == NULL || strlen(s->pattern) > 1024)
+		return svc_invalid(cause, "metric filter %s: the pattern must be "
+		    "at most 1024 characters", s->name);
+	if (strlen(s->metric) > 255 || strlen(s->namespace) > 255)
+		return svc_invalid(cause, "metric filter %s: metric names and "
+		    "namespaces are at most 255 characters", s->name);
+	if (s->ndims > LOGS_MAX_DIMENSIONS)
+		return svc_invalid(cause, "metric filter %s: at most %d "
+		    "dimensions", s->name, LOGS_MAX_DIMENSIONS);
+	for (i = 0; i < s->ndims; i++)
+		if (!svc_need(s->dims[i].key, "dimension name", cause) ||
+		    !svc_need(s->dims[i].value, "dimension value", cause))
+			return NULL;
+	if ((r = logs_group_request("PutMetricFilter", s->group, cause)) == NULL)
+		return NULL;
+	svc_json_add_str(r->json, "filterName", s->name);
+	svc_json_add_str(r->json, "filterPattern", s->pattern);
+	t = json_object_new_object();
+	svc_json_add_str(t, "metricName", s->metric);
+	svc_json_add_str(t, "metricNamespace", s->namespace);
+	svc_json_add_str(t, "metricValue", s->value);
+	if (s->ndims > 0)
+		svc_json_add_map(t, "dimensions", s->dims, s->ndims);
+	list = json_object_new_array();
+	json_object_array_add(list, t);
+	json_object_object_add(r->json, "metricTransformations", list);
+	return r;
+}
+
+struct aws_request *
+logs_describe_metric_filters(const char *group, const char *prefix,
+    const char *token, char **cause)
+{
+	struct aws_request *r;
+
+	if ((r = logs_group_request("DescribeMetricFilters", group,
+	    cause)) == NULL)
+		return NULL;
+	if (!svc_empty(prefix))
+		svc_json_add_str(r->json, "filterNamePrefix", prefix);
+	svc_json_add_str(r->json, "nextToken", token);
+	return r;
+}
+
+struct aws_request *
+logs_delete_metric_filter(const char *group, const char *name, char **cause)
+{
+	struct aws_request *r;
+
+	if (!logs_filter_name_ok(name, cause) ||
+	    (r = logs_group_request("DeleteMetricFilter", group, cause)) == NULL)
+		return NULL;
+	svc_json_add_str(r->json, "filterName", name);
+	return r;
+}
+
+int
+logs_describe_metric_filters_parse(struct aws_response *resp,
+    struct logs_metric_filters *l, char **cause)
+{
+	struct json_object *a, *o, *t, *dims;
+	struct logs_metric_filter *f;
+	struct logs_dimension *d;
+	size_t i, n;
+
+	memset(l, 0, sizeof *l);
+	if (svc_check(resp, "DescribeMetricFilters", cause) != 0)
+		return -1;
+	if ((a = aws_json_array(resp->json, "metricFilters", &n)) == NULL &&
+	    aws_json_get(resp->json, "metricFilters") == NULL)
+		return svc_lacks("DescribeMetricFilters", "metricFilters", cause);
+	for (i = 0; i < n; i++) {
+		o = json_object_array_get_idx(a, i);
+		f = xpush(&l->v, &l->n, sizeof *l->v);
+		f->name = svc_json_dup(o, "filterName");
+		f->group = svc_json_dup(o, "logGroupName");
+		f->pattern = svc_json_dup(o, "filterPattern");
+		if (aws_json_array(o, "metricTransformations",
+		    &f->ntransforms) == NULL || f->ntransforms == 0)
+			continue;
+		t = json_object_array_get_idx(aws_json_get(o,
+		    "metricTransformations"), 0);
+		f->metric = svc_json_dup(t, "metricName");
+		f->namespace = svc_json_dup(t, "metricNamespace");
+		f->value = svc_json_dup(t, "metricValue");
+		if ((dims = aws_json_get(t, "dimensions")) == NULL ||
+		    !json_object_is_type(dims, json_type_object))
+			continue;
+		json_object_object_foreach(dims, key, val) {
+			d = xpush(&f->dims, &f->ndims, sizeof *f->dims);
+			d->name = xstrdup(key);
+			d->value = xstrdup_null(json_object_get_string(val));
+		}
+	}
+	l->next_token = svc_json_dup(resp->json, "nextToken");
+	return 0;
+}
+
+void
+logs_metric_filters_free(struct logs_metric_filters *l)
+{
+	size_t i, k;
+
+	for (i = 0; i < l->n; i++) {
+		free(l->v[i].name);
+		free(l->v[i].group);
+		free(l->v[i].pattern);
+		free(l->v[i].metric);
+		free(l->v[i].namespace);
+		free(l->v[i].value);
+		for (k = 0; k < l->v[i].ndims; k++) {
+			free(l->v[i].dims[k].name);
+			free(l->v[i].dims[k].value);
+		}
+		free(l->v[i].dims);
+	}
+	free(l->v);
+	free(l->next_token);
+	memset(l, 0, sizeof *l);
+}

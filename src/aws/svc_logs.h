@@ -185,4 +185,57 @@ void	 logs_query_definitions_free(struct logs_query_definitions *);
 int	 logs_delete_query_definition_parse(struct aws_response *,
 	    char **cause);
 
+/* Metric filters: a filter pattern over a log group's events, each match
+ * adding a value to a CloudWatch metric (one transformation; up to 3
+ * dimensions whose values are fields of the event, "$.a.b"). */
+#define LOGS_MAX_DIMENSIONS	3
+
+struct logs_metric_filter_spec {
+	const char		*group;
+	const char		*name;
+	const char		*pattern;
+	const char		*metric;	/* metric name */
+	const char		*namespace;
+	const char		*value;		/* "1" or "$.field" */
+	const struct svc_tag	*dims;		/* name -> "$.field" */
+	size_t			 ndims;
+};
+
+struct logs_dimension {
+	char	*name;
+	char	*value;
+};
+
+struct logs_metric_filter {
+	char			*name;
+	char			*group;
+	char			*pattern;
+	char			*metric;	/* the first transformation's */
+	char			*namespace;
+	char			*value;
+	struct logs_dimension	*dims;
+	size_t			 ndims;
+	size_t			 ntransforms;
+};
+
+struct logs_metric_filters {
+	struct logs_metric_filter	*v;
+	size_t				 n;
+	char				*next_token;
+};
+
+/* Creates or replaces the filter of that name (AWS allows 100 a group;
+ * names 1-512 characters, no ':' or '*'; patterns up to 1024). */
+struct aws_request *logs_put_metric_filter(
+	    const struct logs_metric_filter_spec *, char **cause);
+/* The group's filters whose names start with prefix (NULL: all). */
+struct aws_request *logs_describe_metric_filters(const char *group,
+	    const char *prefix, const char *token, char **cause);
+struct aws_request *logs_delete_metric_filter(const char *group,
+	    const char *name, char **cause);
+
+int	 logs_describe_metric_filters_parse(struct aws_response *,
+	    struct logs_metric_filters *, char **cause);
+void	 logs_metric_filters_free(struct logs_metric_filters *);
+
 #endif

@@ -236,10 +236,13 @@ policy_topic(const char *topic_arn, const char *account,
 
 char *
 policy_lambda_role(const char *partition, const char *region,
-    const char *account, const char *function, const char *topic_arn)
+    const char *account, const char *function, const char *topic_arn,
+    const char *table_arn)
 {
 	static const char *const log_actions[] = { "logs:CreateLogStream",
 	    "logs:PutLogEvents" };
+	static const char *const state_actions[] = { "dynamodb:GetItem",
+	    "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem" };
 	struct json_object *doc = policy_doc();
 
 	policy_statement(doc, "OwnLogGroup", "Allow", NULL,
@@ -253,5 +256,7 @@ policy_lambda_role(const char *partition, const char *region,
 	policy_statement(doc, "PublishFindings", "Allow", NULL,
 	    json_object_new_string("sns:Publish"),
 	    json_object_new_string(topic_arn));
+	policy_statement(doc, "KeepState", "Allow", NULL,
+	    policy_strings(state_actions, 4), json_object_new_string(table_arn));
 	return policy_text(doc);
 }

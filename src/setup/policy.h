@@ -32,8 +32,11 @@ char	*policy_trail_logs_role(const char *partition, const char *region,
  * rules matching rule_arn_like only. */
 char	*policy_topic(const char *topic_arn, const char *account,
 	    const char *rule_arn_like);
-/* The analyser's role: its own log group, and Publish to one topic. */
+/* The analyser's role: its own log group, Publish to one topic, and the
+ * item calls it makes on its state table (GetItem, PutItem, UpdateItem,
+ * DeleteItem) on that table only. */
 char	*policy_lambda_role(const char *partition, const char *region,
-	    const char *account, const char *function, const char *topic_arn);
+	    const char *account, const char *function, const char *topic_arn,
+	    const char *table_arn);
 
 #endif

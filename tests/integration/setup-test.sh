@@ -39,44 +39,62 @@ print(" ".join(sorted(out)))' "$1" "$2"
 # Every call setup, status and teardown may make, and no other (the proxy
 # labels Lambda's REST calls by method: LambdaGET is GetPolicy,
 # LambdaPOST AddPermission, LambdaDELETE RemovePermission).
-plan_calls="cloudtrail.DescribeTrails events.DescribeRule iam.GetRole \
-lambda.GetFunction logs.DescribeLogGroups logs.DescribeQueryDefinitions \
-monitoring.GetDashboard s3.GetBucketLogging s3.GetBucketPolicy s3.HeadBucket \
-sns.GetTopicAttributes sts.GetCallerIdentity"
+plan_calls="cloudtrail.DescribeTrails dynamodb.DescribeTable \
+events.DescribeRule iam.GetRole lambda.GetFunction logs.DescribeLogGroups \
+logs.DescribeMetricFilters logs.DescribeQueryDefinitions \
+monitoring.DescribeAlarms monitoring.GetDashboard s3.GetBucketLogging \
+s3.GetBucketPolicy s3.HeadBucket sns.GetTopicAttributes sts.GetCallerIdentity"
 status_calls="cloudtrail.DescribeTrails cloudtrail.GetEventSelectors \
-cloudtrail.GetTrailStatus events.DescribeRule events.ListTargetsByRule \
-iam.GetRole iam.GetRolePolicy lambda.GetFunction lambda.LambdaGET \
-logs.DescribeLogGroups logs.DescribeQueryDefinitions logs.GetQueryResults \
-logs.StartQuery monitoring.GetDashboard s3.GetBucketLogging s3.GetBucketPolicy \
-s3.GetPublicAccessBlock s3.HeadBucket s3.ListObjectsV2 sns.GetTopicAttributes \
-sns.ListSubscriptionsByTopic sts.GetCallerIdentity"
+cloudtrail.GetTrailStatus dynamodb.DescribeTable dynamodb.DescribeTimeToLive \
+events.DescribeRule events.ListTargetsByRule iam.GetRole iam.GetRolePolicy \
+lambda.GetFunction lambda.LambdaGET logs.DescribeLogGroups \
+logs.DescribeMetricFilters logs.DescribeQueryDefinitions logs.GetQueryResults \
+logs.StartQuery monitoring.DescribeAlarms monitoring.GetDashboard \
+s3.GetBucketLogging s3.GetBucketPolicy s3.GetPublicAccessBlock s3.HeadBucket \
+s3.ListObjectsV2 sns.GetTopicAttributes sns.ListSubscriptionsByTopic \
+sts.GetCallerIdentity"
 apply_calls="cloudtrail.CreateTrail cloudtrail.DescribeTrails \
 cloudtrail.GetEventSelectors cloudtrail.GetTrailStatus \
 cloudtrail.PutEventSelectors cloudtrail.StartLogging cloudtrail.UpdateTrail \
-events.DescribeRule events.ListTargetsByRule events.PutRule events.PutTargets \
-iam.CreateRole iam.GetRole iam.GetRolePolicy iam.PutRolePolicy \
-lambda.CreateFunction lambda.GetFunction lambda.LambdaGET lambda.LambdaPOST \
-logs.CreateLogGroup logs.DescribeLogGroups logs.DescribeQueryDefinitions \
-logs.GetQueryResults logs.PutQueryDefinition logs.PutRetentionPolicy \
-logs.StartQuery monitoring.GetDashboard monitoring.PutDashboard \
-s3.CreateBucket s3.GetBucketLogging s3.GetBucketPolicy s3.GetPublicAccessBlock \
-s3.HeadBucket s3.ListObjectsV2 s3.PutBucketLogging s3.PutBucketPolicy \
-s3.PutPublicAccessBlock sns.CreateTopic sns.GetTopicAttributes \
-sns.ListSubscriptionsByTopic sns.SetTopicAttributes sts.GetCallerIdentity"
+dynamodb.CreateTable dynamodb.DescribeTable dynamodb.DescribeTimeToLive \
+dynamodb.UpdateTimeToLive events.DescribeRule events.ListTargetsByRule \
+events.PutRule events.PutTargets iam.CreateRole iam.GetRole iam.GetRolePolicy \
+iam.PutRolePolicy lambda.CreateFunction lambda.GetFunction lambda.LambdaGET \
+lambda.LambdaPOST logs.CreateLogGroup logs.DescribeLogGroups \
+logs.DescribeMetricFilters logs.DescribeQueryDefinitions logs.GetQueryResults \
+logs.PutMetricFilter logs.PutQueryDefinition logs.PutRetentionPolicy \
+logs.StartQuery monitoring.DescribeAlarms monitoring.GetDashboard \
+monitoring.PutDashboard monitoring.PutMetricAlarm s3.CreateBucket \
+s3.GetBucketLogging s3.GetBucketPolicy s3.GetPublicAccessBlock s3.HeadBucket \
+s3.ListObjectsV2 s3.PutBucketLogging s3.PutBucketPolicy s3.PutPublicAccessBlock \
+sns.CreateTopic sns.GetTopicAttributes sns.ListSubscriptionsByTopic \
+sns.SetTopicAttributes sts.GetCallerIdentity"
 repair_calls="cloudtrail.DescribeTrails cloudtrail.GetEventSelectors \
-cloudtrail.GetTrailStatus cloudtrail.StartLogging events.DescribeRule \
-events.ListTargetsByRule iam.GetRole iam.GetRolePolicy lambda.GetFunction \
-lambda.LambdaGET logs.DescribeLogGroups logs.DescribeQueryDefinitions \
+cloudtrail.GetTrailStatus cloudtrail.StartLogging dynamodb.DescribeTable \
+dynamodb.DescribeTimeToLive events.DescribeRule events.ListTargetsByRule \
+iam.GetRole iam.GetRolePolicy lambda.GetFunction lambda.LambdaGET \
+logs.DescribeLogGroups logs.DescribeMetricFilters logs.DescribeQueryDefinitions \
 logs.GetQueryResults logs.PutRetentionPolicy logs.StartQuery \
-monitoring.GetDashboard s3.GetBucketLogging s3.GetBucketPolicy \
-s3.GetPublicAccessBlock s3.HeadBucket s3.ListObjectsV2 s3.PutBucketPolicy \
-sns.GetTopicAttributes sns.ListSubscriptionsByTopic sts.GetCallerIdentity"
-teardown_calls="cloudtrail.DeleteTrail events.DeleteRule events.RemoveTargets \
-iam.DeleteRole iam.DeleteRolePolicy lambda.DeleteFunction lambda.LambdaDELETE \
-logs.DeleteLogGroup logs.DeleteQueryDefinition logs.DescribeQueryDefinitions \
-monitoring.DeleteDashboards s3.DeleteBucket s3.DeleteBucketPolicy \
-s3.DeleteObject s3.ListObjectsV2 s3.PutBucketLogging sns.DeleteTopic \
+monitoring.DescribeAlarms monitoring.GetDashboard s3.GetBucketLogging \
+s3.GetBucketPolicy s3.GetPublicAccessBlock s3.HeadBucket s3.ListObjectsV2 \
+s3.PutBucketPolicy sns.GetTopicAttributes sns.ListSubscriptionsByTopic \
 sts.GetCallerIdentity"
+# Step 8 alone, after the pack changed and its resources drifted: the
+# function is made again with the new rules, the drifted EventBridge rule,
+# metric filter and alarm put back.
+repair8_calls="dynamodb.DescribeTable dynamodb.DescribeTimeToLive \
+events.DescribeRule events.ListTargetsByRule events.PutRule iam.GetRole \
+iam.GetRolePolicy lambda.CreateFunction lambda.DeleteFunction \
+lambda.GetFunction lambda.LambdaGET lambda.LambdaPOST \
+logs.DescribeMetricFilters logs.PutMetricFilter monitoring.DescribeAlarms \
+monitoring.PutMetricAlarm sts.GetCallerIdentity"
+teardown_calls="cloudtrail.DeleteTrail dynamodb.DeleteTable events.DeleteRule \
+events.RemoveTargets iam.DeleteRole iam.DeleteRolePolicy lambda.DeleteFunction \
+lambda.LambdaDELETE logs.DeleteLogGroup logs.DeleteMetricFilter \
+logs.DeleteQueryDefinition logs.DescribeMetricFilters \
+logs.DescribeQueryDefinitions monitoring.DeleteAlarms monitoring.DeleteDashboards \
+monitoring.DescribeAlarms s3.DeleteBucket s3.DeleteBucketPolicy s3.DeleteObject \
+s3.ListObjectsV2 s3.PutBucketLogging sns.DeleteTopic sts.GetCallerIdentity"
 
 # --- plan: says what it would do, does nothing ---------------------------
 sandbox_stats_reset
@@ -136,11 +154,68 @@ check_eq "... only on the trail's streams of the group" \
 trust=$(awscli iam get-role --role-name "LambdaS3SecurityMonitorRole-$suffix" --query Role.AssumeRolePolicyDocument)
 check_eq "only Lambda may assume the analyser's role" "Service:lambda.amazonaws.com" "$(policy_values "$trust" Principal)"
 rp=$(awscli iam get-role-policy --role-name "LambdaS3SecurityMonitorRole-$suffix" --policy-name S3WatchAnalyser --query PolicyDocument)
-check_eq "the analyser may write its logs and publish, nothing else" \
-	"logs:CreateLogGroup logs:CreateLogStream logs:PutLogEvents sns:Publish" "$(policy_values "$rp" Action)"
-check_eq "... only to its own log group and the alert topic" \
-	"arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/s3-security-monitor-$suffix arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/s3-security-monitor-$suffix:* arn:aws:sns:us-east-1:123456789012:s3-security-alerts-$suffix" \
+check_eq "the analyser may write its logs, publish and keep its state, nothing else" \
+	"dynamodb:DeleteItem dynamodb:GetItem dynamodb:PutItem dynamodb:UpdateItem logs:CreateLogGroup logs:CreateLogStream logs:PutLogEvents sns:Publish" \
+	"$(policy_values "$rp" Action)"
+check_eq "... only to its own log group, the alert topic and its table" \
+	"arn:aws:dynamodb:us-east-1:123456789012:table/s3-security-monitor-$suffix-state arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/s3-security-monitor-$suffix arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/s3-security-monitor-$suffix:* arn:aws:sns:us-east-1:123456789012:s3-security-alerts-$suffix" \
 	"$(policy_values "$rp" Resource)"
+
+# --- step 8: the detections that alert without a console -------------------
+fn=s3-security-monitor-$suffix
+table=$fn-state
+plan_json=$("$top_builddir/tests/lambda/analyser-plan" "$S3WATCH_RULES_DIR" --cidr 10.0.0.0/8 --cidr 172.16.0.0/12 --cidr 192.168.0.0/16)
+jq_plan() { "$S3WATCH_PYTHON" -c 'import json,sys; print(eval(sys.argv[2], {"p": json.loads(sys.argv[1]), "json": json}))' "$plan_json" "$1"; }
+check_eq "the state table is on demand" "PAY_PER_REQUEST" \
+	"$(awscli dynamodb describe-table --table-name "$table" --query Table.BillingModeSummary.BillingMode --output text)"
+check_eq "... keyed by pk" "pk	HASH" "$(awscli dynamodb describe-table --table-name "$table" --query 'Table.KeySchema[0].[AttributeName,KeyType]' --output text)"
+check_eq "... its items expire (TTL on ttl)" "ttl	ENABLED" \
+	"$(awscli dynamodb describe-time-to-live --table-name "$table" --query 'TimeToLiveDescription.[AttributeName,TimeToLiveStatus]' --output text)"
+env=$(awscli lambda get-function-configuration --function-name "$fn" --query Environment.Variables)
+check_contains "the analyser knows its table" "\"STATE_TABLE\": \"$table\"" "$env"
+check_contains "... the monitored bucket" "\"SOURCE_BUCKET\": \"secure-docs-$suffix\"" "$env"
+check_contains "... the trail bucket" "\"TRAIL_BUCKET\": \"cloudtrail-logs-$suffix\"" "$env"
+check_contains "... the access-log bucket" "\"LOG_BUCKET\": \"s3-access-logs-$suffix\"" "$env"
+routes=$(jq_plan 'len(p["routes"])')
+check_eq "one EventBridge rule per route of the plan" "$routes" \
+	"$(awscli events list-rules --name-prefix s3watch-analyser --query 'length(Rules)')"
+deployed=$(awscli events describe-rule --name s3watch-analyser --query EventPattern --output text)
+check_eq "the first has the plan's pattern" "$(jq_plan 'json.dumps(json.loads(p["routes"][0]), sort_keys=True)')" \
+	"$("$S3WATCH_PYTHON" -c 'import json,sys; print(json.dumps(json.loads(sys.argv[1]), sort_keys=True))' "$deployed")"
+check_eq "... and targets the function" "arn:aws:lambda:us-east-1:123456789012:function:$fn" \
+	"$(awscli events list-targets-by-rule --rule s3watch-analyser --query 'Targets[0].Arn' --output text)"
+# An ordinary read does not invoke the analyser; a batch delete does.
+read_ev='{"eventSource":"s3.amazonaws.com","eventName":"GetObject","requestParameters":{"bucketName":"b","key":"k"},"eventTime":"2026-08-21T10:00:00Z"}'
+del_ev='{"eventSource":"s3.amazonaws.com","eventName":"DeleteObjects","requestParameters":{"bucketName":"b"},"eventTime":"2026-08-21T10:00:00Z"}'
+nread=0 ndel=0
+for ((i = 1; i <= routes; i++)); do
+	rule=s3watch-analyser
+	[ "$i" -eq 1 ] || rule=s3watch-analyser-$i
+	awscli events describe-rule --name "$rule" --query EventPattern --output text > "$SANDBOX_TMPDIR/route"
+	"$S3WATCH" pattern test --pattern @"$SANDBOX_TMPDIR/route" --event "$read_ev" --wrap cloudtrail >/dev/null && nread=$((nread + 1))
+	"$S3WATCH" pattern test --pattern @"$SANDBOX_TMPDIR/route" --event "$del_ev" --wrap cloudtrail >/dev/null && ndel=$((ndel + 1))
+done
+check_eq "no rule in front of the analyser passes a plain GetObject" 0 "$nread"
+check_eq "a DeleteObjects reaches the analyser" 1 "$((ndel >= 1))"
+check_eq "each rule may invoke the function, conditioned on its ARN and the account" "$routes" \
+	"$(awscli lambda get-policy --function-name "$fn" --query Policy --output text | "$S3WATCH_PYTHON" -c '
+import json, sys
+p = json.load(sys.stdin)
+print(sum(1 for s in p["Statement"] if s["Principal"] == {"Service": "events.amazonaws.com"}
+          and s["Condition"]["ArnLike"]["AWS:SourceArn"].startswith("arn:aws:events:us-east-1:123456789012:rule/s3watch-analyser")
+          and s["Condition"]["StringEquals"]["AWS:SourceAccount"] == "123456789012"))')"
+filters=$(awscli logs describe-metric-filters --log-group-name /aws/cloudtrail/s3-security-monitoring --query 'metricFilters[].filterName' --output text)
+check_eq "the plan's metric filters are on the trail's group" \
+	"$(jq_plan '"\t".join(sorted(f["name"] for f in p["filters"]))')" "$filters"
+check_eq "... among them the bulk-read rule's" \
+	"s3watch-s3-bulk-read-bytes	s3watch-s3-bulk-read-bytes-noarn" "$filters"
+check_eq "... summing the bytes read" "\$.additionalEventData.bytesTransferredOut" \
+	"$(awscli logs describe-metric-filters --log-group-name /aws/cloudtrail/s3-security-monitoring --filter-name-prefix s3watch-s3-bulk-read-bytes-noarn --query 'metricFilters[0].metricTransformations[0].metricValue' --output text)"
+alarm=$(awscli cloudwatch describe-alarms --alarm-names s3watch-s3-bulk-read-bytes --query 'MetricAlarms[0]')
+check_contains "its alarm sums per principal over the window" \
+	'SELECT SUM(\"s3watch-s3-bulk-read-bytes\") FROM SCHEMA(\"S3Watch\", Principal) GROUP BY Principal' "$alarm"
+check_contains "... notifies the topic" "arn:aws:sns:us-east-1:123456789012:s3-security-alerts-$suffix" "$alarm"
+check_contains "... at the rule's threshold" '"Threshold": 1073741824.0' "$alarm"
 
 # --- the second run changes nothing ----------------------------------------
 sandbox_stats_reset
@@ -201,6 +276,40 @@ check_eq "the repairs are those three writes" "$repair_calls" "$(calls)"
 run "$S3WATCH" status
 check_eq "status passes after the repair" 0 "$status"
 
+# --- step 8 drift: the pack changed, rules and alarms changed by hand -------
+pack=$SANDBOX_TMPDIR/pack
+cp -r "$S3WATCH_RULES_DIR" "$pack"
+cat > "$pack/99-extra.conf" <<'EOF'
+rules = ( { id = "extra-burst"; severity = "high";
+	pattern = "{\"detail\":{\"eventName\":[\"RestoreObject\"]}}";
+	count = { key = [ "principal" ]; threshold = 5; window = "5m"; }; } );
+EOF
+awscli events put-rule --name s3watch-analyser --event-pattern '{"source":["aws.s3"]}' >/dev/null
+awscli cloudwatch delete-alarms --alarm-names s3watch-s3-bulk-read-bytes
+# (through the proxy, whose PutMetricFilter replaces as AWS's does)
+awscli_proxy logs put-metric-filter --log-group-name /aws/cloudtrail/s3-security-monitoring \
+	--filter-name s3watch-s3-bulk-read-bytes-noarn --filter-pattern '{ $.eventName = "GetObject" }' \
+	--metric-transformations metricName=x,metricNamespace=S3Watch,metricValue=1 >/dev/null
+run env S3WATCH_RULES_DIR="$pack" "$S3WATCH" status --only 8
+check_eq "status fails on step 8's drift" 1 "$status"
+check_contains "a changed pack is drift of the analyser" \
+	"P-08  FAIL  it runs analyser.handler with the pack's rules on python3.12 as LambdaS3SecurityMonitorRole-$suffix, publishing to s3-security-alerts-$suffix: not so (its code or rules differ from the pack)" "$output"
+check_contains "... with the fix" "run s3watch setup --only 8" "$output"
+check_contains "a changed EventBridge rule is found" "rule s3watch-analyser is not wired: it is disabled or has another pattern than the pack's" "$output"
+check_contains "a missing alarm is found" "alarm s3watch-s3-bulk-read-bytes (rule s3-bulk-read-bytes) is missing" "$output"
+check_contains "a changed metric filter is found" "metric filter s3watch-s3-bulk-read-bytes-noarn differs from the pack" "$output"
+sandbox_stats_reset
+run env S3WATCH_RULES_DIR="$pack" "$S3WATCH" setup --yes --only 8
+check_eq "setup --only 8 repairs it" 0 "$status"
+check_eq "the repairs are step 8's writes" "$repair8_calls" "$(calls)"
+run env S3WATCH_RULES_DIR="$pack" "$S3WATCH" status --only 8
+check_eq "step 8 passes after the repair" 0 "$status"
+run env S3WATCH_RULES_DIR="$pack" "$S3WATCH" setup --yes --only 8
+check_contains "... and a rerun changes nothing" "0 changes, 0 failed" "$output"
+# Back to the shipped pack, for the rest.
+run "$S3WATCH" setup --yes --only 8
+check_eq "the shipped pack again" 0 "$status"
+
 # --- teardown --------------------------------------------------------------
 sandbox_stats_reset
 run "$S3WATCH" teardown --yes --empty-buckets
@@ -213,6 +322,8 @@ check_eq "no role is left" "[]" "$(awscli iam list-roles --query 'Roles[?starts_
 check_eq "no function is left" "[]" "$(awscli lambda list-functions --query Functions)"
 check_eq "no EventBridge rule is left" "[]" "$(awscli events list-rules --query Rules)"
 check_eq "no topic is left" "[]" "$(awscli sns list-topics --query Topics)"
+check_eq "no table is left" "[]" "$(awscli dynamodb list-tables --query TableNames)"
+check_eq "no alarm is left" "[]" "$(awscli cloudwatch describe-alarms --query MetricAlarms)"
 check_eq "the ledger is empty" "[]" "$("$S3WATCH_PYTHON" -c 'import json,sys; print(json.load(open(sys.argv[1]))["resources"])' "$ledger")"
 
 # --- an interrupted run converges -------------------------------------------

@@ -10,6 +10,7 @@
  *                   returns its parsed JSON output (json_object_put it);
  *                   asserts it exited 0
  *   svct_aws_fails(fmt)  the same, asserting it failed; returns stderr
+ *   svct_refused(r, &cause, want)  asserts a builder refused, saying want
  *   svct_name(pfx)  a fresh lower-case unique name (static buffer ring) */
 #ifndef S3W_SVC_COMMON_H
 #define S3W_SVC_COMMON_H
@@ -172,6 +173,22 @@ svct_aws_fails(const char *fmt, ...)
 		fail_msg("aws %s: succeeded, expected a failure", args);
 	free(args);
 	return err;
+}
+
+/* Asserts a builder refused, with a cause holding want (taken by address:
+ * C evaluates arguments in no set order, and the builder sets it). */
+static inline void
+svct_refused(struct aws_request *r, char **cause, const char *want)
+{
+	if (r != NULL) {
+		aws_request_free(r);
+		fail_msg("builder accepted, expected a refusal with '%s'", want);
+	}
+	assert_non_null(*cause);
+	if (strstr(*cause, want) == NULL)
+		fail_msg("cause '%s' lacks '%s'", *cause, want);
+	free(*cause);
+	*cause = NULL;
 }
 
 /* A string field of the CLI's JSON, by dotted path ("Trail.Name"). */

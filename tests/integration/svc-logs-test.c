@@ -304,6 +304,109 @@ test_insights(void **state)
 	svct_do(svct_req(logs_delete_log_group(g, &cause), cause));
 }
 
+/* Metric filters: create, read back (here and with the CLI), replace,
+ * list by prefix, delete. */
+static void
+test_metric_filters(void **state)
+{
+	const char *g = make_group("/s3w/mf");
+	struct svc_tag dims[1] = { { "Principal", "$.userIdentity.arn" } };
+	struct logs_metric_filter_spec s = { .group = g,
+	    .name = "s3watch-bytes", .pattern = "{ ($.eventName = \"GetObject\") "
+	    "&& ($.additionalEventData.bytesTransferredOut > 0) }",
+	    .metric = "s3watch-bytes", .namespace = "S3Watch",
+	    .value = "$.additionalEventData.bytesTransferredOut", .dims = dims,
+	    .ndims = 1 };
+	struct logs_metric_filters l;
+	struct aws_response *resp;
+	struct json_object *o, *f, *t;
+	char *cause = NULL;
+
+	(void)state;
+	svct_do(svct_req(logs_put_metric_filter(&s, &cause), cause));
+	s.name = "s3watch-count";
+	s.value = "1";
+	s.ndims = 0;
+	svct_do(svct_req(logs_put_metric_filter(&s, &cause), cause));
+	s.name = "other-filter";
+	svct_do(svct_req(logs_put_metric_filter(&s, &cause), cause));
+
+	o = svct_aws("logs describe-metric-filters --log-group-name %s "
+	    "--filter-name-prefix s3watch-bytes", g);
+	assert_int_equal(json_object_array_length(aws_json_get(o,
+	    "metricFilters")), 1);
+	f = json_object_array_get_idx(aws_json_get(o, "metricFilters"), 0);
+	assert_string_equal(svct_jstr(f, "filterPattern"), "{ ($.eventName = "
+	    "\"GetObject\") && ($.additionalEventData.bytesTransferredOut > 0) }");
+	t = json_object_array_get_idx(aws_json_get(f, "metricTransformations"), 0);
+	assert_string_equal(svct_jstr(t, "metricName"), "s3watch-bytes");
+	assert_string_equal(svct_jstr(t, "metricNamespace"), "S3Watch");
+	assert_string_equal(svct_jstr(t, "metricValue"),
+	    "$.additionalEventData.bytesTransferredOut");
+	assert_string_equal(svct_jstr(t, "dimensions.Principal"),
+	    "$.userIdentity.arn");
+	json_object_put(o);
+
+	resp = svct_ok(svct_req(logs_describe_metric_filters(g, "s3watch-", NULL,
+	    &cause), cause));
+	svct_parsed(logs_describe_metric_filters_parse(resp, &l, &cause), cause);
+	aws_response_free(resp);
+	assert_int_equal(l.n, 2);
+	assert_string_equal(l.v[0].name, "s3watch-bytes");
+	assert_string_equal(l.v[0].group, g);
+	assert_string_equal(l.v[0].metric, "s3watch-bytes");
+	assert_string_equal(l.v[0].namespace, "S3Watch");
+	assert_int_equal(l.v[0].ntransforms, 1);
+	assert_int_equal(l.v[0].ndims, 1);
+	assert_string_equal(l.v[0].dims[0].name, "Principal");
+	assert_string_equal(l.v[0].dims[0].value, "$.userIdentity.arn");
+	assert_string_equal(l.v[1].name, "s3watch-count");
+	assert_string_equal(l.v[1].value, "1");
+	assert_int_equal(l.v[1].ndims, 0);
+	logs_metric_filters_free(&l);
+
+	/* Putting again replaces. */
+	s.name = "s3watch-count";
+	s.value = "2";
+	svct_do(svct_req(logs_put_metric_filter(&s, &cause), cause));
+	o = svct_aws("logs describe-metric-filters --log-group-name %s "
+	    "--filter-name-prefix s3watch-count", g);
+	f = json_object_array_get_idx(aws_json_get(o, "metricFilters"), 0);
+	t = json_object_array_get_idx(aws_json_get(f, "metricTransformations"), 0);
+	assert_string_equal(svct_jstr(t, "metricValue"), "2");
+	json_object_put(o);
+
+	svct_do(svct_req(logs_delete_metric_filter(g, "s3watch-count", &cause),
+	    cause));
+	o = svct_aws("logs describe-metric-filters --log-group-name %s", g);
+	assert_int_equal(json_object_array_length(aws_json_get(o,
+	    "metricFilters")), 2);
+	json_object_put(o);
+	resp = svct_call(svct_req(logs_delete_metric_filter(g, "s3watch-count",
+	    &cause), cause));
+	assert_int_equal(resp->kind, AWS_ERR_SERVICE);
+	assert_string_equal(resp->code, "ResourceNotFoundException");
+	aws_response_free(resp);
+
+	/* Refused locally. */
+	s.name = "a:b";
+	assert_null(logs_put_metric_filter(&s, &cause));
+	assert_non_null(strstr(cause, "without ':' or '*'"));
+	free(cause);
+	s.name = "ok";
+	s.ndims = 4;
+	assert_null(logs_put_metric_filter(&s, &cause));
+	assert_non_null(strstr(cause, "at most 3 dimensions"));
+	free(cause);
+	s.ndims = 0;
+	s.metric = "";
+	assert_null(logs_put_metric_filter(&s, &cause));
+	assert_non_null(strstr(cause, "metric name is empty"));
+	free(cause);
+	assert_null(logs_describe_metric_filters("bad group", NULL, NULL, &cause));
+	free(cause);
+}
+
 int
 main(void)
 {
@@ -312,6 +415,7 @@ main(void)
 		cmocka_unit_test(test_refusals),
 		cmocka_unit_test(test_events),
 		cmocka_unit_test(test_insights),
+		cmocka_unit_test(test_metric_filters),
 	};
 
 	return cmocka_run_group_tests(tests, svct_setup, svct_teardown);

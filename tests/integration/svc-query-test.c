@@ -776,6 +776,94 @@ test_cloudwatch_dashboards(void **state)
 	free(names[1]);
 }
 
+/* Alarms on a Metrics Insights query: create, read back (here and with
+ * the CLI), replace, list by prefix, delete. */
+static void
+test_cloudwatch_alarms(void **state)
+{
+	char *actions[1] = { "arn:aws:sns:us-east-1:123456789012:alerts" };
+	char *names[2], prefix[64], *cause = NULL;
+	struct cloudwatch_alarm_spec s = { .description = "s3watch rule x",
+	    .query = "SELECT SUM(\"s3watch-bytes\") FROM SCHEMA(\"S3Watch\", "
+	    "Principal) GROUP BY Principal", .period = 900,
+	    .threshold = 1073741824, .comparison =
+	    "GreaterThanOrEqualToThreshold", .evaluation_periods = 1,
+	    .missing = "notBreaching", .actions = actions, .nactions = 1 };
+	struct cloudwatch_alarms l;
+	struct aws_response *resp;
+	struct json_object *cli, *m;
+
+	(void)state;
+	snprintf(prefix, sizeof prefix, "s3w-alarm-%ld-", (long)getpid());
+	names[0] = xstrdup(svct_name("s3w-alarm"));
+	names[1] = xstrdup(svct_name("s3w-alarm"));
+	s.name = names[0];
+	svct_do(svct_req(cloudwatch_put_metric_alarm(&s, &cause), cause));
+	s.name = names[1];
+	s.threshold = 20;
+	s.period = 300;
+	svct_do(svct_req(cloudwatch_put_metric_alarm(&s, &cause), cause));
+
+	cli = svct_aws("cloudwatch describe-alarms --alarm-names %s", names[0]);
+	m = json_object_array_get_idx(aws_json_get(cli, "MetricAlarms"), 0);
+	assert_non_null(m);
+	assert_string_equal(svct_jstr(m, "AlarmDescription"), "s3watch rule x");
+	assert_string_equal(svct_jstr(m, "ComparisonOperator"),
+	    "GreaterThanOrEqualToThreshold");
+	assert_string_equal(svct_jstr(m, "TreatMissingData"), "notBreaching");
+	assert_string_equal(json_object_get_string(json_object_array_get_idx(
+	    aws_json_get(m, "AlarmActions"), 0)), actions[0]);
+	assert_string_equal(svct_jstr(json_object_array_get_idx(aws_json_get(m,
+	    "Metrics"), 0), "Expression"), s.query);
+	assert_int_equal(json_object_get_int(aws_json_get(
+	    json_object_array_get_idx(aws_json_get(m, "Metrics"), 0), "Period")),
+	    900);
+	assert_true(json_object_get_double(aws_json_get(m, "Threshold")) ==
+	    1073741824.0);
+	json_object_put(cli);
+
+	resp = svct_ok(cloudwatch_describe_alarms(prefix, NULL));
+	svct_parsed(cloudwatch_describe_alarms_parse(resp, &l, &cause), cause);
+	aws_response_free(resp);
+	assert_int_equal(l.n, 2);
+	assert_string_equal(l.v[0].name, names[0]);
+	assert_string_equal(l.v[0].query, s.query);
+	assert_int_equal(l.v[0].period, 900);
+	assert_true(l.v[0].threshold == 1073741824.0);
+	assert_int_equal(l.v[0].evaluation_periods, 1);
+	assert_int_equal(l.v[0].datapoints, 1);
+	assert_true(l.v[0].actions_enabled);
+	assert_int_equal(l.v[0].nactions, 1);
+	assert_string_equal(l.v[0].actions[0], actions[0]);
+	assert_string_equal(l.v[0].missing, "notBreaching");
+	assert_non_null(strstr(l.v[0].arn, ":alarm:"));
+	assert_int_equal(l.v[1].period, 300);
+	assert_true(l.v[1].threshold == 20.0);
+	cloudwatch_alarms_free(&l);
+
+	svct_do(svct_req(cloudwatch_delete_alarms(names, 2, &cause), cause));
+	cli = svct_aws("cloudwatch describe-alarms --alarm-name-prefix %s",
+	    prefix);
+	assert_int_equal(jlen(cli, "MetricAlarms"), 0);
+	json_object_put(cli);
+
+	s.period = 90;
+	refused(cloudwatch_put_metric_alarm(&s, &cause), &cause,
+	    "a period of 90 s");
+	s.period = 60;
+	s.datapoints = 2;
+	refused(cloudwatch_put_metric_alarm(&s, &cause), &cause,
+	    "2 of 1 evaluation periods");
+	s.datapoints = 0;
+	s.name = "";
+	refused(cloudwatch_put_metric_alarm(&s, &cause), &cause,
+	    "CloudWatch alarm name is empty");
+	refused(cloudwatch_delete_alarms(names, 0, &cause), &cause,
+	    "0 alarm names");
+	free(names[0]);
+	free(names[1]);
+}
+
 static void
 test_cloudwatch_refusals(void **state)
 {
@@ -819,6 +907,7 @@ main(void)
 		cmocka_unit_test(test_sns_refusals),
 		cmocka_unit_test(test_cloudwatch_dashboards),
 		cmocka_unit_test(test_cloudwatch_refusals),
+		cmocka_unit_test(test_cloudwatch_alarms),
 	};
 
 	return cmocka_run_group_tests(tests, svct_setup, svct_teardown);

@@ -8,7 +8,7 @@ sandbox_up
 
 # SVC_ONLY="svc-query-test ..." runs only those programs.
 for prog in ${SVC_ONLY:-svc-s3-test svc-cloudtrail-test svc-logs-test svc-query-test \
-	svc-json-test}; do
+	svc-json-test svc-dynamodb-test}; do
 	run "$top_builddir/tests/integration/$prog"
 	printf '%s\n' "$output" | sed "s/^/  [$prog] /"
 	check_eq "$prog passes" 0 "$status"

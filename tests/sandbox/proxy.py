@@ -39,7 +39,8 @@ ProxyServer.control_routes (more /_sandbox/ endpoints).
 
 Operations moto lacks that the proxy answers itself: CloudWatch Logs
 PutQueryDefinition, DescribeQueryDefinitions, DeleteQueryDefinition, and
-(ctdeliver.py) CloudTrail LookupEvents.
+(ctdeliver.py) CloudTrail LookupEvents.  Mended on the way to moto:
+PutMetricFilter replaces, DeleteMetricFilter of a missing filter fails.
 
 Python 3 standard library only.
 """
@@ -506,6 +507,55 @@ class LogsQueryDefinitions:
         return {"success": True}
 
 
+class LogsMetricFilters:
+    """Fills two moto gaps in CloudWatch Logs metric filters, keeping moto's
+    table the one truth (so the AWS CLI, talking to moto directly, sees the
+    same): moto 5.2.1 appends a second filter when PutMetricFilter names an
+    existing one (AWS replaces it), and answers DeleteMetricFilter of a
+    filter that does not exist with success (AWS: ResourceNotFoundException).
+    The proxy deletes the old filter before forwarding a put, and answers
+    such a delete itself."""
+
+    def __init__(self, upstream):
+        self.upstream = upstream
+
+    def moto(self, action, req):
+        conn = http.client.HTTPConnection(*self.upstream, timeout=60)
+        try:
+            conn.request("POST", "/", json.dumps(req), {
+                "Content-Type": "application/x-amz-json-1.1",
+                "X-Amz-Target": "Logs_20140328." + action,
+                "Authorization": "AWS4-HMAC-SHA256 Credential=sandbox/20260101/"
+                                 "us-east-1/logs/aws4_request"})
+            resp = conn.getresponse()
+            return resp.status, json.loads(resp.read() or b"{}")
+        finally:
+            conn.close()
+
+    def handle(self, info):
+        if info.protocol != "json" or info.service != "logs" or info.action not in (
+                "PutMetricFilter", "DeleteMetricFilter"):
+            return None
+        try:
+            req = json.loads(info.body or b"{}")
+            group, name = req["logGroupName"], req["filterName"]
+        except (ValueError, TypeError, KeyError):
+            return None     # moto answers malformed requests itself
+        status, out = self.moto("DescribeMetricFilters",
+                                {"logGroupName": group, "filterNamePrefix": name})
+        found = status == 200 and any(f.get("filterName") == name
+                                      for f in out.get("metricFilters", []))
+        if info.action == "PutMetricFilter":
+            if found:
+                self.moto("DeleteMetricFilter", {"logGroupName": group, "filterName": name})
+            return None
+        if found:
+            return None
+        return LogsQueryDefinitions.answer(info, 400, {
+            "__type": "ResourceNotFoundException",
+            "message": "The specified metric filter does not exist."})
+
+
 # --------------------------------------------------------------------------
 # Recording answers for replay
 # --------------------------------------------------------------------------
@@ -583,7 +633,8 @@ class ProxyServer(http.server.ThreadingHTTPServer):
         # Callbacks f(info) -> (status, headers, body) or None, tried in order
         # before forwarding: the first answer is sent instead of moto's.
         self.query_definitions = LogsQueryDefinitions()
-        self.local_ops = [self.query_definitions.handle]
+        self.metric_filters = LogsMetricFilters(self.upstream)
+        self.local_ops = [self.query_definitions.handle, self.metric_filters.handle]
         self.recorder = Recorder()
         # (method, path) -> f(request body) -> (status, JSON-able object)
         self.control_routes = {

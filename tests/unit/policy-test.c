@@ -142,8 +142,16 @@ test_trust_and_roles(void **state)
 	json_object_put(doc);
 
 	doc = parse(policy_lambda_role("aws", "us-east-1", "1", "fn",
-	    "arn:aws:sns:us-east-1:1:t"));
+	    "arn:aws:sns:us-east-1:1:t",
+	    "arn:aws:dynamodb:us-east-1:1:table/fn-state"));
 	assert_string_equal(str(doc, "Statement.2.Action"), "sns:Publish");
+	actions = get(doc, "Statement.3.Action");
+	assert_int_equal(json_object_array_length(actions), 4);
+	assert_string_equal(json_object_get_string(json_object_array_get_idx(
+	    actions, 0)), "dynamodb:GetItem");
+	assert_string_equal(str(doc, "Statement.3.Resource"),
+	    "arn:aws:dynamodb:us-east-1:1:table/fn-state");
+	assert_int_equal(json_object_array_length(get(doc, "Statement")), 4);
 	assert_string_equal(str(doc, "Statement.2.Resource"),
 	    "arn:aws:sns:us-east-1:1:t");
 	assert_string_equal(str(doc, "Statement.1.Resource"),
