@@ -18,7 +18,8 @@ the message attributes "severity" and "rule" (for subscription filters).
 
 Settings (environment): TRUSTED_ACCOUNTS (comma-separated account ids;
 empty: the account each record belongs to), LOG_EXPIRY_MIN_DAYS (30),
-SOURCE_BUCKET (comma-separated), TRAIL_BUCKET, LOG_BUCKET.
+SOURCE_BUCKET (comma-separated), TRAIL_BUCKET, LOG_BUCKET, TRAIL_NAME (the
+monitored trail, whose selectors must keep SOURCE_BUCKET's data events).
 
 Python 3 standard library and boto3 (present in the Lambda runtime) only.
 """
@@ -628,6 +629,8 @@ class Settings:
         self.source_buckets = [b.strip() for b in env.get("SOURCE_BUCKET", "").split(",")
                                if b.strip()]
         self.trail_bucket = env.get("TRAIL_BUCKET", "")
+        self.trail_names = [t.strip() for t in env.get("TRAIL_NAME", "").split(",")
+                            if t.strip()]
         self.log_bucket = env.get("LOG_BUCKET", "")
 
     def trusted_for(self, d):
@@ -642,8 +645,9 @@ class Settings:
 
 
 def _ok(d):
-    """A successful call: no errorCode."""
-    return d.get("errorCode") in (None, "")
+    """A successful call: no errorCode member at all (a null one is a
+    failure, as for the pattern {"exists": false})."""
+    return "errorCode" not in d
 
 
 def _params(d):
@@ -735,9 +739,11 @@ def _statement_grant(stmt, trusted):
             if kind == "AWS":
                 if v == "*":
                     return "PUBLIC", "*"
+                # Unique ids (AROA...) and other forms prove nothing
+                # (doc/rules.md): AWS stores them, never takes them.
                 m = _ACCOUNT.fullmatch(v) or _PRINCIPAL_ARN.fullmatch(v)
                 acct = (m.group(1) if m.re is _PRINCIPAL_ARN else v) if m else None
-                if acct is None or acct not in trusted:
+                if acct is not None and acct not in trusted:
                     if worst[0] != "FOREIGN":
                         worst = ("FOREIGN", v)
             elif kind == "CanonicalUser":
@@ -858,68 +864,118 @@ def check_cross_account_copy(d, s):
     return None
 
 
-def _bucket_arn_covered(value, bucket):
-    """A basic selector's value that logs every object of the bucket."""
-    return value in ("arn:aws:s3", "arn:aws:s3:::", "arn:aws:s3:::%s/" % bucket)
+def _covers(value, bucket):
+    """A data resource value or ARN prefix that covers every object of the
+    bucket: arn:P:s3 and arn:P:s3::: cover all; otherwise a prefix of
+    arn:P:s3:::BUCKET/."""
+    if not isinstance(value, str) or not value.startswith("arn:"):
+        return False
+    rest = value[4:].partition(":")
+    if not rest[1]:
+        return False
+    rest = rest[2]
+    if rest == "s3":
+        return True
+    if not rest.startswith("s3:::"):
+        return False
+    tail = rest[5:]
+    if len(tail) <= len(bucket):
+        return bucket.startswith(tail)
+    return tail == bucket + "/"
 
 
-def _field_selectors(sel):
-    return _items(_ci(sel, "fieldSelectors"))
+def _any_covers(values, bucket):
+    return any(_covers(v, bucket) for v in _each(values))
 
 
-def _fs_values(fs, op):
-    return _strings(_ci(fs, op))
+def _each(v):
+    """One value or a list of them."""
+    if v is None:
+        return []
+    return v if isinstance(v, list) else [v]
+
+
+def _holds(v, want):
+    return any(isinstance(x, str) and x == want for x in _each(v))
+
+
+def _true(v):
+    if isinstance(v, bool):
+        return v
+    return isinstance(v, str) and v.lower() == "true"
+
+
+def _arn_selector_keeps(f, bucket):
+    sw, eq, ew = _ci(f, "startsWith"), _ci(f, "equals"), _ci(f, "endsWith")
+    keeps = True
+    if _each(sw) or _each(eq) or _each(ew):
+        keeps = _any_covers(sw, bucket) or _any_covers(eq, bucket)
+    if _any_covers(_ci(f, "notStartsWith"), bucket):
+        keeps = False
+    return keeps
+
+
+def _monitored_trail(trail, s):
+    """Is the call's trail (a name or an ARN) the monitored one?  With no
+    trail_name set, or none in the call, every trail is."""
+    if not s.trail_names or not isinstance(trail, str):
+        return True
+    if trail.startswith("arn:") and ":trail/" in trail:
+        trail = trail[trail.index(":trail/") + 7:]
+    return trail in s.trail_names
 
 
 def check_trail_selectors(d, s):
-    if d.get("eventName") not in ("PutEventSelectors", "PutAdvancedEventSelectors") or \
+    if d.get("eventSource") != "cloudtrail.amazonaws.com" or \
+            d.get("eventName") not in ("PutEventSelectors", "PutAdvancedEventSelectors") or \
             not _ok(d):
         return None
-    p = _params(d)
-    adv = _ci(p, "advancedEventSelectors")
-    basic = _ci(p, "eventSelectors")
-    if isinstance(adv, list):
-        mgmt = False
-        data = set()
-        for sel in _items(adv):
-            fields = {}
-            for fs in _field_selectors(sel):
-                fields.setdefault(str(_ci(fs, "field")), []).append(fs)
-            cats = [v for fs in fields.get("eventCategory", []) for v in _fs_values(fs, "equals")]
-            if "Management" in cats:
+    p = d.get("requestParameters")
+    adv, basic = _ci(p, "advancedEventSelectors"), _ci(p, "eventSelectors")
+    if adv is None and basic is None:
+        return None
+    # Other trails may log other data; management events they must.
+    buckets = s.source_buckets if _monitored_trail(
+        p.get("trailName") if isinstance(p, dict) else None, s) else []
+    mgmt, data = False, set()
+    for sel in _each(adv if adv is not None else basic):
+        if not isinstance(sel, dict):
+            continue
+        if adv is None:
+            if _true(_ci(sel, "includeManagementEvents")):
                 mgmt = True
-            types = [v for fs in fields.get("resources.type", [])
-                     for v in _fs_values(fs, "equals")]
-            if "Data" not in cats or "AWS::S3::Object" not in types:
-                continue
-            arns = fields.get("resources.ARN", [])
-            for b in s.source_buckets:
-                target = "arn:aws:s3:::%s/" % b
-                if not arns or any(target.startswith(v) for fs in arns
-                                   for op in ("startsWith", "equals")
-                                   for v in _fs_values(fs, op)):
-                    data.add(b)
-    elif isinstance(basic, list):
-        mgmt = any(_ci(sel, "includeManagementEvents") is True for sel in _items(basic))
-        data = set()
-        for sel in _items(basic):
-            for res in _items(_ci(sel, "dataResources")):
-                if _ci(res, "type") != "AWS::S3::Object":
+            for res in _each(_ci(sel, "dataResources")):
+                t = _ci(res, "type")
+                if t != "AWS::S3::Object":
                     continue
-                for b in s.source_buckets:
-                    if any(_bucket_arn_covered(v, b) for v in _strings(_ci(res, "values"))):
-                        data.add(b)
-    else:
-        return None
-    lost = [b for b in s.source_buckets if b not in data]
-    why = []
+                data.update(b for b in buckets if _any_covers(_ci(res, "values"), b))
+            continue
+        fs = _each(_ci(sel, "fieldSelectors"))
+        cat_data = type_obj = False
+        for f in fs:
+            field = _ci(f, "field")
+            if not isinstance(field, str):
+                continue
+            if field == "eventCategory":
+                mgmt = mgmt or _holds(_ci(f, "equals"), "Management")
+                cat_data = cat_data or _holds(_ci(f, "equals"), "Data")
+            elif field == "resources.type" and _holds(_ci(f, "equals"), "AWS::S3::Object"):
+                type_obj = True
+        if not cat_data or not type_obj:
+            continue
+        for b in buckets:
+            if all(_arn_selector_keeps(f, b) for f in fs
+                   if _ci(f, "field") == "resources.ARN"):
+                data.add(b)
+    lost = next((b for b in buckets if b not in data), None)
+    kind = "advanced " if adv is not None else ""
     if not mgmt:
-        why.append("management events dropped")
+        return "high", "the new %sevent selectors log no management events%s" % (
+            kind, " and no data events of bucket \"%s\"" % lost if lost else "")
     if lost:
-        why.append("data events of %s dropped" % ", ".join(lost))
-    if not why:
-        return None
-    return "high", "; ".join(why)
+        return "high", "the new %sevent selectors log no data events of bucket \"%s\"" % (
+            kind, lost)
+    return None
 
 
 def _days(v):

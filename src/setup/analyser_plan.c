@@ -223,6 +223,34 @@ aplan_find(struct aplan_item *v, size_t n, const char *id)
 	return NULL;
 }
 
+/* id is (one of) the last step of a high or critical sequence. */
+static bool
+aplan_ends_urgent_sequence(const struct aplan_item *v, size_t n,
+    const char *id)
+{
+	struct json_object *steps, *last;
+	size_t i, k, nids;
+
+	for (i = 0; i < n; i++) {
+		if (strcmp(v[i].kind, "sequence") != 0 ||
+		    !aplan_urgent(v[i].severity))
+			continue;
+		steps = aplan_get(aplan_get(v[i].tree, "sequence"), "steps");
+		if (steps == NULL || json_object_array_length(steps) == 0)
+			continue;
+		last = json_object_array_get_idx(steps,
+		    json_object_array_length(steps) - 1);
+		nids = json_object_is_type(last, json_type_array) ?
+		    json_object_array_length(last) : 1;
+		for (k = 0; k < nids; k++)
+			if (strcmp(json_object_get_string(
+			    json_object_is_type(last, json_type_array) ?
+			    json_object_array_get_idx(last, k) : last), id) == 0)
+				return true;
+	}
+	return false;
+}
+
 /* A duration as the engine reads it: seconds, or "90s", "5m", "24h",
  * "10d"; -1 if it is not one. */
 static long long
@@ -498,7 +526,7 @@ aplan_sequence(struct aplan_item *v, size_t n, struct aplan_item *seq)
 	struct aplan_item *st;
 	struct buf names = { 0 };
 	size_t j, k, nsteps, nids;
-	bool metric = false, covered = true;
+	bool metric = false, covered = true, wider = false;
 	const char *blocker = NULL;
 
 	steps = aplan_get(aplan_get(seq->tree, "sequence"), "steps");
@@ -517,11 +545,12 @@ aplan_sequence(struct aplan_item *v, size_t n, struct aplan_item *seq)
 				continue;
 			}
 			metric = true;
-			if (j != nsteps - 1 || aplan_severity_rank(st->severity) <
-			    aplan_severity_rank(seq->severity)) {
+			if (j != nsteps - 1) {
 				covered = false;
 				blocker = st->id;
-			}
+			} else if (aplan_severity_rank(st->severity) <
+			    aplan_severity_rank(seq->severity))
+				wider = true;
 			buf_printf(&names, "%s%s", names.len > 0 ? ", " : "",
 			    st->id);
 		}
@@ -530,7 +559,10 @@ aplan_sequence(struct aplan_item *v, size_t n, struct aplan_item *seq)
 		return;
 	if (covered) {
 		seq->how = APLAN_COVERED;
-		seq->why = xasprintf("its last step is the alarm of %s, which "
+		seq->why = wider ? xasprintf("its last step is the alarm of "
+		    "%s, which alerts on that step alone (wider than the "
+		    "sequence, never narrower)", names.data) :
+		    xasprintf("its last step is the alarm of %s, which "
 		    "alerts as it would", names.data);
 	} else {
 		seq->how = APLAN_CONSOLE;
@@ -657,6 +689,9 @@ aplan_make(struct aplan *pl, const struct aplan_input *in,
 	if (in->ncidrs > 0 && rules_set_allowed_cidrs(rl, in->cidrs, in->ncidrs,
 	    cause) != 0)
 		goto out;
+	if (in->configure != NULL &&
+	    in->configure(rl, in->configure_arg, cause) != 0)
+		goto out;
 	if (rules_load_dir(rl, in->rules_dir, err, arg, cause) < 0 ||
 	    aplan_pack_read(&pack, in->rules_dir, cause) != 0)
 		goto out;
@@ -670,19 +705,23 @@ aplan_make(struct aplan *pl, const struct aplan_input *in,
 		it->how = -1;
 	}
 	/* The checks, and the high and critical stateful rules; a sum over
-	 * every event it selects is a metric filter when it can be one. */
+	 * every event it selects is a metric filter when it can be one, as
+	 * is one that ends a high or critical sequence (else the analyser
+	 * would run on every GetObject). */
 	for (i = 0; i < n; i++) {
 		it = &v[i];
 		if (strcmp(it->kind, "check") == 0)
 			it->how = APLAN_ALERT;
-		else if (aplan_stateful(it->kind) && aplan_urgent(it->severity)) {
-			it->how = APLAN_ALERT;
+		else if (aplan_stateful(it->kind) && (aplan_urgent(it->severity) ||
+		    aplan_ends_urgent_sequence(v, n, it->id))) {
+			if (aplan_urgent(it->severity))
+				it->how = APLAN_ALERT;
 			why = NULL;
 			if (strcmp(it->kind, "count") == 0 &&
 			    aplan_str(aplan_get(it->tree, "count"), "sum") != NULL) {
 				if (aplan_metric(pl, in, it, &why) == 0)
 					it->how = APLAN_METRIC;
-				else
+				else if (it->how == APLAN_ALERT)
 					it->why = xasprintf("the analyser runs "
 					    "it on every event it selects: %s",
 					    why);

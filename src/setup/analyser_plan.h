@@ -89,6 +89,10 @@ struct aplan_input {
 					   replace the pack's (n 0: the pack's) */
 	size_t		  ncidrs;
 	const char	 *prefix;	/* names: rule_prefix */
+	/* The other settings (trusted_accounts, ${trail_name}, ...), with
+	 * the run's names; NULL leaves them unset. */
+	int		(*configure)(struct rules *, void *arg, char **cause);
+	void		 *configure_arg;
 };
 
 /* Makes the plan.  Each bad rule or file of the pack is reported through

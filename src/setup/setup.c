@@ -13,6 +13,7 @@
 #include "endpoint.h"
 #include "log.h"
 #include "loop.h"
+#include "monitor.h"
 #include "setup_internal.h"
 #include "statefile.h"
 
@@ -397,6 +398,13 @@ const struct conf *
 setup_conf(const struct setup *s)
 {
 	return s->conf;
+}
+
+int
+setup_rules_conf(struct setup_job *j, struct rules *r, char **cause)
+{
+	return monitor_rules_conf(r, j->s->conf, N(j)->suffix, N(j)->account,
+	    N(j)->region, cause);
 }
 
 void *

@@ -121,7 +121,8 @@ alerts_pack_load(struct setup_job *j, struct alerts_facts *f)
 	if (N(j)->nallowed_cidrs > 0 && rules_set_allowed_cidrs(r,
 	    N(j)->allowed_cidrs, N(j)->nallowed_cidrs, &cause) != 0)
 		goto fail;
-	if (rules_load_dir(r, dir, alerts_pack_error, j, &cause) < 0)
+	if (setup_rules_conf(j, r, &cause) != 0 ||
+	    rules_load_dir(r, dir, alerts_pack_error, j, &cause) < 0)
 		goto fail;
 	for (i = 0; i < rules_count(r); i++) {
 		if (rules_kind_of(r, i) != RULES_PATTERN ||

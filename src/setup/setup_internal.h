@@ -213,6 +213,12 @@ struct aws_client	*setup_client(const struct setup *);
 const struct conf	*setup_conf(const struct setup *);
 /* The arg given to setup_new: the validation tests find their run by it. */
 void			*setup_event_arg(const struct setup *);
+/* The settings of s3watch.conf into a rule pack, with the run's names,
+ * so the patterns deployed name the real trail and buckets rather than
+ * ${trail_name}; 0 or -1 with *cause. */
+struct rules;
+int			 setup_rules_conf(struct setup_job *, struct rules *,
+			    char **cause);
 
 /* Takes over req (NULL: the builder refused, with j->cause). */
 int	 setup_send(struct setup_job *, struct aws_request *, const char *target,

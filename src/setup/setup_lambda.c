@@ -161,6 +161,12 @@ lambda_pack_error(const char *msg, void *arg)
 	((struct lambda_facts *)arg)->pack_problems++;
 }
 
+static int
+lambda_configure(struct rules *r, void *arg, char **cause)
+{
+	return setup_rules_conf(arg, r, cause);
+}
+
 /* The plan from the pack; -1 (noted) when the pack cannot be read. */
 static int
 lambda_plan(struct setup_job *j, struct lambda_facts *f)
@@ -175,6 +181,8 @@ lambda_plan(struct setup_job *j, struct lambda_facts *f)
 	in.cidrs = N(j)->allowed_cidrs;
 	in.ncidrs = N(j)->nallowed_cidrs;
 	in.prefix = N(j)->rule_prefix;
+	in.configure = lambda_configure;
+	in.configure_arg = j;
 	if (aplan_make(&f->plan, &in, lambda_pack_error, f, &cause) != 0) {
 		setup_note(j, SETUP_L_FAIL, "P-08", "set rules_dir in s3watch.conf "
 		    "or S3WATCH_RULES_DIR", "rule pack %s: %s", dir, cause);
@@ -221,27 +229,20 @@ lambda_env(struct setup_job *j, struct lambda_facts *f)
 	char *const *v;
 	struct buf b = { 0 };
 	size_t i, n;
-	int k;
 
 	lambda_env_add(f, "SNS_TOPIC_ARN", xstrdup(N(j)->topic_arn));
 	lambda_env_add(f, "STATE_TABLE", xstrdup(f->detect.table));
 	lambda_env_add(f, "SOURCE_BUCKET", xstrdup(N(j)->source_bucket));
 	lambda_env_add(f, "TRAIL_BUCKET", xstrdup(N(j)->trail_bucket));
 	lambda_env_add(f, "LOG_BUCKET", xstrdup(N(j)->log_bucket));
-	if ((k = conf_key_find("trusted_accounts")) >= 0) {
-		if (conf_key_type((enum conf_key)k) == CONF_T_LIST) {
-			v = conf_list(c, (enum conf_key)k, &n);
-			for (i = 0; i < n; i++)
-				buf_printf(&b, "%s%s", i > 0 ? "," : "", v[i]);
-			buf_adds(&b, "");
-			lambda_env_add(f, "TRUSTED_ACCOUNTS", buf_take(&b));
-		} else
-			lambda_env_add(f, "TRUSTED_ACCOUNTS", xstrdup(conf_str(c,
-			    (enum conf_key)k)));
-	}
-	if ((k = conf_key_find("log_expiry_min_days")) >= 0)
-		lambda_env_add(f, "LOG_EXPIRY_MIN_DAYS", xasprintf("%ld",
-		    conf_int(c, (enum conf_key)k)));
+	lambda_env_add(f, "TRAIL_NAME", xstrdup(N(j)->trail_name));
+	v = conf_list(c, CONF_TRUSTED_ACCOUNTS, &n);
+	for (i = 0; i < n; i++)
+		buf_printf(&b, "%s%s", i > 0 ? "," : "", v[i]);
+	lambda_env_add(f, "TRUSTED_ACCOUNTS", n > 0 ? buf_take(&b) :
+	    xstrdup(""));
+	lambda_env_add(f, "LOG_EXPIRY_MIN_DAYS", xasprintf("%ld",
+	    conf_int(c, CONF_LOG_EXPIRY_MIN_DAYS)));
 }
 
 /* A zip of the handler and its rules, made in memory; NULL with *cause. */

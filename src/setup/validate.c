@@ -336,15 +336,16 @@ canary_which(const struct canary_facts *f, const char *msg)
 }
 
 static int
-canary_hits(const char *rules_dir, char *const *cidrs, size_t ncidrs,
+canary_hits(struct setup_job *j, const char *rules_dir,
     struct canary_facts *f, char **cause)
 {
 	struct rules *r = rules_new();
 	int i, n, hits = 0;
 
-	if ((ncidrs > 0 && rules_set_allowed_cidrs(r, cidrs, ncidrs,
-	    cause) != 0) || rules_load_dir(r, rules_dir, NULL, NULL,
-	    cause) < 0) {
+	if ((N(j)->nallowed_cidrs > 0 && rules_set_allowed_cidrs(r,
+	    N(j)->allowed_cidrs, N(j)->nallowed_cidrs, cause) != 0) ||
+	    setup_rules_conf(j, r, cause) != 0 ||
+	    rules_load_dir(r, rules_dir, NULL, NULL, cause) < 0) {
 		rules_free(r);
 		return -1;
 	}
@@ -449,8 +450,7 @@ validate_canary(struct setup_job *j)
 	}
 	dir = *N(j)->rules_dir != '\0' ? xstrdup(N(j)->rules_dir) :
 	    rules_default_dir();
-	hits = canary_hits(dir, N(j)->allowed_cidrs, N(j)->nallowed_cidrs, f,
-	    &cause);
+	hits = canary_hits(j, dir, f, &cause);
 	free(dir);
 	if (hits < 0) {
 		setup_note(j, SETUP_L_FAIL, NULL, "check the rule pack "

@@ -120,6 +120,12 @@ check_contains "setup created the trail" "+ cloudtrail:CreateTrail" "$output"
 for b in "secure-docs-$suffix" "s3-access-logs-$suffix" "cloudtrail-logs-$suffix"; do
 	check_contains "bucket $b exists" "$b" "$(buckets)"
 done
+# The alert rules name the run's trail and buckets, not ${trail_name}.
+check_eq "no EventBridge rule keeps a \${setting}" "" \
+	"$(awscli events list-rules --query 'Rules[].EventPattern' --output text | grep -o '\${[a-z_]*}' | sort -u)"
+check_contains "the redirected-trail rule names the trail and its bucket" \
+	'"name":["s3-security-monitoring-trail",{"suffix":":trail/s3-security-monitoring-trail"}],"$or":[{"s3BucketName":[{"anything-but":["cloudtrail-logs-'"$suffix"'"]}]}' \
+	"$(awscli events describe-rule --name s3watch-cloudtrail-redirected --query EventPattern --output text)"
 policy=$(awscli s3api get-bucket-policy --bucket "s3-access-logs-$suffix" --query Policy --output text)
 check_contains "log delivery is for the monitored bucket only" "arn:aws:s3:::secure-docs-$suffix" "$policy"
 check_contains "log delivery is for this account only" '"aws:SourceAccount":"123456789012"' "$policy"
@@ -164,7 +170,11 @@ check_eq "... only to its own log group, the alert topic and its table" \
 # --- step 8: the detections that alert without a console -------------------
 fn=s3-security-monitor-$suffix
 table=$fn-state
-plan_json=$("$top_builddir/tests/lambda/analyser-plan" "$S3WATCH_RULES_DIR" --cidr 10.0.0.0/8 --cidr 172.16.0.0/12 --cidr 192.168.0.0/16)
+# The plan with the run's names, as step 8 makes it.
+plan_json=$("$top_builddir/tests/lambda/analyser-plan" "$S3WATCH_RULES_DIR" --cidr 10.0.0.0/8 --cidr 172.16.0.0/12 --cidr 192.168.0.0/16 \
+	--set source_bucket="secure-docs-$suffix" --set trail_bucket="cloudtrail-logs-$suffix" \
+	--set log_bucket="s3-access-logs-$suffix" --set trail_name=s3-security-monitoring-trail \
+	--set log_group=/aws/cloudtrail/s3-security-monitoring --set rule_prefix=s3watch-)
 jq_plan() { "$S3WATCH_PYTHON" -c 'import json,sys; print(eval(sys.argv[2], {"p": json.loads(sys.argv[1]), "json": json}))' "$plan_json" "$1"; }
 check_eq "the state table is on demand" "PAY_PER_REQUEST" \
 	"$(awscli dynamodb describe-table --table-name "$table" --query Table.BillingModeSummary.BillingMode --output text)"
@@ -176,6 +186,7 @@ check_contains "the analyser knows its table" "\"STATE_TABLE\": \"$table\"" "$en
 check_contains "... the monitored bucket" "\"SOURCE_BUCKET\": \"secure-docs-$suffix\"" "$env"
 check_contains "... the trail bucket" "\"TRAIL_BUCKET\": \"cloudtrail-logs-$suffix\"" "$env"
 check_contains "... the access-log bucket" "\"LOG_BUCKET\": \"s3-access-logs-$suffix\"" "$env"
+check_contains "... the monitored trail" "\"TRAIL_NAME\": \"s3-security-monitoring-trail\"" "$env"
 routes=$(jq_plan 'len(p["routes"])')
 check_eq "one EventBridge rule per route of the plan" "$routes" \
 	"$(awscli events list-rules --name-prefix s3watch-analyser --query 'length(Rules)')"

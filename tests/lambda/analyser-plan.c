@@ -42,10 +42,42 @@ strings(char *const *v, size_t n)
 	return a;
 }
 
+/* --set NAME=VALUE: a rule setting (trail_name, source_bucket, ...), as
+ * setup gives the run's names. */
+struct plan_set {
+	char	**v;
+	size_t	  n;
+};
+
+static int
+configure(struct rules *r, void *arg, char **cause)
+{
+	struct plan_set *ps = arg;
+	char *name, *eq;
+	size_t i;
+	int k, rc = 0;
+
+	for (i = 0; i < ps->n && rc == 0; i++) {
+		name = xstrdup(ps->v[i]);
+		if ((eq = strchr(name, '=')) == NULL ||
+		    (*eq = '\0', k = rules_setting_find(name)) < 0) {
+			*cause = xasprintf("--set %s: not NAME=VALUE of a rule "
+			    "setting", ps->v[i]);
+			rc = -1;
+		} else {
+			eq++;
+			rc = rules_set(r, (enum rules_setting)k, &eq, 1, cause);
+		}
+		free(name);
+	}
+	return rc;
+}
+
 int
 main(int argc, char **argv)
 {
 	struct aplan_input in = { .prefix = "s3watch-" };
+	struct plan_set sets = { 0 };
 	struct aplan pl;
 	struct json_object *o, *a, *e, *d;
 	char **cidrs = NULL, *cause = NULL;
@@ -54,13 +86,16 @@ main(int argc, char **argv)
 
 	if (argc < 2) {
 		fprintf(stderr, "usage: analyser-plan RULES_DIR [--prefix P] "
-		    "[--cidr CIDR]...\n");
+		    "[--cidr CIDR]... [--set NAME=VALUE]...\n");
 		return 2;
 	}
 	in.rules_dir = argv[1];
 	for (j = 2; j + 1 < argc; j += 2) {
 		if (strcmp(argv[j], "--prefix") == 0)
 			in.prefix = argv[j + 1];
+		else if (strcmp(argv[j], "--set") == 0)
+			*(char **)xpush(&sets.v, &sets.n, sizeof *sets.v) =
+			    argv[j + 1];
 		else if (strcmp(argv[j], "--cidr") == 0)
 			*(char **)xpush(&cidrs, &ncidrs, sizeof *cidrs) =
 			    argv[j + 1];
@@ -71,10 +106,13 @@ main(int argc, char **argv)
 	}
 	in.cidrs = cidrs;
 	in.ncidrs = ncidrs;
+	in.configure = configure;
+	in.configure_arg = &sets;
 	if (aplan_make(&pl, &in, on_error, NULL, &cause) != 0) {
 		fprintf(stderr, "analyser-plan: %s\n", cause);
 		free(cause);
 		free(cidrs);
+		free(sets.v);
 		return 1;
 	}
 	o = json_object_new_object();
@@ -126,5 +164,6 @@ main(int argc, char **argv)
 	json_object_put(o);
 	aplan_free(&pl);
 	free(cidrs);
+	free(sets.v);
 	return 0;
 }

@@ -107,7 +107,9 @@ def cases_policy_grant():
     c["high.worst-statement-wins"] = put_policy(
         stmt({"Service": "cloudfront.amazonaws.com"}, sid="Cdn"),
         stmt({"AWS": "arn:aws:iam::%s:root" % OTHER}, sid="Partner"))
-    c["high.unknown-principal-form"] = put_policy(stmt({"AWS": "AIDAJQABLZS4A3QDU576Q"}))
+    # A unique id proves nothing (doc/rules.md): AWS stores one for a
+    # deleted principal but never takes one.
+    c["none.unknown-principal-form"] = put_policy(stmt({"AWS": "AIDAJQABLZS4A3QDU576Q"}))
     c["low.foreign-in-org"] = put_policy(
         stmt({"AWS": OTHER}, condition={"StringEquals": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}}))
     c["low.service-unconditioned"] = put_policy(stmt({"Service": "cloudfront.amazonaws.com"}))
@@ -269,6 +271,32 @@ def cases_trail_selectors():
     c["none.advanced-all-objects"] = trail("PutEventSelectors", {
         "advancedEventSelectors": [MGMT, data_sel()]})
     c["none.failed"] = trail("PutEventSelectors", basic(False), error="AccessDenied")
+    # Another trail may drop the bucket's data events, not management.
+    other = {"trailName": "audit-other"}
+    c["none.other-trail-drops-data"] = trail("PutEventSelectors", dict(other, **basic(True)))
+    c["high.other-trail-no-management"] = trail("PutEventSelectors",
+                                                dict(other, **basic(False, "arn:aws:s3")))
+    c["high.trail-named-by-arn"] = trail("PutEventSelectors", dict(
+        {"trailName": "arn:aws:cloudtrail:eu-west-1:111122223333:trail/"
+                      "s3-security-monitoring-trail"}, **basic(True)))
+    sel = basic(True, "arn:aws:s3:::acme-data/")
+    sel["eventSelectors"][0]["includeManagementEvents"] = "TRUE"
+    c["none.management-as-string"] = trail("PutEventSelectors", sel)
+    c["none.other-partition"] = trail("PutEventSelectors",
+                                      basic(True, "arn:aws-cn:s3:::acme-data/"))
+    excl = data_sel("arn:aws:s3:::")
+    excl["fieldSelectors"][2]["notStartsWith"] = ["arn:aws:s3:::acme-data/"]
+    c["high.advanced-excludes-bucket"] = trail("PutAdvancedEventSelectors", {
+        "advancedEventSelectors": [MGMT, excl]})
+    ends = data_sel()
+    ends["fieldSelectors"].append({"field": "resources.ARN", "endsWith": [".csv"]})
+    c["high.advanced-ends-with-only"] = trail("PutAdvancedEventSelectors", {
+        "advancedEventSelectors": [MGMT, ends]})
+    c["high.advanced-null-basic-read"] = trail("PutEventSelectors", dict(
+        {"advancedEventSelectors": None}, **basic(False)))
+    rec = trail("PutEventSelectors", basic(False))
+    rec["errorCode"] = None
+    c["none.null-error-code"] = rec
     return c
 
 

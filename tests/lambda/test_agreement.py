@@ -120,7 +120,8 @@ def config_env(tmp):
                            "LOG_EXPIRY_MIN_DAYS": str(val("log_expiry_min_days", "30")),
                            "SOURCE_BUCKET": val("source_bucket"),
                            "TRAIL_BUCKET": val("trail_bucket"),
-                           "LOG_BUCKET": val("log_bucket")})
+                           "LOG_BUCKET": val("log_bucket"),
+                           "TRAIL_NAME": val("trail_name")})
     return env, settings
 
 
@@ -287,6 +288,9 @@ class AgreementTest(unittest.TestCase):
         cls.plan = plan()
         cls.env, cls.settings = config_env(cls.tmp.name)
         cls.runs = {r["id"] for r in cls.plan["rules"] if r["how"] in ("alert", "silent")}
+        # A silent rule (a sequence's step) alerts in the console, as an
+        # EventBridge rule in AWS; the analyser only remembers it.
+        cls.alerts = {r["id"] for r in cls.plan["rules"] if r["how"] == "alert"}
 
     @classmethod
     def tearDownClass(cls):
@@ -325,7 +329,7 @@ class AgreementTest(unittest.TestCase):
             self.assertTrue(paths, "rule %s has no fixture" % rule)
             for path in paths:
                 want = [(h["eventID"], h["rule"], h["severity"])
-                        for h in replay(path, self.env) if h["rule"] in self.runs]
+                        for h in replay(path, self.env) if h["rule"] in self.alerts]
                 got = self.analyse(path)
                 checked += 1
                 if want != got:
@@ -345,7 +349,10 @@ class AgreementTest(unittest.TestCase):
             got = []
             for rec in read_records(path):
                 for h in engine.evaluate(A.wrap_cloudtrail(rec)):
-                    got.append((h["eventID"], h["rule"], h["severity"]))
+                    # The pack's silent rules publish nothing; the edge
+                    # pack's test compares every rule it runs.
+                    if h["alert"] or config is not None:
+                        got.append((h["eventID"], h["rule"], h["severity"]))
             return got
 
     def test_every_stateful_path_agrees_on_random_streams(self):

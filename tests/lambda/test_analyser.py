@@ -46,7 +46,7 @@ from moto import mock_aws  # noqa: E402
 # The settings the fixtures assume (tests/lambda/agreement.conf).
 SETTINGS = {"SOURCE_BUCKET": "acme-data", "TRAIL_BUCKET": "acme-cloudtrail-logs",
             "LOG_BUCKET": "acme-access-logs", "LOG_EXPIRY_MIN_DAYS": "30",
-            "TRUSTED_ACCOUNTS": ""}
+            "TRUSTED_ACCOUNTS": "", "TRAIL_NAME": "s3-security-monitoring-trail"}
 
 
 def load_analyser():
