@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "conf.h"
 #include "text.h"
 #include "theme.h"
@@ -333,13 +334,20 @@ vs_cidrs_answered(struct ui *ui, const char *text, void *arg)
 static void
 vs_ask_cidrs(struct ui *ui)
 {
-	char *now = conf_value_text(ui->conf, CONF_ALLOWED_CIDRS);
-	char *q = xasprintf("Networks S3 calls are expected from (CIDRs, "
-	    "comma-separated; Enter keeps %s):", now);
+	char *const *v;
+	struct buf now = { 0 };
+	char *q;
+	size_t i, n;
 
+	/* Short enough for 80 columns with the three private ranges. */
+	v = conf_list(ui->conf, CONF_ALLOWED_CIDRS, &n);
+	for (i = 0; i < n; i++)
+		buf_printf(&now, "%s%s", i > 0 ? "," : "", v[i]);
+	buf_adds(&now, "");
+	q = xasprintf("Allowed CIDRs for S3 calls (Enter: %s):", now.data);
 	ui_ask_text(ui, q, vs_cidrs_answered, NULL);
 	free(q);
-	free(now);
+	buf_free(&now);
 }
 
 static void

@@ -127,10 +127,10 @@ keys A
 check_screen "run all asks first" "Run all ten steps?" 5
 keys y
 # allowed_cidrs is the shipped default: the wizard asks before deploying.
-check_screen "the wizard asks for the networks S3 calls come from" "Networks S3 calls are expected from" 5
+check_screen "the wizard asks for the networks S3 calls come from" "Allowed CIDRs for S3 calls" 5
 keys -l "10.0.0.0/8, 198.51.100.0/24,300.1.1.1/8"
 keys Enter
-check_screen "a bad CIDR is refused, and asked again" "Networks S3 calls are expected from" 5
+check_screen "a bad CIDR is refused, and asked again" "Allowed CIDRs for S3 calls" 5
 keys -l "10.0.0.0/8, 198.51.100.0/24"
 keys Enter
 check_screen "the answer is saved" "saved allowed_cidrs in" 10
