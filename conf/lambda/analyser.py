@@ -614,45 +614,72 @@ def _ipv6_text(raw):
 
 
 # ---------------------------------------------------------------------------
-# The analysis checks (the shared specification: doc/detections-in-aws.md)
+# The analysis checks (the shared specification: doc/rules.md, "The analysis
+# checks"; the console's are src/rules/rules_check.c)
 # ---------------------------------------------------------------------------
+
+def _split(env, key):
+    return [v.strip() for v in env.get(key, "").split(",") if v.strip()]
+
 
 class Settings:
     def __init__(self, env=None):
         env = os.environ if env is None else env
-        self.trusted = [a.strip() for a in env.get("TRUSTED_ACCOUNTS", "").split(",") if a.strip()]
+        self.trusted = _split(env, "TRUSTED_ACCOUNTS")
         try:
             self.min_days = int(env.get("LOG_EXPIRY_MIN_DAYS", "") or 30)
         except ValueError:
             LOG.warning("LOG_EXPIRY_MIN_DAYS: not a number; 30 used")
             self.min_days = 30
-        self.source_buckets = [b.strip() for b in env.get("SOURCE_BUCKET", "").split(",")
-                               if b.strip()]
-        self.trail_bucket = env.get("TRAIL_BUCKET", "")
-        self.trail_names = [t.strip() for t in env.get("TRAIL_NAME", "").split(",")
-                            if t.strip()]
-        self.log_bucket = env.get("LOG_BUCKET", "")
+        self.source_buckets = _split(env, "SOURCE_BUCKET")
+        self.trail_buckets = _split(env, "TRAIL_BUCKET")
+        self.trail_names = _split(env, "TRAIL_NAME")
+        self.log_buckets = _split(env, "LOG_BUCKET")
 
     def trusted_for(self, d):
-        """The trusted accounts: the setting, else the record's account."""
+        """Whether an account is trusted: the setting's, else the record's
+        own (recipientAccountId, else userIdentity.accountId, each only when
+        it is an account id); with none known, every account is."""
         if self.trusted:
-            return set(self.trusted)
-        own = d.get("recipientAccountId")
-        if not isinstance(own, str) or not own:
-            ident = d.get("userIdentity")
-            own = ident.get("accountId") if isinstance(ident, dict) else None
-        return {own} if isinstance(own, str) and own else set()
+            return set(self.trusted).__contains__
+        own = _get(d, "recipientAccountId")
+        if not _is_account(own):
+            own = _get(_get(d, "userIdentity"), "accountId")
+        if not _is_account(own):
+            return lambda acct: True
+        return own.__eq__
 
 
-def _ok(d):
-    """A successful call: no errorCode member at all (a null one is a
-    failure, as for the pattern {"exists": false})."""
-    return "errorCode" not in d
+# Text the checks cut to in a reason (CK_QUOTE_MAX), and the nesting the
+# console reads a JSON text to (RULES_CHECK_MAX_DEPTH).
+QUOTE_MAX = 48
+CHECK_MAX_DEPTH = 64
+
+_ASCII_LOWER = {c: c + 32 for c in range(ord("A"), ord("Z") + 1)}
+_DIGITS = frozenset("0123456789")
 
 
-def _params(d):
-    p = d.get("requestParameters")
-    return p if isinstance(p, dict) else {}
+def _lower(s):
+    """ASCII case folding only, as strcasecmp(3): no other letter (a Kelvin
+    sign, a dotted I) folds to an ASCII one."""
+    return s.translate(_ASCII_LOWER)
+
+
+def _get(d, name):
+    """CloudTrail's own field, by its exact name; None when d is no object."""
+    return d.get(name) if isinstance(d, dict) else None
+
+
+def _ci(d, key):
+    """The first member of d named key in any (ASCII) case: the request's
+    documents and HTTP headers."""
+    if not isinstance(d, dict):
+        return None
+    want = _lower(key)
+    for k, v in d.items():
+        if _lower(k) == want:
+            return v
+    return None
 
 
 def _items(v):
@@ -672,124 +699,229 @@ def _strings(v):
     return []
 
 
-_ACCOUNT = re.compile(r"\d{12}")
-_PRINCIPAL_ARN = re.compile(r"arn:[^:]+:(?:iam|sts)::(\d{12}):.+")
+def _each(v):
+    """One value or a list of them (null: none)."""
+    if v is None:
+        return []
+    return v if isinstance(v, list) else [v]
 
 
-def _arn_account(arn):
-    """The account field of an ARN (arn:partition:service:region:account:...)."""
-    parts = arn.split(":") if isinstance(arn, str) else []
-    return parts[4] if len(parts) >= 6 and parts[0] == "arn" else ""
+def _is_int(v):
+    return isinstance(v, int) and not isinstance(v, bool)
 
 
-def _ci(d, key):
-    """d[key], the key compared case-insensitively (policy keys, API fields)."""
-    if not isinstance(d, dict):
+def _ck_text(v):
+    """A string, or a JSON integer as its decimal digits; else None."""
+    if isinstance(v, str):
+        return v
+    return str(v) if _is_int(v) else None
+
+
+def _ck_int(v):
+    """A JSON integer (as a 64-bit one), or a string of at most 15 ASCII
+    digits with an optional sign; else None."""
+    if _is_int(v):
+        return max(-2 ** 63, min(v, 2 ** 63 - 1))
+    if not isinstance(v, str):
         return None
-    for k, v in d.items():
-        if isinstance(k, str) and k.lower() == key.lower():
-            return v
-    return None
+    digits = v[1:] if v[:1] in ("-", "+") else v
+    if not 0 < len(digits) <= 15 or not set(digits) <= _DIGITS:
+        return None
+    return int(v)
 
 
-def _condition_values(stmt, key):
-    """The values of a condition key under any operator, or None when the
-    statement does not name it."""
-    cond = stmt.get("Condition")
-    found = None
-    for block in cond.values() if isinstance(cond, dict) else ():
-        if not isinstance(block, dict):
+def _true(v):
+    if isinstance(v, bool):
+        return v
+    return isinstance(v, str) and _lower(v) == "true"
+
+
+def _holds(v, want):
+    return any(isinstance(x, str) and x == want for x in _each(v))
+
+
+def _is_account(s):
+    return isinstance(s, str) and len(s) == 12 and set(s) <= _DIGITS
+
+
+def _arn_account(arn, service=None):
+    """The account of an ARN (arn:PARTITION:SERVICE:REGION:ACCOUNT:...) when
+    it is an account id and the service is service (None: any)."""
+    if not isinstance(arn, str) or not arn.startswith("arn:"):
+        return None
+    parts = arn.split(":", 5)
+    if len(parts) < 6 or (service is not None and parts[2] != service):
+        return None
+    return parts[4] if _is_account(parts[4]) else None
+
+
+def _all_trusted(trusted, v, arn=False):
+    """Every value of v (at least one) is a trusted account, or with arn
+    the ARN of a resource in one."""
+    vals = _each(v)
+    for x in vals:
+        x = _ck_text(x)
+        acct = _arn_account(x) if arn else x if _is_account(x) else None
+        if acct is None or not trusted(acct):
+            return False
+    return bool(vals)
+
+
+def _quote(s):
+    """Text from the record, cut to QUOTE_MAX bytes on a character
+    boundary."""
+    data = s.encode("utf-8", "surrogatepass")
+    if len(data) <= QUOTE_MAX:
+        return s
+    return data[:QUOTE_MAX].decode("utf-8", "ignore") + "..."
+
+
+def _depth(v):
+    """The nesting of a JSON value (a scalar is 0)."""
+    if isinstance(v, dict):
+        return 1 + max((_depth(x) for x in v.values()), default=0)
+    if isinstance(v, list):
+        return 1 + max((_depth(x) for x in v), default=0)
+    return 0
+
+
+def _parse_object(text):
+    """The JSON object text holds, as the console reads it (no deeper than
+    CHECK_MAX_DEPTH); None for anything else."""
+    try:
+        v = json.loads(text)
+    except (ValueError, RecursionError):
+        return None
+    if not isinstance(v, dict) or _depth(v) > CHECK_MAX_DEPTH:
+        return None
+    return v
+
+
+def check_record(event):
+    """The CloudTrail record the checks read in an EventBridge event: its
+    detail; None when that is no object, or the event is nested deeper
+    than CHECK_MAX_DEPTH (as the console reads the text it is given)."""
+    detail = event.get("detail") if isinstance(event, dict) else None
+    if not isinstance(detail, dict) or _depth(event) > CHECK_MAX_DEPTH:
+        return None
+    return detail
+
+
+def _judged(d, source, names):
+    """A successful call of the check's own events: eventSource and
+    eventName exactly, no errorCode member at all (a null one is a
+    failure, as for the pattern {"exists": false})."""
+    return (isinstance(d, dict) and d.get("eventSource") == source and
+            isinstance(d.get("eventName"), str) and d["eventName"] in names and
+            "errorCode" not in d)
+
+
+class _Worst:
+    """The worst finding so far; the first of equals."""
+
+    def __init__(self):
+        self.found = None
+
+    def raise_(self, sev, reason):
+        if self.found is None or SEVERITIES.index(sev) > SEVERITIES.index(self.found[0]):
+            self.found = (sev, reason)
+
+
+_CONFINING = ("aws:PrincipalOrgID", "aws:SourceVpc", "aws:SourceVpce", "aws:SourceIp")
+
+
+def _condition(cond, trusted):
+    """The key that confines the statement (None for none), and whether a
+    service principal is tied to the trusted accounts; every operator's
+    keys, one occurrence at a time (a statement needs all its
+    conditions, so one that ties it suffices)."""
+    confining, service_ok = None, False
+    if not isinstance(cond, dict):
+        return confining, service_ok
+    for keys in cond.values():
+        if not isinstance(keys, dict):
             continue
-        for k, v in block.items():
-            if isinstance(k, str) and k.lower() == key.lower():
-                found = (found or []) + [str(x) for x in (v if isinstance(v, list) else [v])]
-    return found
+        for k, v in keys.items():
+            low = _lower(k)
+            if confining is None:
+                confining = next((c for c in _CONFINING if _lower(c) == low), None)
+            if confining is None and low == "aws:principalaccount" and \
+                    _all_trusted(trusted, v):
+                confining = "aws:PrincipalAccount"
+            if (low == "aws:sourceaccount" and _all_trusted(trusted, v)) or \
+                    (low == "aws:sourcearn" and _all_trusted(trusted, v, arn=True)):
+                service_ok = True
+    return confining, service_ok
 
 
-def _names_trusted(values, trusted, arn=False):
-    return bool(values) and all(
-        (_arn_account(v) if arn else v) in trusted and "*" not in v and "?" not in v
-        for v in values)
+_CLASSES = (None, "SERVICE", "FOREIGN", "PUBLIC")
 
 
-def _confined(stmt, trusted):
-    if _condition_values(stmt, "aws:PrincipalOrgID") is not None:
-        return True
-    acct = _condition_values(stmt, "aws:PrincipalAccount")
-    if acct is not None and _names_trusted(acct, trusted):
-        return True
-    return any(_condition_values(stmt, k) is not None
-               for k in ("aws:SourceVpc", "aws:SourceVpce", "aws:SourceIp"))
+def _statement_grant(stmt, trusted, service_ok):
+    """(class, principal): the worst of the statement's principals,
+    PUBLIC, FOREIGN, SERVICE or None."""
+    worst = [None, None]
 
+    def found(cls, who):
+        if _CLASSES.index(cls) > _CLASSES.index(worst[0]):
+            worst[:] = [cls, who]
 
-def _statement_grant(stmt, trusted):
-    """(class, principal): PUBLIC, FOREIGN, SERVICE or None."""
-    if "NotPrincipal" in stmt:
-        return "PUBLIC", "(all but a NotPrincipal)"
-    pr = stmt.get("Principal")
-    if pr == "*":
-        return "PUBLIC", "*"
-    if not isinstance(pr, dict):
-        return None, None
-    worst = (None, None)
-    for kind, vals in pr.items():
-        vals = vals if isinstance(vals, list) else [vals]
-        for v in vals:
-            v = str(v)
-            if kind == "AWS":
-                if v == "*":
-                    return "PUBLIC", "*"
-                # Unique ids (AROA...) and other forms prove nothing
-                # (doc/rules.md): AWS stores them, never takes them.
-                m = _ACCOUNT.fullmatch(v) or _PRINCIPAL_ARN.fullmatch(v)
-                acct = (m.group(1) if m.re is _PRINCIPAL_ARN else v) if m else None
-                if acct is not None and acct not in trusted:
-                    if worst[0] != "FOREIGN":
-                        worst = ("FOREIGN", v)
-            elif kind == "CanonicalUser":
-                if worst[0] != "FOREIGN":
-                    worst = ("FOREIGN", "canonical user " + v)
-            elif kind == "Service":
-                if worst[0] is None:
-                    worst = ("SERVICE", v)
-    return worst
+    if _ci(stmt, "NotPrincipal") is not None:
+        found("PUBLIC", "(all but a NotPrincipal)")
+    pr = _ci(stmt, "Principal")
+    if isinstance(pr, dict):
+        for kind, vals in pr.items():
+            kind = _lower(kind)
+            for v in _each(vals):
+                if kind == "aws":
+                    v = _ck_text(v)
+                    if v == "*":
+                        found("PUBLIC", "*")
+                        continue
+                    # Unique ids (AROA...) and other forms prove nothing.
+                    acct = v if _is_account(v) else (_arn_account(v, "iam") or
+                                                     _arn_account(v, "sts"))
+                    if acct is not None and not trusted(acct):
+                        found("FOREIGN", _quote(v))
+                elif not isinstance(v, str) or not v:
+                    continue
+                elif kind == "canonicaluser":
+                    found("FOREIGN", "canonical user " + _quote(v))
+                elif kind == "service" and not service_ok:
+                    found("SERVICE", _quote(v))
+    elif _holds(pr, "*"):
+        found("PUBLIC", "*")
+    return tuple(worst)
 
 
 def check_policy_grant(d, s):
-    if d.get("eventName") != "PutBucketPolicy" or not _ok(d):
+    if not _judged(d, "s3.amazonaws.com", ("PutBucketPolicy",)):
         return None
-    policy = _params(d).get("bucketPolicy")
+    policy = _get(_get(d, "requestParameters"), "bucketPolicy")
     if isinstance(policy, str):
-        try:
-            policy = json.loads(policy)
-        except ValueError:
-            return None
-    if not isinstance(policy, dict):
-        return None
+        # Some writers keep the policy as the JSON text it was sent as.
+        policy = _parse_object(policy)
     trusted = s.trusted_for(d)
-    best = None
-    for stmt in _items(policy.get("Statement")):
-        if stmt.get("Effect") != "Allow":
+    out = _Worst()
+    for i, stmt in enumerate(_each(_ci(policy, "Statement"))):
+        if _ci(stmt, "Effect") != "Allow":
             continue
-        cls, who = _statement_grant(stmt, trusted)
+        confining, service_ok = _condition(_ci(stmt, "Condition"), trusted)
+        cls, who = _statement_grant(stmt, trusted, service_ok)
         if cls is None:
             continue
         if cls == "SERVICE":
-            if (_names_trusted(_condition_values(stmt, "aws:SourceAccount") or [], trusted) or
-                    _names_trusted(_condition_values(stmt, "aws:SourceArn") or [], trusted,
-                                   arn=True)):
-                continue
             sev = "low"
         else:
-            confined = _confined(stmt, trusted)
             sev = {("PUBLIC", False): "critical", ("PUBLIC", True): "medium",
-                   ("FOREIGN", False): "high", ("FOREIGN", True): "low"}[(cls, confined)]
-        if best is None or SEVERITIES.index(sev) > SEVERITIES.index(best[0]):
-            sid = stmt.get("Sid")
-            best = (sev, "%s principal %s in statement %s" % (
-                {"PUBLIC": "public", "FOREIGN": "foreign", "SERVICE": "service"}[cls], who,
-                json.dumps(sid) if isinstance(sid, str) and sid else "(no Sid)"))
-    return best
+                   ("FOREIGN", False): "high", ("FOREIGN", True): "low"}[
+                       (cls, confining is not None)]
+        sid = _ci(stmt, "Sid")
+        out.raise_(sev, "%s principal %s in statement %s%s" % (
+            {"PUBLIC": "public", "FOREIGN": "foreign", "SERVICE": "service"}[cls], who,
+            '"%s"' % _quote(sid) if isinstance(sid, str) and sid else "#%d" % (i + 1),
+            ", confined by " + confining if confining else ""))
+    return out.found
 
 
 _ALL_USERS = "http://acs.amazonaws.com/groups/global/AllUsers"
@@ -797,71 +929,89 @@ _AUTH_USERS = "http://acs.amazonaws.com/groups/global/AuthenticatedUsers"
 _CANNED_PUBLIC = ("public-read", "public-read-write", "authenticated-read")
 
 
+def _grantee(out, kind, value, owner, permission):
+    """One grantee: kind "uri", "id" or "emailaddress" (any case)."""
+    if not isinstance(value, str) or not value:
+        return
+    kind = _lower(kind)
+    if kind == "uri":
+        if value in (_ALL_USERS, _AUTH_USERS):
+            out.raise_("critical", "grants %s to %s" % (permission, value.rsplit("/", 1)[-1]))
+    elif kind == "id":
+        if not isinstance(owner, str) or _lower(value) != _lower(owner):
+            out.raise_("high", "grants %s to canonical user %s, not the owner" % (
+                permission, _quote(value)))
+    elif kind == "emailaddress":
+        out.raise_("high", "grants %s to e-mail address %s" % (permission, _quote(value)))
+
+
 def check_acl_grant(d, s):
-    if d.get("eventName") not in ("PutBucketAcl", "PutObjectAcl") or not _ok(d):
+    if not _judged(d, "s3.amazonaws.com", ("PutBucketAcl", "PutObjectAcl")):
         return None
-    p = _params(d)
-    found = []      # (severity, reason)
-    for acl in _strings(p.get("x-amz-acl")):
-        if acl in _CANNED_PUBLIC:
-            found.append(("critical", "canned ACL " + acl))
-    acp = p.get("AccessControlPolicy")
-    acp = acp if isinstance(acp, dict) else {}
-    owner = acp.get("Owner")
-    owner_id = owner.get("ID") if isinstance(owner, dict) else None
-    acl_list = acp.get("AccessControlList")
-    grants = _items(acl_list.get("Grant")) if isinstance(acl_list, dict) else []
-    for g in grants:
-        grantee = g.get("Grantee")
-        if not isinstance(grantee, dict):
-            continue
-        uri, gid, mail = grantee.get("URI"), grantee.get("ID"), grantee.get("EmailAddress")
-        if uri in (_ALL_USERS, _AUTH_USERS):
-            found.append(("critical", "grant to " + uri.rsplit("/", 1)[-1]))
-        elif isinstance(gid, str) and gid and gid != owner_id:
-            found.append(("high", "grant to canonical user " + gid))
-        elif isinstance(mail, str) and mail:
-            found.append(("high", "grant to " + mail))
+    p = d.get("requestParameters")
+    if not isinstance(p, dict):
+        return None
+    out = _Worst()
+    for acl in _each(_ci(p, "x-amz-acl")):
+        if isinstance(acl, str) and _lower(acl) in _CANNED_PUBLIC:
+            out.raise_("critical", "canned ACL " + _lower(acl))
+    acp = _ci(p, "AccessControlPolicy")
+    owner = _ci(_ci(acp, "Owner"), "ID")
+    for g in _each(_ci(_ci(acp, "AccessControlList"), "Grant")):
+        grantee = _ci(g, "Grantee")
+        perm = _ci(g, "Permission")
+        perm = _quote(perm) if isinstance(perm, str) else "a permission"
+        for kind, member in (("uri", "URI"), ("id", "ID"), ("emailaddress", "EmailAddress")):
+            _grantee(out, kind, _ci(grantee, member), owner, perm)
     for key, val in p.items():
-        if not (isinstance(key, str) and key.lower().startswith("x-amz-grant-")):
+        if not _lower(key).startswith("x-amz-grant-"):
             continue
-        for text in _strings(val):
+        for text in _each(val):
+            if not isinstance(text, str):
+                continue
+            # Comma-separated KIND="VALUE": blanks (spaces, tabs) around
+            # either, one pair of quotes around the value.
             for part in text.split(","):
-                k, _, v = part.strip().partition("=")
-                v = v.strip().strip('"')
-                k = k.strip().lower()
-                if k == "uri" and v in (_ALL_USERS, _AUTH_USERS):
-                    found.append(("critical", "%s to %s" % (key, v.rsplit("/", 1)[-1])))
-                elif k == "id" and v and v != owner_id:
-                    found.append(("high", "%s to canonical user %s" % (key, v)))
-                elif k == "emailaddress" and v:
-                    found.append(("high", "%s to %s" % (key, v)))
-    if not found:
-        return None
-    return max(found, key=lambda f: SEVERITIES.index(f[0]))
+                k, eq, v = part.partition("=")
+                if not eq:
+                    continue
+                k, v = k.strip(" \t"), v.strip(" \t")
+                if len(v) >= 2 and v[0] == '"' and v[-1] == '"':
+                    v = v[1:-1]
+                _grantee(out, k, v, owner, _quote(key[12:]))
+    return out.found
 
 
 def check_cross_account_copy(d, s):
-    if d.get("eventName") not in ("CopyObject", "UploadPartCopy") or not _ok(d):
+    if not _judged(d, "s3.amazonaws.com", ("CopyObject", "UploadPartCopy")):
         return None
     trusted = s.trusted_for(d)
-    accounts = []
-    for r in _items(d.get("resources")):
-        if r.get("type") in ("AWS::S3::Object", "AWS::S3::Bucket") and \
-                isinstance(r.get("accountId"), str) and r["accountId"]:
-            accounts.append((r["accountId"], r.get("ARN", "")))
-    for acct, arn in accounts:
-        if acct not in trusted:
-            return "high", "%s belongs to account %s" % (arn or "a resource", acct)
-    if len({a for a, _ in accounts}) > 1:
-        return "high", "source and destination in accounts %s" % ", ".join(
-            sorted({a for a, _ in accounts}))
-    key = _params(d).get("x-amz-server-side-encryption-aws-kms-key-id")
-    for k in _strings(key):
-        acct = _arn_account(k)
-        if acct and acct not in trusted:
-            return "high", "KMS key of account %s" % acct
-    return None
+    out = _Worst()
+    first = None
+    res = d.get("resources")
+    for r in res if isinstance(res, list) else ():
+        acct = _get(r, "accountId")
+        # CloudTrail's own field, not the caller's: any text.
+        if _get(r, "type") not in ("AWS::S3::Object", "AWS::S3::Bucket") or \
+                not isinstance(acct, str) or not acct:
+            continue
+        # Two accounts are a hit unless the setting trusts both (a
+        # pipeline between accounts of the owner's).
+        if first is None:
+            first = acct
+        elif first != acct and not (s.trusted and trusted(first) and trusted(acct)):
+            out.raise_("high", "the copy's buckets belong to accounts %s and %s" % (
+                first, acct))
+        if not trusted(acct):
+            out.raise_("high", "a bucket of the copy belongs to account %s, outside the "
+                       "trusted accounts" % acct)
+    key = _ci(d.get("requestParameters"), "x-amz-server-side-encryption-aws-kms-key-id")
+    for k in _each(key):
+        acct = _arn_account(k, "kms")
+        if acct is not None and not trusted(acct):
+            out.raise_("high", "the copy is encrypted with KMS key %s of account %s, outside "
+                       "the trusted accounts" % (_quote(k), acct))
+    return out.found
 
 
 def _covers(value, bucket):
@@ -888,23 +1038,6 @@ def _any_covers(values, bucket):
     return any(_covers(v, bucket) for v in _each(values))
 
 
-def _each(v):
-    """One value or a list of them."""
-    if v is None:
-        return []
-    return v if isinstance(v, list) else [v]
-
-
-def _holds(v, want):
-    return any(isinstance(x, str) and x == want for x in _each(v))
-
-
-def _true(v):
-    if isinstance(v, bool):
-        return v
-    return isinstance(v, str) and v.lower() == "true"
-
-
 def _arn_selector_keeps(f, bucket):
     sw, eq, ew = _ci(f, "startsWith"), _ci(f, "equals"), _ci(f, "endsWith")
     keeps = True
@@ -926,17 +1059,15 @@ def _monitored_trail(trail, s):
 
 
 def check_trail_selectors(d, s):
-    if d.get("eventSource") != "cloudtrail.amazonaws.com" or \
-            d.get("eventName") not in ("PutEventSelectors", "PutAdvancedEventSelectors") or \
-            not _ok(d):
+    if not _judged(d, "cloudtrail.amazonaws.com",
+                   ("PutEventSelectors", "PutAdvancedEventSelectors")):
         return None
     p = d.get("requestParameters")
     adv, basic = _ci(p, "advancedEventSelectors"), _ci(p, "eventSelectors")
     if adv is None and basic is None:
         return None
     # Other trails may log other data; management events they must.
-    buckets = s.source_buckets if _monitored_trail(
-        p.get("trailName") if isinstance(p, dict) else None, s) else []
+    buckets = s.source_buckets if _monitored_trail(_get(p, "trailName"), s) else []
     mgmt, data = False, set()
     for sel in _each(adv if adv is not None else basic):
         if not isinstance(sel, dict):
@@ -945,8 +1076,7 @@ def check_trail_selectors(d, s):
             if _true(_ci(sel, "includeManagementEvents")):
                 mgmt = True
             for res in _each(_ci(sel, "dataResources")):
-                t = _ci(res, "type")
-                if t != "AWS::S3::Object":
+                if _ci(res, "type") != "AWS::S3::Object":
                     continue
                 data.update(b for b in buckets if _any_covers(_ci(res, "values"), b))
             continue
@@ -954,8 +1084,6 @@ def check_trail_selectors(d, s):
         cat_data = type_obj = False
         for f in fs:
             field = _ci(f, "field")
-            if not isinstance(field, str):
-                continue
             if field == "eventCategory":
                 mgmt = mgmt or _holds(_ci(f, "equals"), "Management")
                 cat_data = cat_data or _holds(_ci(f, "equals"), "Data")
@@ -971,52 +1099,62 @@ def check_trail_selectors(d, s):
     kind = "advanced " if adv is not None else ""
     if not mgmt:
         return "high", "the new %sevent selectors log no management events%s" % (
-            kind, " and no data events of bucket \"%s\"" % lost if lost else "")
+            kind, " and no data events of bucket \"%s\"" % _quote(lost) if lost else "")
     if lost:
         return "high", "the new %sevent selectors log no data events of bucket \"%s\"" % (
-            kind, lost)
+            kind, _quote(lost))
     return None
 
 
-def _days(v):
-    if isinstance(v, bool):
-        return None
-    if isinstance(v, int):
-        return v
-    if isinstance(v, str) and v.strip().isdigit():
-        return int(v)
-    return None
+def _plural(n):
+    return "%d day%s" % (n, "" if n == 1 else "s")
 
 
 def check_log_expiry(d, s):
-    if d.get("eventName") not in ("PutBucketLifecycle", "PutBucketLifecycleConfiguration") or \
-            not _ok(d):
+    if not _judged(d, "s3.amazonaws.com",
+                   ("PutBucketLifecycle", "PutBucketLifecycleConfiguration")):
         return None
-    p = _params(d)
-    bucket = p.get("bucketName") if isinstance(p.get("bucketName"), str) else ""
-    conf = p.get("LifecycleConfiguration")
-    rules = _items(conf.get("Rule")) if isinstance(conf, dict) else []
-    logs = bucket and bucket in (s.trail_bucket, s.log_bucket)
-    for r in rules:
-        if r.get("Status") != "Enabled":
+    p = d.get("requestParameters")
+    bucket = _get(p, "bucketName")
+    which = None
+    if bucket in s.trail_buckets:
+        which = "the trail bucket"
+    elif bucket in s.log_buckets:
+        which = "the access-log bucket"
+    at = parse_time(d.get("eventTime"))
+    out = _Worst()
+    rules = _ci(_ci(p, "LifecycleConfiguration"), "Rule")
+    for i, r in enumerate(_each(rules)):
+        if _ci(r, "Status") != "Enabled":
             continue
-        exp = r.get("Expiration")
-        exp = exp if isinstance(exp, dict) and ("Days" in exp or "Date" in exp) else None
-        nce = r.get("NoncurrentVersionExpiration")
-        nce = nce if isinstance(nce, dict) else None
-        if exp is None and nce is None:
+        exp = _ci(r, "Expiration")
+        days_v, date_v = _ci(exp, "Days"), _ci(exp, "Date")
+        nve = _ci(r, "NoncurrentVersionExpiration")
+        if days_v is None and date_v is None and nve is None:
             continue
-        rid = r.get("ID") if isinstance(r.get("ID"), str) else "(no ID)"
-        if logs:
-            return "high", "expiration on the %s bucket %s (rule %s)" % (
-                "trail" if bucket == s.trail_bucket else "access-log", bucket, rid)
-        days = [x for x in (_days(exp.get("Days")) if exp else None,
-                            _days(nce.get("NoncurrentDays")) if nce else None) if x is not None]
-        short = [x for x in days if x < s.min_days]
-        if short:
-            return "high", "objects of %s expire after %d day%s (rule %s, under %d)" % (
-                bucket or "?", min(short), "" if min(short) == 1 else "s", rid, s.min_days)
-    return None
+        rid = _ci(r, "ID")
+        label = '"%s"' % _quote(rid) if isinstance(rid, str) and rid else "#%d" % (i + 1)
+        if which:
+            out.raise_("high", "lifecycle rule %s expires objects of %s %s" % (
+                label, which, _quote(bucket)))
+            continue
+        days = _ck_int(days_v)
+        if days is not None and days < s.min_days:
+            out.raise_("high", "lifecycle rule %s expires objects after %s, fewer than %d" % (
+                label, _plural(days), s.min_days))
+        days = _ck_int(_ci(nve, "NoncurrentDays"))
+        if days is not None and days < s.min_days:
+            out.raise_("high", "lifecycle rule %s expires noncurrent versions after %s, fewer "
+                       "than %d" % (label, _plural(days), s.min_days))
+        # A date: whole days from the call to it, rounded down.
+        when = parse_time(date_v) if isinstance(date_v, str) else None
+        if at is None or when is None:
+            continue
+        days = (when - at) // 86400
+        if days < s.min_days:
+            out.raise_("high", "lifecycle rule %s expires objects on %s, %s after the call, "
+                       "fewer than %d" % (label, _quote(date_v), _plural(days), s.min_days))
+    return out.found
 
 
 CHECKS = {
@@ -1353,6 +1491,7 @@ class Engine:
         hits = []
         hit_ids = set()
         t = None
+        record = False      # what the checks read, once one runs
         for rule in self.rules:
             if rule.kind == "sequence" or rule.pattern is None or not rule.pattern.match(ev):
                 continue
@@ -1360,11 +1499,14 @@ class Engine:
                 continue
             sev, reason = rule.severity, ""
             if rule.kind == "check":
-                got = rule.check(ev.raw.get("detail") if isinstance(ev.raw.get("detail"), dict)
-                                 else {}, self.settings)
+                if record is False:
+                    record = check_record(ev.raw)
+                got = rule.check(record, self.settings) if record is not None else None
                 if not got:
                     continue
-                sev, reason = got
+                # A check's hit is at most its rule's severity.
+                sev = min(got[0], rule.severity, key=SEVERITIES.index)
+                reason = got[1]
             elif rule.kind != "pattern":
                 if t is None:
                     t = self.event_time(ev)

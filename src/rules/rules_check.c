@@ -918,19 +918,25 @@ rules_check_parse(const char *json, size_t len, enum pattern_wrap wrap,
 {
 	struct json_tokener *tok;
 	struct json_object *root;
+	size_t end;
+	bool ok;
 
 	*record = NULL;
 	if (len > INT_MAX || (tok = json_tokener_new_ex(
 	    RULES_CHECK_MAX_DEPTH)) == NULL)
 		return NULL;
 	root = json_tokener_parse_ex(tok, json, (int)len);
-	if (json_tokener_get_error(tok) != json_tokener_success ||
-	    !json_object_is_type(root, json_type_object)) {
-		json_tokener_free(tok);
+	/* Text after the value ("{...} x") makes it no JSON text at all. */
+	ok = json_tokener_get_error(tok) == json_tokener_success;
+	end = ok ? json_tokener_get_parse_end(tok) : 0;
+	while (end < len && (json[end] == ' ' || json[end] == '\t' ||
+	    json[end] == '\r' || json[end] == '\n'))
+		end++;
+	json_tokener_free(tok);
+	if (!ok || end != len || !json_object_is_type(root, json_type_object)) {
 		json_object_put(root);
 		return NULL;
 	}
-	json_tokener_free(tok);
 	if (wrap == PATTERN_WRAP_AUTO)
 		wrap = json_object_object_get_ex(root, "eventSource", NULL) &&
 		    !json_object_object_get_ex(root, "detail-type", NULL) ?

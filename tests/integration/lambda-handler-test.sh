@@ -4,7 +4,9 @@
 # (tests/lambda/test_patterns.py), its checks and handler against moto
 # in-process (test_analyser.py), and the agreement of the analyser with
 # `s3watch replay` on every fixture of every rule it runs and on seeded
-# streams over every stateful path (test_agreement.py).
+# streams over every stateful path (test_agreement.py), and of its checks
+# with the console's on seeded mutations of the check cases
+# (test_differential.py).
 set -uo pipefail
 
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
@@ -22,7 +24,7 @@ run "$python" -c 'import ast, sys; ast.parse(open(sys.argv[1]).read())' \
     "$top_srcdir/conf/lambda/analyser.py"
 check_eq "analyser.py parses" 0 "$status"
 
-for t in test_patterns test_analyser test_agreement; do
+for t in test_patterns test_analyser test_agreement test_differential; do
     run "$python" "$top_srcdir/tests/lambda/$t.py" -v
     check_eq "$t passes" 0 "$status"
     if [ "$status" -ne 0 ]; then

@@ -132,6 +132,16 @@ def cases_policy_grant():
     return c
 
 
+def nested(levels):
+    """A policy's JSON text nested levels deep, its statement public."""
+    st = stmt("*", sid="Deep")
+    node = st
+    for _ in range(levels - 3):     # the policy, Statement's list, st
+        node["Nest"] = {}
+        node = node["Nest"]
+    return json.dumps({"Statement": [st]})
+
+
 ALL_USERS = "http://acs.amazonaws.com/groups/global/AllUsers"
 AUTH_USERS = "http://acs.amazonaws.com/groups/global/AuthenticatedUsers"
 LOG_DELIVERY = "http://acs.amazonaws.com/groups/s3/LogDelivery"
@@ -336,16 +346,143 @@ def cases_log_expiry():
     return c
 
 
-CASES = {"policy-grant": cases_policy_grant, "acl-grant": cases_acl_grant,
-         "cross-account-copy": cases_cross_account_copy,
-         "trail-selectors": cases_trail_selectors, "log-expiry": cases_log_expiry}
+def found_policy_grant():
+    """Cases on which test_differential.py found the console and the
+    analyser disagreeing, fixed on the side that departed from doc/rules.md
+    (written after the others, so that their ids stay)."""
+    c = {}
+    c["critical.principal-list-star"] = put_policy(stmt(["*"]))
+    c["high.member-names-any-case"] = put_policy(
+        {"sid": "Backdoor", "EFFECT": "Allow", "principal": {"aws": OTHER},
+         "Action": "s3:GetObject", "Resource": "arn:aws:s3:::acme-data/*"})
+    c["high.iam-arn-with-region"] = put_policy(
+        stmt({"AWS": "arn:aws:iam:us-east-1:%s:role/x" % OTHER}))
+    c["none.not-principal-null"] = put_policy(stmt(None, key="NotPrincipal"))
+    c["none.empty-canonical-user"] = put_policy(stmt({"CanonicalUser": ["", None]}))
+    c["none.service-not-a-string"] = put_policy(stmt({"Service": [["a.amazonaws.com"], 3]}))
+    c["none.service-own-source-arn-wildcard"] = put_policy(
+        stmt({"Service": "cloudfront.amazonaws.com"},
+             condition={"ArnLike": {"aws:SourceArn":
+                                    "arn:aws:cloudfront::%s:distribution/*" % ACCOUNT}}))
+    c["none.service-source-account-two-operators"] = put_policy(
+        stmt({"Service": "logging.s3.amazonaws.com"},
+             condition={"StringEquals": {"aws:SourceAccount": ACCOUNT},
+                        "StringLike": {"aws:SourceAccount": OTHER}}))
+    rec = put_policy(stmt({"AWS": OTHER}))
+    rec["recipientAccountId"] = ""
+    rec["userIdentity"] = dict(ATTACKER, accountId=None)
+    c["none.no-account-known"] = rec
+    rec = put_policy(stmt({"AWS": "arn:aws:iam::%s:root" % ACCOUNT}))
+    rec["recipientAccountId"] = "\u0664" * 12
+    c["none.record-account-other-digits"] = rec
+    rec = put_policy(stmt("*"))
+    rec["eventSource"] = "S3.amazonaws.com"
+    c["none.event-source-case"] = rec
+    text = json.dumps({"Version": "2012-10-17", "Statement": stmt("*")})
+    c["none.policy-text-after-object"] = s3("PutBucketPolicy", {"bucketPolicy": text + " x"})
+    c["critical.policy-blanks-after-object"] = s3("PutBucketPolicy",
+                                                  {"bucketPolicy": text + " \n"})
+    c["critical.policy-nested-64"] = s3("PutBucketPolicy", {"bucketPolicy": nested(64)})
+    c["none.policy-nested-65"] = s3("PutBucketPolicy", {"bucketPolicy": nested(65)})
+    return c
+
+
+def found_acl_grant():
+    """Cases on which test_differential.py found the console and the
+    analyser disagreeing, fixed on the side that departed from doc/rules.md
+    (written after the others, so that their ids stay)."""
+    c = {}
+    c["critical.canned-value-any-case"] = s3("PutBucketAcl",
+                                             {"acl": "", "x-amz-acl": "PUBLIC-READ"})
+    c["critical.canned-header-any-case"] = s3("PutBucketAcl",
+                                              {"acl": "", "X-Amz-Acl": "public-read"})
+    body = acp(OWNER_GRANT, grant({"xsi:type": "Group", "URI": ALL_USERS}))
+    body["accesscontrolpolicy"] = body.pop("AccessControlPolicy")
+    body["accesscontrolpolicy"]["accessControlList"] = \
+        body["accesscontrolpolicy"].pop("AccessControlList")
+    c["critical.grant-members-any-case"] = s3("PutBucketAcl", body)
+    c["none.owner-id-other-case"] = s3("PutBucketAcl", acp(
+        grant({"xsi:type": "CanonicalUser", "ID": OWNER_ID.upper()}, "FULL_CONTROL")))
+    c["high.header-unpaired-quote"] = s3("PutBucketAcl",
+                                         {"acl": "", "x-amz-grant-read": 'id="'})
+    c["none.header-newline-is-no-blank"] = s3("PutBucketAcl", dict(
+        acp(OWNER_GRANT), **{"x-amz-grant-read": 'id="%s",\nuri="%s"' % (OWNER_ID, ALL_USERS)}))
+    c["none.header-owner-id"] = s3("PutBucketAcl", dict(
+        acp(OWNER_GRANT), **{"x-amz-grant-read": 'id="%s"' % OWNER_ID.upper()}))
+    rec = s3("PutObjectAcl", {"acl": "", "key": "a.txt",
+                              "x-amz-grant-read": 'uri="%s"' % ALL_USERS})
+    rec["eventSource"] = ["s3.amazonaws.com"]
+    c["none.event-source-list"] = rec
+    return c
+
+
+def found_cross_account_copy():
+    """Cases on which test_differential.py found the console and the
+    analyser disagreeing, fixed on the side that departed from doc/rules.md
+    (written after the others, so that their ids stay)."""
+    c = {}
+    rec = copy("CopyObject", "partner-drop", OTHER)
+    rec["resources"] = rec["resources"][3]
+    c["none.resources-not-a-list"] = rec
+    rec = copy("CopyObject", "partner-drop", OTHER)
+    rec["resources"] = rec["resources"][2:]
+    rec["recipientAccountId"] = None
+    rec["userIdentity"] = dict(ATTACKER, accountId="anonymous")
+    c["none.no-account-known"] = rec
+    c["none.kms-account-not-an-account-id"] = copy(
+        "CopyObject", "acme-scratch", ACCOUNT,
+        {"x-amz-server-side-encryption-aws-kms-key-id": "arn:aws:kms:%s:4444:key/x" % REGION})
+    c["none.kms-header-other-service"] = copy(
+        "CopyObject", "acme-scratch", ACCOUNT,
+        {"x-amz-server-side-encryption-aws-kms-key-id": "arn:aws:s3:%s:%s:x" % (REGION, OTHER)})
+    c["high.kms-header-any-case"] = copy(
+        "CopyObject", "acme-scratch", ACCOUNT,
+        {"X-Amz-Server-Side-Encryption-Aws-Kms-Key-Id": KMS_OTHER})
+    # Header names fold ASCII letters only: a Kelvin sign is no k.
+    c["none.kms-header-kelvin-sign"] = copy(
+        "CopyObject", "acme-scratch", ACCOUNT,
+        {"x-amz-server-side-encryption-aws-\u212ams-key-id": KMS_OTHER})
+    return c
+
+
+def found_log_expiry():
+    """Cases on which test_differential.py found the console and the
+    analyser disagreeing, fixed on the side that departed from doc/rules.md
+    (written after the others, so that their ids stay)."""
+    c = {}
+    c["high.date-sooner-than-minimum"] = lifecycle(
+        "acme-data", rule("cut-off", Expiration={"Date": "2026-09-01T00:00:00Z"}))
+    c["none.date-after-minimum"] = lifecycle(
+        "acme-data", rule("cut-off", Expiration={"Date": "2026-12-01T00:00:00Z"}))
+    c["high.days-signed-string"] = lifecycle("acme-data", rule("wipe", Expiration={"Days": "+5"}))
+    c["none.days-padded-string"] = lifecycle("acme-data", rule("wipe", Expiration={"Days": " 7"}))
+    c["none.days-other-digits"] = lifecycle(
+        "acme-data", rule("wipe", Expiration={"Days": "\u0667"}),
+        rule("old", NoncurrentVersionExpiration={"NoncurrentDays": "\u00b2"}))
+    c["high.noncurrent-not-an-object-on-trail-bucket"] = lifecycle(
+        "acme-cloudtrail-logs", rule("odd", NoncurrentVersionExpiration="x"))
+    c["none.days-null-on-trail-bucket"] = lifecycle(
+        "acme-cloudtrail-logs", rule("odd", Expiration={"Days": None}))
+    c["high.member-names-any-case"] = lifecycle("acme-data", {
+        "id": "wipe", "status": "Enabled", "expiration": {"days": 7}})
+    rec = lifecycle("acme-data", rule("wipe", Expiration={"Days": 1}))
+    rec["eventSource"] = "s3control.amazonaws.com"
+    c["none.event-source-other"] = rec
+    return c
+
+
+CASES = [("policy-grant", cases_policy_grant), ("acl-grant", cases_acl_grant),
+         ("cross-account-copy", cases_cross_account_copy),
+         ("trail-selectors", cases_trail_selectors), ("log-expiry", cases_log_expiry),
+         ("policy-grant", found_policy_grant), ("acl-grant", found_acl_grant),
+         ("cross-account-copy", found_cross_account_copy), ("log-expiry", found_log_expiry)]
 
 
 def main():
     out = sys.argv[1] if len(sys.argv) > 1 else os.path.join(
         os.path.dirname(os.path.abspath(__file__)), "fixtures")
     os.makedirs(out, exist_ok=True)
-    for check, make in CASES.items():
+    for check, make in CASES:
         for case, rec in make().items():
             with open(os.path.join(out, "%s.%s.json" % (check, case)), "w",
                       encoding="utf-8") as f:

@@ -160,6 +160,37 @@ class ChecksTest(unittest.TestCase):
         self.assertIsNone(A.check_log_expiry(rec, A.Settings(dict(
             SETTINGS, LOG_EXPIRY_MIN_DAYS="a month"))))
 
+    def test_copy_between_trusted_accounts(self):
+        with open(os.path.join(FIXTURES, "cross-account-copy.high.source-in-other-account.json"),
+                  encoding="utf-8") as f:
+            rec = json.load(f)
+        # A pipeline between the owner's accounts, both in the setting.
+        self.assertIsNone(A.check_cross_account_copy(rec, A.Settings(dict(
+            SETTINGS, TRUSTED_ACCOUNTS="111122223333,444455556666"))))
+        # One of them only: still two accounts.
+        self.assertEqual(A.check_cross_account_copy(rec, A.Settings(dict(
+            SETTINGS, TRUSTED_ACCOUNTS="444455556666")))[0], "high")
+
+    def test_log_buckets_may_be_several(self):
+        with open(os.path.join(FIXTURES, "log-expiry.high.trail-bucket.json"),
+                  encoding="utf-8") as f:
+            rec = json.load(f)
+        self.assertEqual(A.check_log_expiry(rec, A.Settings(dict(
+            SETTINGS, TRAIL_BUCKET="acme-other, acme-cloudtrail-logs")))[0], "high")
+        self.assertEqual(A.check_log_expiry(rec, A.Settings(dict(
+            SETTINGS, TRAIL_BUCKET="", LOG_BUCKET="x,acme-cloudtrail-logs")))[0], "high")
+
+    def test_hit_is_at_most_the_rules_severity(self):
+        with open(os.path.join(FIXTURES, "policy-grant.critical.public-star.json"),
+                  encoding="utf-8") as f:
+            rec = json.load(f)
+        config = {"rules": [{"id": "grant", "severity": "high", "kind": "check",
+                             "check": "policy-grant", "alert": True,
+                             "select": pattern("PutBucketPolicy")}]}
+        hits = A.Engine(config, A.MemoryStore(), A.Settings(SETTINGS)).evaluate(
+            A.wrap_cloudtrail(rec))
+        self.assertEqual([(h["rule"], h["severity"]) for h in hits], [("grant", "high")])
+
     def test_no_monitored_bucket_judges_management_events_only(self):
         with open(os.path.join(FIXTURES, "trail-selectors.high.basic-other-bucket.json"),
                   encoding="utf-8") as f:

@@ -260,6 +260,14 @@ static const struct check_case policy_shapes[] = {
 	/* Text that is not JSON, or JSON that is not an object. */
 	{ "policy-grant", POL("\"{\\\"Statement\\\":[\""), "-" },
 	{ "policy-grant", POL("\"[1,2]\""), "-" },
+	/* Text after the object makes it no JSON text; blanks do not. */
+	{ "policy-grant", POL("\"{\\\"Statement\\\":{\\\"Effect\\\":"
+	  "\\\"Allow\\\",\\\"Principal\\\":\\\"*\\\"}} x\""), "-" },
+	{ "policy-grant", POL("\"{\\\"Statement\\\":{\\\"Effect\\\":"
+	  "\\\"Allow\\\",\\\"Principal\\\":\\\"*\\\"}}{}\""), "-" },
+	{ "policy-grant", POL("\"{\\\"Statement\\\":{\\\"Effect\\\":"
+	  "\\\"Allow\\\",\\\"Principal\\\":\\\"*\\\"}} \\n\\t\""),
+	  "critical" },
 	/* Deny, and Effect not exactly "Allow". */
 	{ "policy-grant", POL("{\"Statement\":[{\"Effect\":\"Deny\","
 	  "\"Principal\":\"*\"},{\"Effect\":\"allow\",\"Principal\":\"*\"},"
