@@ -636,6 +636,35 @@ setup_fail(struct setup_job *j, const char *fix)
 	return rc;
 }
 
+bool
+setup_iam_retry(struct setup_job *j, bool refused, const char *role)
+{
+	if (sj_ok(j) || !refused || j->tries >= SETUP_IAM_TRIES)
+		return false;
+	setup_note(j, SETUP_L_OK, NULL, NULL, "the new role %s is not usable "
+	    "yet (IAM takes about 10 s to propagate it): retrying in %d s "
+	    "(%d of %d)", role, SETUP_IAM_WAIT_MS / 1000, j->tries,
+	    SETUP_IAM_TRIES - 1);
+	return true;
+}
+
+int
+setup_iam_failed(struct setup_job *j, const char *role, const char *service)
+{
+	char *fix;
+	int rc;
+
+	fix = xasprintf("check that the role %s trusts %s (aws iam get-role "
+	    "--role-name %s), then run s3watch setup again", role, service,
+	    role);
+	rc = setup_fail_text(j, fix, "%s %s: the role %s was still refused "
+	    "after %d s: %s", j->s->call, j->s->target, role,
+	    (SETUP_IAM_TRIES - 1) * SETUP_IAM_WAIT_MS / 1000,
+	    aws_error_text(j->resp));
+	free(fix);
+	return rc;
+}
+
 int
 setup_fail_parse(struct setup_job *j, char *cause)
 {

@@ -32,6 +32,7 @@ struct alerts_facts {
 	long		 listed_confirmed; /* ListSubscriptionsByTopic's */
 	long		 listed_pending;
 	bool		 subscribed;	/* alert_email has a subscription */
+	bool		 email_pending;	/* ... that is not confirmed yet */
 	char		*token;		/* ListSubscriptionsByTopic's next page */
 };
 
@@ -212,20 +213,24 @@ alerts_subscriptions_seen(struct setup_job *j, struct alerts_facts *f)
 	struct sns_subscriptions l;
 	char *cause = NULL;
 	size_t i;
+	bool pending;
 
 	if (sns_list_subscriptions_by_topic_parse(j->resp, &l, &cause) != 0)
 		return setup_fail_parse(j, cause);
 	for (i = 0; i < l.n; i++) {
-		if (l.v[i].arn != NULL && strcmp(l.v[i].arn,
-		    "PendingConfirmation") == 0)
+		pending = l.v[i].arn != NULL && strcmp(l.v[i].arn,
+		    "PendingConfirmation") == 0;
+		if (pending)
 			f->listed_pending++;
 		else
 			f->listed_confirmed++;
 		if (alerts_email_wanted(j) && l.v[i].protocol != NULL &&
 		    l.v[i].endpoint != NULL &&
 		    strcmp(l.v[i].protocol, "email") == 0 &&
-		    strcasecmp(l.v[i].endpoint, N(j)->alert_email) == 0)
+		    strcasecmp(l.v[i].endpoint, N(j)->alert_email) == 0) {
 			f->subscribed = true;
+			f->email_pending = pending;
+		}
 	}
 	free(f->token);
 	f->token = l.next_token;
@@ -299,8 +304,9 @@ setup_alerts_check(struct setup_job *j)
 	}
 	if (alerts_email_wanted(j))
 		setup_note(j, f->subscribed ? SETUP_L_OK : SETUP_L_MISSING,
-		    "P-07", NULL, "%s %s subscribed to the alerts",
-		    N(j)->alert_email, f->subscribed ? "is" : "is not");
+		    "P-07", NULL, "%s %s subscribed to the alerts%s",
+		    N(j)->alert_email, f->subscribed ? "is" : "is not",
+		    f->email_pending ? " (pending confirmation)" : "");
 	for (j->i = 0; (size_t)j->i < f->nrules; j->i++)
 		SJ_SUB(j, setup_rule_check(j, &f->rules[j->i].rule));
 	alerts_rules_noted(j, f);
@@ -351,6 +357,7 @@ setup_alerts_verify(struct setup_job *j)
 	struct alerts_facts *f = setup_facts(j);
 	const struct alert_rule *r;
 	size_t i, ok = 0;
+	long others;
 
 	if (!f->pack_ok)
 		return SJ_DONE;
@@ -391,15 +398,27 @@ setup_alerts_verify(struct setup_job *j)
 	else if (f->nrules == 0)
 		setup_note(j, SETUP_L_WARN, "P-07", "check rules_dir",
 		    "the rule pack has no stateless rules to deploy");
+	/* AWS mails a link; until it is followed, nothing reaches the
+	 * address, and after 3 days the subscription is dropped. */
+	others = f->pending - (f->email_pending ? 1 : 0);
+	if (f->email_pending)
+		setup_note(j, SETUP_L_WARN, "P-07", "follow the link in the "
+		    "e-mail AWS Notifications sent there; it expires after 3 "
+		    "days, then run s3watch setup again for a new one",
+		    "%s has not confirmed its subscription yet: alerts reach "
+		    "it only once it does", N(j)->alert_email);
 	if (f->confirmed >= 1 && f->pending == 0)
 		setup_note(j, SETUP_L_PASS, "P-07", NULL, "the topic has %ld "
 		    "confirmed subscription%s and none pending", f->confirmed,
 		    f->confirmed == 1 ? "" : "s");
-	else if (f->pending > 0)
+	else if (others > 0)
 		setup_note(j, SETUP_L_WARN, "P-07", "follow the link in the "
-		    "confirmation e-mail from AWS Notifications", "%ld "
-		    "subscription%s of the topic %s not confirmed", f->pending,
-		    f->pending == 1 ? "" : "s", f->pending == 1 ? "is" : "are");
+		    "confirmation e-mail from AWS Notifications", "%ld %s"
+		    "subscription%s of the topic %s not confirmed", others,
+		    f->email_pending ? "other " : "", others == 1 ? "" : "s",
+		    others == 1 ? "is" : "are");
+	else if (f->email_pending)
+		;	/* noted above */
 	else if (alerts_email_wanted(j))
 		setup_note(j, SETUP_L_FAIL, "P-07", "run s3watch setup --only 7",
 		    "the topic has no confirmed subscription: alerts reach no "

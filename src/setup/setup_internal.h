@@ -271,6 +271,26 @@ int	 setup_fail_parse(struct setup_job *, char *cause);
 int	 setup_fail_text(struct setup_job *, const char *fix,
 	    const char *fmt, ...) ATTR_FORMAT(3, 4);
 
+/* IAM is eventually consistent: CloudTrail and Lambda refuse a new role
+ * for a while (about 10 s on AWS).  A step retries such a call:
+ *
+ *	for (j->tries = 1;; j->tries++) {
+ *		SJ_WRITE(j, ...);
+ *		if (!setup_iam_retry(j, refused, role))
+ *			break;
+ *		SJ_SLEEP(j, SETUP_IAM_WAIT_MS);
+ *	}
+ *
+ * setup_iam_retry() says whether to try again (refused: the last call
+ * failed because of the role) and notes the wait; when the role is still
+ * refused at the end, setup_iam_failed() is the FAIL note (SJ_FAIL), with
+ * service the principal the role must trust. */
+#define SETUP_IAM_TRIES		8
+#define SETUP_IAM_WAIT_MS	5000
+bool	 setup_iam_retry(struct setup_job *, bool refused, const char *role);
+int	 setup_iam_failed(struct setup_job *, const char *role,
+	    const char *service);
+
 /* Ledger, written ahead of creates.  A plan records nothing. */
 int	 setup_intend(struct setup_job *, const char *kind, const char *name,
 	    const char *arn);

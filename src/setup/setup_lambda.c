@@ -37,10 +37,6 @@ extern const unsigned long lambda_handler_py_len;
 /* A fixed time in the zip keeps its bytes, and so CodeSha256, stable. */
 #define LAMBDA_ZIP_MTIME	((time_t)1577836800)	/* 2020-01-01 */
 
-/* IAM is eventually consistent: Lambda may refuse a new role a while. */
-#define IAM_WAIT_TRIES		8
-#define IAM_WAIT_MS		5000
-
 /* One EventBridge rule in front of the analyser, and the statement of the
  * function's policy that lets it invoke the function. */
 struct lambda_route {
@@ -646,14 +642,14 @@ setup_lambda_apply(struct setup_job *j)
 		for (j->tries = 1;; j->tries++) {
 			SJ_WRITE(j, lambda_create_request(j, f),
 			    N(j)->lambda_function);
-			if (sj_ok(j) || !lambda_role_propagating(j) ||
-			    j->tries == IAM_WAIT_TRIES)
+			if (!setup_iam_retry(j, lambda_role_propagating(j),
+			    N(j)->lambda_role))
 				break;
-			setup_note(j, SETUP_L_OK, NULL, NULL, "waiting for IAM "
-			    "to propagate the role (%d of %d)", j->tries,
-			    IAM_WAIT_TRIES);
-			SJ_SLEEP(j, IAM_WAIT_MS);
+			SJ_SLEEP(j, SETUP_IAM_WAIT_MS);
 		}
+		if (lambda_role_propagating(j))
+			return setup_iam_failed(j, N(j)->lambda_role,
+			    "lambda.amazonaws.com");
 		if (!sj_ok(j) && !sj_code(j, "ResourceConflictException"))
 			return setup_fail(j, NULL);
 		if (setup_created(j, "function", N(j)->lambda_function) != 0)

@@ -8,10 +8,6 @@
 
 #define TRAIL_ROLE_POLICY	"CloudTrailLogsDelivery"
 
-/* IAM is eventually consistent: a new role may be refused for a while. */
-#define IAM_WAIT_TRIES		8
-#define IAM_WAIT_MS		5000
-
 struct trail_facts {
 	bool				found;
 	struct cloudtrail_trail		trail;
@@ -481,13 +477,14 @@ setup_trail_logs_apply(struct setup_job *j)
 		return SJ_FAIL;
 	for (j->tries = 1;; j->tries++) {
 		SJ_WRITE(j, trail_logs_request(j, true), N(j)->trail_name);
-		if (sj_ok(j) || !trail_logs_propagating(j) ||
-		    j->tries == IAM_WAIT_TRIES)
+		if (!setup_iam_retry(j, trail_logs_propagating(j),
+		    N(j)->trail_role))
 			break;
-		setup_note(j, SETUP_L_OK, NULL, NULL, "waiting for IAM to "
-		    "propagate the role (%d of %d)", j->tries, IAM_WAIT_TRIES);
-		SJ_SLEEP(j, IAM_WAIT_MS);
+		SJ_SLEEP(j, SETUP_IAM_WAIT_MS);
 	}
+	if (!sj_ok(j) && sj_code(j, "InvalidCloudWatchLogsRoleArnException"))
+		return setup_iam_failed(j, N(j)->trail_role,
+		    "cloudtrail.amazonaws.com");
 	if (!sj_ok(j))
 		return setup_fail(j, NULL);
 	if (setup_created(j, "trail-logs", N(j)->trail_name) != 0)

@@ -37,6 +37,11 @@ forwarded request and its upstream response), ProxyServer.local_ops
 (callbacks that may answer a request instead of moto) and
 ProxyServer.control_routes (more /_sandbox/ endpoints).
 
+AWS behaviours moto lacks (awslike.py, off unless --awslike or
+$S3WATCH_SANDBOX_AWSLIKE): IAM propagation, CloudTrail's bucket policy check,
+pending email subscriptions, LocationConstraint in us-east-1, 1 MB and empty
+FilterLogEvents pages; GET/POST /_sandbox/awslike.
+
 Operations moto lacks that the proxy answers itself: CloudWatch Logs
 PutQueryDefinition, DescribeQueryDefinitions, DeleteQueryDefinition, and
 (ctdeliver.py) CloudTrail LookupEvents.  Mended on the way to moto:
@@ -51,6 +56,7 @@ import email.utils
 import http.client
 import http.server
 import json
+import os
 import random
 import re
 import socket
@@ -62,7 +68,8 @@ import urllib.parse
 import uuid
 from dataclasses import dataclass
 
-import ctdeliver   # this script's directory is on sys.path
+import awslike     # this script's directory is on sys.path
+import ctdeliver
 
 CONTROL_PREFIX = "/_sandbox/"
 FAULT_KINDS = ("throttle", "500", "503", "reset", "slow", "truncate", "expired", "skew",
@@ -384,7 +391,11 @@ def error_response(kind, info, skew_s=0):
     """(status, headers, body) of a generated error in the request's protocol.
     skew_s shifts the Date header, as a server whose clock differs would."""
     status, code, message = ERRORS[kind][info.protocol]
-    message = message or skew_message()
+    return protocol_error(info, status, code, message or skew_message(), kind, skew_s)
+
+
+def protocol_error(info, status, code, message, kind=None, skew_s=0):
+    """(status, headers, body) of the error CODE in the request's protocol."""
     client_fault = status < 500
     headers = [("Date", email.utils.formatdate(time.time() + skew_s, usegmt=True))]
     if info.protocol == "rest-xml":
@@ -630,6 +641,12 @@ class ProxyServer(http.server.ThreadingHTTPServer):
         # Callbacks f(info, status, headers, body) run for every forwarded
         # request once moto has answered, before the client gets the response.
         self.after_forward = []
+        # Callbacks f(info) -> RequestInfo or None, before forwarding: the
+        # first RequestInfo is sent to moto instead (awslike.py).
+        self.before_forward = []
+        # Callbacks f(info, status, headers, body) -> (status, headers, body)
+        # or None, on moto's answer before anything else sees it (awslike.py).
+        self.rewrites = []
         # Callbacks f(info) -> (status, headers, body) or None, tried in order
         # before forwarding: the first answer is sent instead of moto's.
         self.query_definitions = LogsQueryDefinitions()
@@ -777,8 +794,12 @@ class ProxyHandler(http.server.BaseHTTPRequestHandler):
                 self.send_all(*answer)
                 return
 
+        info = next(filter(None, (f(info) for f in self.server.before_forward)), info)
         try:
-            status, reason, headers, resp_body = self.forward(info, body)
+            status, reason, headers, resp_body = self.forward(info, info.body)
+            for rewrite in self.server.rewrites:
+                status, headers, resp_body = (rewrite(info, status, headers, resp_body)
+                                              or (status, headers, resp_body))
         except (OSError, http.client.HTTPException) as exc:
             self.server.stats.count_forward(False)
             self.log_message("%s %s -> 502 upstream error: %s", info.method, info.label, exc)
@@ -836,8 +857,17 @@ def main():
     parser.add_argument("--upstream", required=True, help="moto URL, e.g. http://127.0.0.1:5000")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--awslike", default=os.environ.get("S3WATCH_SANDBOX_AWSLIKE", ""),
+                        help="AWS behaviours moto lacks: all, none or NAME,... (awslike.py)")
+    parser.add_argument("--no-awslike", action="append", default=[], metavar="NAME")
+    parser.add_argument("--iam-delay", type=float, metavar="S", default=float(
+        os.environ.get("S3WATCH_SANDBOX_IAM_DELAY") or awslike.DEFAULT_IAM_DELAY_S))
     args = parser.parse_args()
     server = ProxyServer((args.host, args.port), args.upstream)
+    try:
+        awslike.install(server, protocol_error, args.awslike, args.no_awslike, args.iam_delay)
+    except ValueError as exc:
+        parser.error(str(exc))
     ctdeliver.install(server)
     sys.stderr.write("proxy: listening on http://%s:%d, upstream %s\n"
                      % (args.host, server.server_port, args.upstream))
