@@ -13,6 +13,7 @@
 
 #include "aws.h"
 #include "awsconf.h"
+#include "calls.h"
 #include "creds.h"
 #include "http.h"
 #include "log.h"
@@ -384,6 +385,7 @@ aws_response_free(struct aws_response *r)
 	free(r->code);
 	free(r->message);
 	free(r->request_id);
+	free(r->denied);
 	free(r->text);
 	free(r);
 }
@@ -415,6 +417,14 @@ aws_error_text(struct aws_response *r)
 		if (r->attempts > 1)
 			buf_printf(&b, "%safter %d attempts", sep, r->attempts);
 		buf_addc(&b, ')');
+	}
+	if (r->denied != NULL) {
+		const char *use = calls_grant(r->denied);
+
+		buf_printf(&b, "; denied: %s", r->denied);
+		if (use != NULL)
+			buf_printf(&b, " \xe2\x80\x94 grant it with `s3watch "
+			    "policy --for %s`", use);
 	}
 	return r->text = buf_take(&b);
 }
@@ -692,6 +702,8 @@ aws_call_finish(struct aws_call *call, struct aws_response *resp)
 	struct aws_request *r = call->req;
 
 	resp->attempts = call->attempt;
+	if (resp->kind == AWS_ERR_SERVICE && calls_denied(resp->code))
+		resp->denied = calls_action(r->svc, r->op);
 	if (resp->kind != AWS_OK)
 		log_debug("aws: %s.%s failed: %s", endpoint_service(r->svc)->name,
 		    r->op, aws_error_text(resp));

@@ -69,6 +69,7 @@ struct aws_response {
 	char			*code;		/* error code, e.g. "AccessDenied" */
 	char			*message;
 	char			*request_id;
+	char			*denied;	/* the IAM action refused, or NULL */
 	int			 attempts;
 	char			*text;		/* aws_error_text() cache */
 };
@@ -123,8 +124,9 @@ void			 aws_send(struct aws_client *, struct aws_request *,
 			    aws_done_fn, void *arg);
 struct aws_response	*aws_call(struct aws_client *, struct aws_request *);
 void			 aws_response_free(struct aws_response *);
-/* "Code: message (HTTP 400, request id X, after N attempts)"; borrowed
- * until the response is freed. */
+/* "Code: message (HTTP 400, request id X, after N attempts)", and for a
+ * denial "; denied: ACTION — grant it with `s3watch policy --for USE`"
+ * (calls.h); borrowed until the response is freed. */
 const char		*aws_error_text(struct aws_response *);
 
 /* JSON helpers for response parsing: borrowed strings or NULL / defaults. */

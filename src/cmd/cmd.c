@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "cmd_internal.h"
 #include "log.h"
 #include "loop.h"
 #include "text.h"
@@ -32,6 +33,7 @@ const struct cmd_entry *const cmd_table[] = {
 	&cmd_replay_entry,
 	&cmd_pattern_entry,
 	&cmd_whoami_entry,
+	&cmd_policy_entry,
 	&cmd_sign_entry,
 	NULL
 };
@@ -125,6 +127,7 @@ cmd_run(const struct cmd_entry *e, int argc, char **argv,
 	void *opts = xcalloc(1, e->opts_size);
 	int first, rc;
 
+	cmd_policy_enter(e->name);
 	if ((rc = cmd_parse(e, argc, argv, opts, &first)) == EXIT_OK)
 		rc = e->run(opts, argc - first, argv + first, g);
 	else if (rc == CMD_DONE)

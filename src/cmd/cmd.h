@@ -128,6 +128,7 @@ extern const struct cmd_entry cmd_alerts_entry;
 extern const struct cmd_entry cmd_config_entry;
 extern const struct cmd_entry cmd_console_entry;
 extern const struct cmd_entry cmd_monitor_entry;
+extern const struct cmd_entry cmd_policy_entry;
 extern const struct cmd_entry cmd_pattern_entry;
 extern const struct cmd_entry cmd_replay_entry;
 extern const struct cmd_entry cmd_report_entry;

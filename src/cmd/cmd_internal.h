@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "calls.h"
 #include "cmd.h"
 
 /* The help of --ledger and --since, the same for every command. */
@@ -42,6 +43,19 @@ void	cmd_setup_steps(struct cmd_section *);
 /* Runs op over the steps, printing its events; the exit status. */
 int	cmd_setup_run(const char *cmd, enum setup_op,
 	    struct cmd_setup_opts *, const struct cmd_globals *);
+
+/* --- verify-logs, policy -------------------------------------------------- */
+
+/* The calls verify-logs makes. */
+extern const struct calls_entry cmd_verify_logs_calls[];
+/* A command starts: a denied call names the policy its use needs
+ * (cmd_policy.c). */
+void	cmd_policy_enter(const char *command);
+/* The call tables of a use ("setup", "monitor", "respond", "audit") into
+ * v, which holds CMD_POLICY_MAX_PARTS; their number (0: none). */
+struct oppolicy_part;
+#define CMD_POLICY_MAX_PARTS	40
+size_t	cmd_policy_parts(const char *use, struct oppolicy_part *v);
 
 /* --- monitor, alerts (cmd_monitor.c) ---------------------------------- */
 

@@ -30,7 +30,9 @@
 #include <json-c/json.h>
 
 #include "buf.h"
+#include "calls.h"
 #include "cmd.h"
+#include "cmd_internal.h"
 #include "digest.h"
 #include "isotime.h"
 #include "svc.h"
@@ -566,6 +568,20 @@ verify_fetch_s3(const char *bucket, const char *key, bool want_signature,
 	aws_response_free(resp);
 	return fr;
 }
+
+/* Its calls, for `s3watch policy --for audit`: the trail's digests and
+ * logs in the configured trail bucket. */
+const struct calls_entry cmd_verify_logs_calls[] = {
+	{ SVC_CLOUDTRAIL, "DescribeTrails", 0, "*",
+	  "verify-logs: find the trail (a list call)" },
+	{ SVC_CLOUDTRAIL, "ListPublicKeys", 0, "*",
+	  "verify-logs: the digest signing keys (takes no resource)" },
+	{ SVC_S3, "ListObjectsV2", 0, CALLS_ARN_BUCKET("trail_bucket"),
+	  "verify-logs: list digests and logs" },
+	{ SVC_S3, "GetObject", 0, CALLS_ARN_OBJECTS("trail_bucket"),
+	  "verify-logs: read them" },
+	{ .op = NULL }
+};
 
 static int
 verify_trail(struct verify_ctx *v, struct cloudtrail_trail *out)

@@ -12,6 +12,7 @@
 
 #include "aws.h"
 #include "buf.h"
+#include "calls.h"
 #include "conf.h"
 #include "hash.h"
 #include "idset.h"
@@ -745,6 +746,20 @@ monitor_rule_error(const char *text, void *arg)
 
 	monitor_warn(m, "rules: %s", text);
 }
+
+#define MONITOR_ARN_ACKS						\
+	"arn:${partition}:logs:${region}:${account}:log-group:${log_group}" \
+	":log-stream:" MONITOR_ACK_STREAM
+
+const struct calls_entry monitor_calls[] = {
+	{ SVC_LOGS, "CreateLogStream", 0, MONITOR_ARN_ACKS,
+	  "create the acks stream, once" },
+	{ SVC_LOGS, "PutLogEvents", 0, MONITOR_ARN_ACKS,
+	  "write acks, to that stream only" },
+	{ SVC_SNS, "Publish", 0, "${topic_arn}",
+	  "publish alerts (alerts publish, test-publish)" },
+	{ .op = NULL }
+};
 
 struct monitor *
 monitor_new(struct aws_client *c, const struct monitor_options *o,

@@ -29,6 +29,7 @@
 #include <stdint.h>
 
 #include "alerts.h"
+#include "calls.h"
 #include "rules.h"
 #include "tail.h"
 
@@ -118,6 +119,10 @@ int		 monitor_rules_conf(struct rules *, const struct conf *,
 		    const char *region, char **cause);
 
 /* NULL with *cause when the rules or state cannot be loaded at all. */
+/* The calls of the live engine besides its tail's (calls.h): the acks
+ * stream and the topic. */
+extern const struct calls_entry monitor_calls[];
+
 struct monitor	*monitor_new(struct aws_client *, const struct monitor_options *,
 		    monitor_fn, void *arg, char **cause);
 void		 monitor_free(struct monitor *);

@@ -6,6 +6,7 @@
 #include <sys/time.h>
 
 #include "aws.h"
+#include "calls.h"
 #include "idset.h"
 #include "loop.h"
 #include "svc.h"
@@ -61,6 +62,12 @@ tail_now_ms(void)
 	gettimeofday(&tv, NULL);
 	return (int64_t)tv.tv_sec * 1000 + tv.tv_usec / 1000;
 }
+
+const struct calls_entry tail_calls[] = {
+	{ SVC_LOGS, "FilterLogEvents", 0, "${log_group_arn}",
+	  "read the trail's records and the acks" },
+	{ .op = NULL }
+};
 
 struct tail *
 tail_new(struct aws_client *c, const struct tail_options *o,

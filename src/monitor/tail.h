@@ -31,6 +31,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "calls.h"
+
 struct aws_client;
 struct idset;
 struct tail;
@@ -82,6 +84,9 @@ typedef void (*tail_event_fn)(const struct tail_event *, void *arg);
 /* After every page, error or throttle: health changed, and the events
  * of a page are all delivered (a place to write them down). */
 typedef void (*tail_state_fn)(void *arg);
+
+/* The calls a tail makes. */
+extern const struct calls_entry tail_calls[];
 
 struct tail	*tail_new(struct aws_client *, const struct tail_options *,
 		    tail_event_fn, tail_state_fn, void *arg);

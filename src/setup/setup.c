@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "calls.h"
 #include "endpoint.h"
 #include "log.h"
 #include "loop.h"
@@ -46,15 +47,27 @@ _Static_assert(sizeof (const struct setup_step *[]){ SETUP_STEP_ENTRIES } /
     sizeof (const struct setup_step *) == SETUP_NSTEPS,
     "setup_steps[] must hold exactly SETUP_NSTEPS steps");
 
-/* Suggested fixes for AWS error codes; NULL: grant the call's action. */
+_Static_assert(CALLS_CHECK == 1u << SETUP_PH_CHECK &&
+    CALLS_APPLY == 1u << SETUP_PH_APPLY &&
+    CALLS_VERIFY == 1u << SETUP_PH_VERIFY &&
+    CALLS_UNDO == 1u << SETUP_PH_UNDO, "calls.h's phases are setup's");
+
+/* Every run's own calls, outside its steps. */
+const struct calls_entry setup_calls[] = {
+	{ SVC_STS, "GetCallerIdentity", 0, "*",
+	  "the account, for the names (needs no permission on AWS)" },
+	{ .op = NULL }
+};
+
+static const char *const setup_phase_names[] = {
+	"check", "apply", "verify", "undo",
+};
+
+/* Suggested fixes for AWS error codes (a denial names its action). */
 static const struct {
 	const char	*code;
 	const char	*fix;
 } setup_fixes[] = {
-	{ "AccessDenied", NULL },
-	{ "AccessDeniedException", NULL },
-	{ "AuthorizationError", NULL },
-	{ "UnauthorizedOperation", NULL },
 	{ "ExpiredToken", "the credentials have expired: renew them (e.g. aws "
 	  "sso login) and run again" },
 	{ "ExpiredTokenException", "the credentials have expired: renew them "
@@ -600,7 +613,7 @@ setup_fail_text(struct setup_job *j, const char *fix, const char *fmt, ...)
 
 /* The fix for the last call's error. */
 static char *
-setup_fix_for(struct setup *s, struct aws_response *resp)
+setup_fix_for(struct aws_response *resp)
 {
 	size_t i;
 
@@ -610,12 +623,15 @@ setup_fix_for(struct setup *s, struct aws_response *resp)
 	if (resp->kind == AWS_ERR_CREDENTIALS)
 		return xstrdup("configure credentials (aws configure, "
 		    "AWS_PROFILE) and check them with s3watch whoami");
+	if (resp->denied != NULL)
+		return xasprintf("allow %s for the caller: `s3watch policy "
+		    "--for %s` prints the policy that grants it", resp->denied,
+		    calls_grant(resp->denied) != NULL ?
+		    calls_grant(resp->denied) : "setup");
 	for (i = 0; resp->code != NULL &&
 	    i < sizeof setup_fixes / sizeof setup_fixes[0]; i++)
 		if (strcmp(setup_fixes[i].code, resp->code) == 0)
-			return setup_fixes[i].fix != NULL ?
-			    xstrdup(setup_fixes[i].fix) : xasprintf("allow %s "
-			    "for the caller in its IAM policy", s->call);
+			return xstrdup(setup_fixes[i].fix);
 	return NULL;
 }
 
@@ -629,7 +645,7 @@ setup_fail(struct setup_job *j, const char *fix)
 		return setup_fail_text(j, fix, "%s %s failed", j->s->call,
 		    j->s->target);
 	if (fix == NULL)
-		fix = found = setup_fix_for(j->s, j->resp);
+		fix = found = setup_fix_for(j->resp);
 	rc = setup_fail_text(j, fix, "%s %s: %s", j->s->call, j->s->target,
 	    aws_error_text(j->resp));
 	free(found);
@@ -804,6 +820,18 @@ setup_send(struct setup_job *j, struct aws_request *r, const char *target,
 	if (r == NULL)
 		return setup_fail_text(j, "fix the setting in s3watch.conf",
 		    "%s", j->cause != NULL ? j->cause : "invalid request");
+	/* The tables are the operator policies: a call they do not list
+	 * would be denied to an operator who holds exactly those. */
+	if (calls_find(j->step->calls, r->svc, r->op, 1u << j->phase) ==
+	    NULL) {
+		setup_fail_text(j, "report this as a bug of s3watch",
+		    "step %s made %s:%s, which its table of calls does not "
+		    "declare for its %s", j->step->name,
+		    endpoint_service(r->svc)->signing_name, r->op,
+		    setup_phase_names[j->phase]);
+		aws_request_free(r);
+		return SJ_FAIL;
+	}
 	free(s->call);
 	free(s->target);
 	s->call = xasprintf("%s:%s", endpoint_service(r->svc)->signing_name,

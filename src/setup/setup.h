@@ -19,6 +19,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "calls.h"
+
 struct aws_client;
 struct conf;
 struct setup;
@@ -67,10 +69,15 @@ struct setup_step {
 	int		(*apply)(struct setup_job *);
 	int		(*verify)(struct setup_job *);
 	int		(*undo)(struct setup_job *);
+	/* Every call its operations may make, by phase (calls.h): a run
+	 * refuses any other, and `s3watch policy` is made from them. */
+	const struct calls_entry *calls;
 };
 
 /* Step n is setup_steps[n - 1]. */
 extern const struct setup_step *const setup_steps[SETUP_NSTEPS];
+/* The calls of every run outside its steps (its identity). */
+extern const struct calls_entry setup_calls[];
 
 enum setup_event_kind {
 	SETUP_EV_STEP,		/* a step changed state */

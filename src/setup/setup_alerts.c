@@ -3,6 +3,7 @@
  * topic.  See setup_internal.h for how these resumable operations work. */
 #include "config.h"
 
+#include "calls.h"
 #include <strings.h>
 
 #include "hash.h"
@@ -461,6 +462,21 @@ setup_alerts_undo(struct setup_job *j)
 	SJ_END(j);
 }
 
+static const struct calls_entry alerts_calls[] = {
+	{ SVC_SNS, "GetTopicAttributes", CALLS_READ, "${topic_arn}",
+	  "read the topic and its policy" },
+	{ SVC_SNS, "ListSubscriptionsByTopic", CALLS_READ, "${topic_arn}",
+	  "is the e-mail subscribed" },
+	SETUP_RULE_CALLS,
+	{ SVC_SNS, "CreateTopic", CALLS_APPLY, "${topic_arn}",
+	  "create the topic" },
+	{ SVC_SNS, "SetTopicAttributes", CALLS_APPLY, "${topic_arn}",
+	  "let EventBridge publish to it" },
+	{ SVC_SNS, "Subscribe", CALLS_APPLY, "${topic_arn}",
+	  "subscribe alert_email" },
+	{ SVC_SNS, "DeleteTopic", CALLS_UNDO, "${topic_arn}", "teardown" },
+	{ .op = NULL }
+};
 const struct setup_step setup_step_alerts = {
 	.name = "alerts",
 	.title = "EventBridge rules and SNS topic",
@@ -472,4 +488,5 @@ const struct setup_step setup_step_alerts = {
 	.apply = setup_alerts_apply,
 	.verify = setup_alerts_verify,
 	.undo = setup_alerts_undo,
+	.calls = alerts_calls,
 };

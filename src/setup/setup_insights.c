@@ -3,6 +3,7 @@
  * how these resumable operations work. */
 #include "config.h"
 
+#include "calls.h"
 #include "setup_internal.h"
 
 /* --- step 9: the dashboard ---------------------------------------------- */
@@ -297,6 +298,15 @@ setup_dashboard_undo(struct setup_job *j)
 	SJ_END(j);
 }
 
+static const struct calls_entry dashboard_calls[] = {
+	{ SVC_CLOUDWATCH, "GetDashboard", CALLS_READ, CALLS_ARN_DASHBOARD,
+	  "read the dashboard" },
+	{ SVC_CLOUDWATCH, "PutDashboard", CALLS_APPLY, CALLS_ARN_DASHBOARD,
+	  "create it" },
+	{ SVC_CLOUDWATCH, "DeleteDashboards", CALLS_UNDO, CALLS_ARN_DASHBOARD,
+	  "teardown" },
+	{ .op = NULL }
+};
 const struct setup_step setup_step_dashboard = {
 	.name = "dashboard",
 	.title = "Dashboard",
@@ -307,6 +317,7 @@ const struct setup_step setup_step_dashboard = {
 	.apply = setup_dashboard_apply,
 	.verify = setup_dashboard_verify,
 	.undo = setup_dashboard_undo,
+	.calls = dashboard_calls,
 };
 
 /* --- step 10: saved queries --------------------------------------------- */
@@ -623,6 +634,19 @@ setup_queries_undo(struct setup_job *j)
 	SJ_END(j);
 }
 
+static const struct calls_entry queries_calls[] = {
+	{ SVC_LOGS, "DescribeQueryDefinitions", CALLS_CHECK | CALLS_UNDO,
+	  "*", "read the saved queries (takes no resource)" },
+	{ SVC_LOGS, "PutQueryDefinition", CALLS_APPLY, "*",
+	  "save the queries (takes no resource)" },
+	{ SVC_LOGS, "DeleteQueryDefinition", CALLS_UNDO, "*",
+	  "teardown (takes no resource)" },
+	{ SVC_LOGS, "StartQuery", CALLS_VERIFY, "${log_group_arn}",
+	  "run one query" },
+	{ SVC_LOGS, "GetQueryResults", CALLS_VERIFY, "*",
+	  "read its results (takes no resource)" },
+	{ .op = NULL }
+};
 const struct setup_step setup_step_queries = {
 	.name = "queries",
 	.title = "Logs Insights queries",
@@ -632,4 +656,5 @@ const struct setup_step setup_step_queries = {
 	.apply = setup_queries_apply,
 	.verify = setup_queries_verify,
 	.undo = setup_queries_undo,
+	.calls = queries_calls,
 };

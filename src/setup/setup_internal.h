@@ -28,6 +28,7 @@
 #define S3W_SETUP_INTERNAL_H
 
 #include "aws.h"
+#include "calls.h"
 #include "conf.h"
 #include "ledger.h"
 #include "setup.h"
@@ -329,6 +330,19 @@ struct setup_role {
 	char		*policy;
 };
 
+/* The calls of setup_role_*, for the table of a step that uses them. */
+#define SETUP_ROLE_CALLS(arn)						\
+	{ SVC_IAM, "GetRole", CALLS_CHECK, arn, "read the role's trust" }, \
+	{ SVC_IAM, "GetRolePolicy", CALLS_CHECK, arn,			\
+	  "read its permissions" },					\
+	{ SVC_IAM, "CreateRole", CALLS_APPLY, arn, "create the role" },	\
+	{ SVC_IAM, "UpdateAssumeRolePolicy", CALLS_APPLY, arn,		\
+	  "repair its trust" },						\
+	{ SVC_IAM, "PutRolePolicy", CALLS_APPLY, arn,			\
+	  "grant it exactly what it needs" },				\
+	{ SVC_IAM, "DeleteRolePolicy", CALLS_UNDO, arn, "teardown" },	\
+	{ SVC_IAM, "DeleteRole", CALLS_UNDO, arn, "teardown" }
+
 void	 setup_role_free(struct setup_role *);
 bool	 setup_role_trusted(const struct setup_role *);	/* as wanted */
 bool	 setup_role_policy_ok(const struct setup_role *);
@@ -346,6 +360,22 @@ struct setup_rule {
 	struct events_rule_match seen;
 	bool			 target_ok;
 };
+
+/* The calls of setup_rule_*, for the table of a step that uses them;
+ * step 8 replaces a rule in its apply. */
+#define SETUP_RULE_CALLS						\
+	{ SVC_EVENTS, "DescribeRule", CALLS_CHECK, CALLS_ARN_RULES,	\
+	  "read the rules" },						\
+	{ SVC_EVENTS, "ListTargetsByRule", CALLS_CHECK, CALLS_ARN_RULES, \
+	  "read their targets" },					\
+	{ SVC_EVENTS, "PutRule", CALLS_APPLY, CALLS_ARN_RULES,		\
+	  "create or repair the rules" },				\
+	{ SVC_EVENTS, "PutTargets", CALLS_APPLY, CALLS_ARN_RULES,	\
+	  "point them at their target" },				\
+	{ SVC_EVENTS, "RemoveTargets", CALLS_APPLY | CALLS_UNDO,	\
+	  CALLS_ARN_RULES, "drop a stale rule; teardown" },		\
+	{ SVC_EVENTS, "DeleteRule", CALLS_APPLY | CALLS_UNDO,		\
+	  CALLS_ARN_RULES, "drop a stale rule; teardown" }
 
 /* Found with the spec's state and pattern (and description, if checked). */
 bool	 setup_rule_ok(const struct setup_rule *);

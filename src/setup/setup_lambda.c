@@ -7,6 +7,7 @@
  * operations work. */
 #include "config.h"
 
+#include "calls.h"
 #include <openssl/evp.h>
 #include <zip.h>
 
@@ -827,6 +828,48 @@ setup_lambda_undo(struct setup_job *j)
 	SJ_END(j);
 }
 
+static const struct calls_entry lambda_calls[] = {
+	SETUP_ROLE_CALLS("${lambda_role_arn}"),
+	SETUP_RULE_CALLS,
+	{ SVC_LAMBDA, "GetFunction", CALLS_CHECK, "${lambda_arn}",
+	  "read the function and its code's hash" },
+	{ SVC_LAMBDA, "GetPolicy", CALLS_CHECK, "${lambda_arn}",
+	  "who may invoke it" },
+	{ SVC_LAMBDA, "CreateFunction", CALLS_APPLY, "${lambda_arn}",
+	  "create the analyser" },
+	{ SVC_IAM, "PassRole", CALLS_APPLY, "${lambda_role_arn}",
+	  "the function runs as its role",
+	  CALLS_IMPLIED, CALLS_PASSED_TO("lambda.amazonaws.com") },
+	{ SVC_LAMBDA, "AddPermission", CALLS_APPLY, "${lambda_arn}",
+	  "let its EventBridge rules invoke it" },
+	{ SVC_LAMBDA, "RemovePermission", CALLS_APPLY | CALLS_UNDO,
+	  "${lambda_arn}", "drop a stale invoke permission; teardown" },
+	{ SVC_LAMBDA, "DeleteFunction", CALLS_APPLY | CALLS_UNDO,
+	  "${lambda_arn}", "replace changed code; teardown" },
+	{ SVC_DYNAMODB, "DescribeTable", CALLS_CHECK | CALLS_APPLY,
+	  CALLS_ARN_TABLE, "the state table and whether it is active" },
+	{ SVC_DYNAMODB, "DescribeTimeToLive", CALLS_CHECK, CALLS_ARN_TABLE,
+	  "do its items expire" },
+	{ SVC_DYNAMODB, "CreateTable", CALLS_APPLY, CALLS_ARN_TABLE,
+	  "create the state table" },
+	{ SVC_DYNAMODB, "UpdateTimeToLive", CALLS_APPLY, CALLS_ARN_TABLE,
+	  "make its items expire" },
+	{ SVC_DYNAMODB, "DeleteTable", CALLS_UNDO, CALLS_ARN_TABLE,
+	  "teardown" },
+	{ SVC_LOGS, "DescribeMetricFilters", CALLS_CHECK | CALLS_UNDO,
+	  "${log_group_arn}", "read the metric filters" },
+	{ SVC_LOGS, "PutMetricFilter", CALLS_APPLY, "${log_group_arn}",
+	  "count reads for the sum rules" },
+	{ SVC_LOGS, "DeleteMetricFilter", CALLS_APPLY | CALLS_UNDO,
+	  "${log_group_arn}", "drop a stale filter; teardown" },
+	{ SVC_CLOUDWATCH, "DescribeAlarms", CALLS_CHECK | CALLS_UNDO,
+	  CALLS_ARN_ALARMS, "read the alarms" },
+	{ SVC_CLOUDWATCH, "PutMetricAlarm", CALLS_APPLY, CALLS_ARN_ALARMS,
+	  "alarm on the sums" },
+	{ SVC_CLOUDWATCH, "DeleteAlarms", CALLS_APPLY | CALLS_UNDO,
+	  CALLS_ARN_ALARMS, "drop a stale alarm; teardown" },
+	{ .op = NULL }
+};
 const struct setup_step setup_step_lambda = {
 	.name = "lambda",
 	.title = "Lambda analyser",
@@ -842,4 +885,5 @@ const struct setup_step setup_step_lambda = {
 	.apply = setup_lambda_apply,
 	.verify = setup_lambda_verify,
 	.undo = setup_lambda_undo,
+	.calls = lambda_calls,
 };

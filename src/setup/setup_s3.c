@@ -3,6 +3,7 @@
  * resumable operations work. */
 #include "config.h"
 
+#include "calls.h"
 #include "policy.h"
 #include "setup_internal.h"
 
@@ -308,6 +309,30 @@ setup_buckets_undo(struct setup_job *j)
 	SJ_END(j);
 }
 
+static const struct calls_entry buckets_calls[] = {
+	{ SVC_S3, "HeadBucket", CALLS_CHECK, CALLS_ARN_BUCKETS,
+	  "does each bucket exist, and is it ours" },
+	{ SVC_S3, "GetPublicAccessBlock", CALLS_CHECK, CALLS_ARN_BUCKETS,
+	  "is public access blocked" },
+	{ SVC_S3, "GetBucketPolicy", CALLS_CHECK,
+	  CALLS_ARN_BUCKET("log_bucket"), "read the log delivery policy" },
+	{ SVC_S3, "CreateBucket", CALLS_APPLY, CALLS_ARN_BUCKETS,
+	  "create the buckets" },
+	{ SVC_S3, "PutPublicAccessBlock", CALLS_APPLY, CALLS_ARN_BUCKETS,
+	  "block public access" },
+	{ SVC_S3, "PutBucketPolicy", CALLS_APPLY,
+	  CALLS_ARN_BUCKET("log_bucket"), "let S3 deliver access logs" },
+	{ SVC_S3, "ListObjectsV2", CALLS_UNDO, CALLS_ARN_BUCKETS,
+	  "teardown --empty-buckets: list what to delete" },
+	{ SVC_S3, "DeleteObject", CALLS_UNDO, CALLS_ARN_OBJECTS("source_bucket")
+	  " " CALLS_ARN_OBJECTS("log_bucket") " "
+	  CALLS_ARN_OBJECTS("trail_bucket"),
+	  "teardown --empty-buckets: delete the objects" },
+	{ SVC_S3, "DeleteBucketPolicy", CALLS_UNDO,
+	  CALLS_ARN_BUCKET("log_bucket"), "teardown" },
+	{ SVC_S3, "DeleteBucket", CALLS_UNDO, CALLS_ARN_BUCKETS, "teardown" },
+	{ .op = NULL }
+};
 const struct setup_step setup_step_buckets = {
 	.name = "buckets",
 	.title = "Log buckets",
@@ -321,6 +346,7 @@ const struct setup_step setup_step_buckets = {
 	.apply = setup_buckets_apply,
 	.verify = setup_buckets_verify,
 	.undo = setup_buckets_undo,
+	.calls = buckets_calls,
 };
 
 /* --- step 2: server access logging -------------------------------------- */
@@ -460,6 +486,15 @@ setup_access_logging_undo(struct setup_job *j)
 	SJ_END(j);
 }
 
+static const struct calls_entry access_logging_calls[] = {
+	{ SVC_S3, "GetBucketLogging", CALLS_CHECK,
+	  CALLS_ARN_BUCKET("source_bucket"), "is access logging on" },
+	{ SVC_S3, "PutBucketLogging", CALLS_APPLY | CALLS_UNDO,
+	  CALLS_ARN_BUCKET("source_bucket"), "turn access logging on (off)" },
+	{ SVC_S3, "ListObjectsV2", CALLS_VERIFY,
+	  CALLS_ARN_BUCKET("log_bucket"), "are access logs delivered" },
+	{ .op = NULL }
+};
 const struct setup_step setup_step_access_logging = {
 	.name = "access-logging",
 	.title = "Server access logging",
@@ -471,6 +506,7 @@ const struct setup_step setup_step_access_logging = {
 	.apply = setup_access_logging_apply,
 	.verify = setup_access_logging_verify,
 	.undo = setup_access_logging_undo,
+	.calls = access_logging_calls,
 };
 
 /* --- step 3: the trail bucket's policy --------------------------------- */
@@ -573,6 +609,15 @@ setup_trail_policy_undo(struct setup_job *j)
 	SJ_END(j);
 }
 
+static const struct calls_entry trail_policy_calls[] = {
+	{ SVC_S3, "GetBucketPolicy", CALLS_CHECK,
+	  CALLS_ARN_BUCKET("trail_bucket"), "read the trail bucket's policy" },
+	{ SVC_S3, "PutBucketPolicy", CALLS_APPLY,
+	  CALLS_ARN_BUCKET("trail_bucket"), "let the trail write its logs" },
+	{ SVC_S3, "DeleteBucketPolicy", CALLS_UNDO,
+	  CALLS_ARN_BUCKET("trail_bucket"), "teardown" },
+	{ .op = NULL }
+};
 const struct setup_step setup_step_trail_policy = {
 	.name = "trail-policy",
 	.title = "CloudTrail bucket policy",
@@ -584,4 +629,5 @@ const struct setup_step setup_step_trail_policy = {
 	.apply = setup_trail_policy_apply,
 	.verify = setup_trail_policy_verify,
 	.undo = setup_trail_policy_undo,
+	.calls = trail_policy_calls,
 };

@@ -3,6 +3,7 @@
  * operations work. */
 #include "config.h"
 
+#include "calls.h"
 #include "policy.h"
 #include "setup_internal.h"
 
@@ -238,6 +239,32 @@ setup_trail_undo(struct setup_job *j)
 	SJ_END(j);
 }
 
+/* The reads of trail_read(), for steps 4 and 6. */
+#define TRAIL_READ_CALLS						\
+	{ SVC_CLOUDTRAIL, "DescribeTrails", CALLS_READ, "*",		\
+	  "find the trail (a list call)" },				\
+	{ SVC_CLOUDTRAIL, "GetTrailStatus", CALLS_READ, "${trail_arn}",	\
+	  "is the trail logging" },					\
+	{ SVC_CLOUDTRAIL, "GetEventSelectors", CALLS_READ,		\
+	  "${trail_arn}", "does it record the bucket's data events" }
+
+static const struct calls_entry trail_calls[] = {
+	TRAIL_READ_CALLS,
+	{ SVC_CLOUDTRAIL, "CreateTrail", CALLS_APPLY, "${trail_arn}",
+	  "create the trail" },
+	{ SVC_CLOUDTRAIL, "UpdateTrail", CALLS_APPLY, "${trail_arn}",
+	  "repair the trail's settings" },
+	{ SVC_CLOUDTRAIL, "PutEventSelectors", CALLS_APPLY, "${trail_arn}",
+	  "record the bucket's data events" },
+	{ SVC_CLOUDTRAIL, "StartLogging", CALLS_APPLY, "${trail_arn}",
+	  "start the trail" },
+	{ SVC_IAM, "PassRole", CALLS_APPLY, "${trail_role_arn}",
+	  "a trail that streams to the log group names its role",
+	  CALLS_IMPLIED, CALLS_PASSED_TO("cloudtrail.amazonaws.com") },
+	{ SVC_CLOUDTRAIL, "DeleteTrail", CALLS_UNDO, "${trail_arn}",
+	  "teardown" },
+	{ .op = NULL }
+};
 const struct setup_step setup_step_trail = {
 	.name = "trail",
 	.title = "Multi-region trail",
@@ -249,6 +276,7 @@ const struct setup_step setup_step_trail = {
 	.apply = setup_trail_apply,
 	.verify = setup_trail_verify,
 	.undo = setup_trail_undo,
+	.calls = trail_calls,
 };
 
 /* --- step 5: log group and delivery role -------------------------------- */
@@ -397,6 +425,18 @@ setup_log_group_undo(struct setup_job *j)
 	SJ_END(j);
 }
 
+static const struct calls_entry log_group_calls[] = {
+	{ SVC_LOGS, "DescribeLogGroups", CALLS_CHECK, "*",
+	  "find the log group (a list call)" },
+	SETUP_ROLE_CALLS("${trail_role_arn}"),
+	{ SVC_LOGS, "CreateLogGroup", CALLS_APPLY, "${log_group_arn}",
+	  "create the log group" },
+	{ SVC_LOGS, "PutRetentionPolicy", CALLS_APPLY, "${log_group_arn}",
+	  "set its retention" },
+	{ SVC_LOGS, "DeleteLogGroup", CALLS_UNDO, "${log_group_arn}",
+	  "teardown" },
+	{ .op = NULL }
+};
 const struct setup_step setup_step_log_group = {
 	.name = "log-group",
 	.title = "Log group and delivery role",
@@ -408,6 +448,7 @@ const struct setup_step setup_step_log_group = {
 	.apply = setup_log_group_apply,
 	.verify = setup_log_group_verify,
 	.undo = setup_log_group_undo,
+	.calls = log_group_calls,
 };
 
 /* --- step 6: trail to CloudWatch Logs ---------------------------------- */
@@ -540,6 +581,15 @@ setup_trail_logs_undo(struct setup_job *j)
 	SJ_END(j);
 }
 
+static const struct calls_entry trail_logs_calls[] = {
+	TRAIL_READ_CALLS,
+	{ SVC_CLOUDTRAIL, "UpdateTrail", CALLS_APPLY | CALLS_UNDO,
+	  "${trail_arn}", "point the trail at the log group (and back)" },
+	{ SVC_IAM, "PassRole", CALLS_APPLY, "${trail_role_arn}",
+	  "the trail assumes the delivery role",
+	  CALLS_IMPLIED, CALLS_PASSED_TO("cloudtrail.amazonaws.com") },
+	{ .op = NULL }
+};
 const struct setup_step setup_step_trail_logs = {
 	.name = "trail-logs",
 	.title = "Trail to CloudWatch Logs",
@@ -551,4 +601,5 @@ const struct setup_step setup_step_trail_logs = {
 	.apply = setup_trail_logs_apply,
 	.verify = setup_trail_logs_verify,
 	.undo = setup_trail_logs_undo,
+	.calls = trail_logs_calls,
 };

@@ -24,44 +24,83 @@ static int	validate_cloudtrail(struct setup_job *);
 static int	validate_canary(struct setup_job *);
 static int	validate_alert_path(struct setup_job *);
 
-/* The tests, in order: number, name, title, what it does and why, and the
- * verify operation the engine runs for it.  Both tables come from here. */
+/* The calls of each test (calls.h). */
+static const struct calls_entry access_logging_calls[] = {
+	{ SVC_S3, "PutObject", CALLS_VERIFY, CALLS_ARN_OBJECTS("source_bucket"),
+	  "validate: upload a test object" },
+	{ SVC_S3, "ListObjectsV2", CALLS_VERIFY, CALLS_ARN_BUCKET("log_bucket"),
+	  "validate: find its access logs" },
+	{ SVC_S3, "GetObject", CALLS_VERIFY, CALLS_ARN_OBJECTS("log_bucket"),
+	  "validate: read them" },
+	{ .op = NULL }
+};
+static const struct calls_entry cloudtrail_calls[] = {
+	{ SVC_CLOUDTRAIL, "LookupEvents", CALLS_VERIFY, "*",
+	  "validate: the bucket's management events (takes no resource)" },
+	{ .op = NULL }
+};
+static const struct calls_entry canary_calls[] = {
+	{ SVC_S3, "PutObject", CALLS_VERIFY, CALLS_ARN_OBJECTS("source_bucket"),
+	  "validate: put the canary" },
+	{ SVC_S3, "GetObject", CALLS_VERIFY, CALLS_ARN_OBJECTS("source_bucket"),
+	  "validate: read it, and a missing key" },
+	{ SVC_LOGS, "FilterLogEvents", CALLS_VERIFY, "${log_group_arn}",
+	  "validate: wait for its events" },
+	{ .op = NULL }
+};
+static const struct calls_entry alert_path_calls[] = {
+	{ SVC_CLOUDWATCH, "GetDashboard", CALLS_VERIFY, CALLS_ARN_DASHBOARD,
+	  "validate: the dashboard exists" },
+	{ SVC_EVENTS, "TestEventPattern", CALLS_VERIFY, "*",
+	  "validate: EventBridge agrees with the rules (takes no resource)" },
+	{ SVC_SNS, "GetTopicAttributes", CALLS_VERIFY, "${topic_arn}",
+	  "validate: the topic" },
+	{ SVC_SNS, "ListSubscriptionsByTopic", CALLS_VERIFY, "${topic_arn}",
+	  "validate: its confirmed subscriptions" },
+	{ SVC_SNS, "Publish", CALLS_VERIFY, "${topic_arn}",
+	  "validate: a test publish" },
+	{ .op = NULL }
+};
+
+/* The tests, in order: number, name, title, what it does and why, the
+ * verify operation the engine runs for it, and its calls.  Both tables
+ * come from here. */
 #define VALIDATE_TESTS(X)						\
 	X(1, "access-logging", "Access logging",			\
 	  "Uploads a test object to the monitored bucket and waits "	\
 	  "for server access logs under the prefix, then parses "	\
 	  "them.  AWS delivers within hours, so the wait is "		\
 	  "configurable.",						\
-	  validate_access_logging)					\
+	  validate_access_logging, access_logging_calls)					\
 	X(2, "cloudtrail", "CloudTrail events",				\
 	  "Looks up the bucket's management events in CloudTrail's "	\
 	  "event history.",						\
-	  validate_cloudtrail)						\
+	  validate_cloudtrail, cloudtrail_calls)						\
 	X(3, "canary", "End-to-end canary",				\
 	  "Puts and reads a canary object and reads a missing key, "	\
 	  "waits for those data events in the log group, checks the "	\
 	  "local rules fire on them, and reports the delivery "		\
 	  "latency.",							\
-	  validate_canary)						\
+	  validate_canary, canary_calls)						\
 	X(4, "alert-path", "Alert path",				\
 	  "Checks the dashboard exists, that EventBridge's "		\
 	  "TestEventPattern agrees with the local engine on the "	\
 	  "pack's fixtures, that the topic has confirmed "		\
 	  "subscriptions, and that a test publish succeeds.",		\
-	  validate_alert_path)
+	  validate_alert_path, alert_path_calls)
 
-#define VALIDATE_TEST(n_, name_, title_, why_, fn_)			\
+#define VALIDATE_TEST(n_, name_, title_, why_, fn_, calls_)		\
 	{ n_, name_, title_, why_ },
-#define VALIDATE_STEP(n_, name_, title_, why_, fn_)			\
+#define VALIDATE_STEP(n_, name_, title_, why_, fn_, calls_)		\
 	&(const struct setup_step){ .name = name_, .title = title_,	\
-	    .why = why_, .verify = fn_ },
+	    .why = why_, .verify = fn_, .calls = calls_ },
 
 const struct validate_test validate_tests[VALIDATE_NTESTS] = {
 	VALIDATE_TESTS(VALIDATE_TEST)
 };
 
 /* The engine's view of the same tests. */
-static const struct setup_step *const validate_steps[VALIDATE_NTESTS] = {
+const struct setup_step *const validate_steps[VALIDATE_NTESTS] = {
 	VALIDATE_TESTS(VALIDATE_STEP)
 };
 

@@ -34,6 +34,9 @@ struct validate_test {
 };
 
 extern const struct validate_test validate_tests[VALIDATE_NTESTS];
+/* The same tests as the engine runs them, with their calls (calls.h). */
+struct setup_step;
+extern const struct setup_step *const validate_steps[VALIDATE_NTESTS];
 
 enum validate_event_kind {
 	VALIDATE_EV_STATE,	/* a test's result changed */

@@ -35,7 +35,7 @@ check_eq "--help exits 0" 0 "$status"
 help=$output
 commands=$(printf '%s\n' "$help" | sed -n '/^Commands:$/,/^$/p' |
     sed -n 's/^  \([a-z][a-z0-9-]*\) .*/\1/p')
-check_eq "--help lists 14 commands" 14 "$(printf '%s\n' "$commands" | wc -l)"
+check_eq "--help lists 15 commands" 15 "$(printf '%s\n' "$commands" | wc -l)"
 
 # Every column of --help starts where the others do: the column after
 # the command's name, or after the option and its argument, on each row

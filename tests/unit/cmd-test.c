@@ -205,7 +205,7 @@ sample(const struct cmd_option *o, char *num, size_t len)
 		snprintf(num, len, "%ld", o->min);
 		return num;
 	}
-	if (o->type == CMD_O_CHOICE)
+	if (o->type == CMD_O_CHOICE || o->choices != NULL)
 		return o->choices[0];
 	return o->type == CMD_O_CALL ? "1" : "x";
 }
