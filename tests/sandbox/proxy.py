@@ -31,9 +31,11 @@ too (with info.fault == "denied"), as AWS records a denied call in CloudTrail.
 CloudTrail delivery (ctdeliver.py): S3 calls that pass the proxy become
 CloudTrail records in the CloudWatch Logs group of each logging trail;
 GET/POST /_sandbox/cloudtrail, POST /_sandbox/cloudtrail/reset.
+S3 server access logs in S3's format (s3accesslog.py): GET /_sandbox/accesslog.
 
 Extension points: ProxyServer.after_forward (callbacks that see every
-forwarded request and its upstream response), ProxyServer.local_ops
+forwarded request and its upstream response), ProxyServer.response_filters
+(callbacks that may change that response), ProxyServer.local_ops
 (callbacks that may answer a request instead of moto) and
 ProxyServer.control_routes (more /_sandbox/ endpoints).
 
@@ -63,6 +65,7 @@ import uuid
 from dataclasses import dataclass
 
 import ctdeliver   # this script's directory is on sys.path
+import s3accesslog
 
 CONTROL_PREFIX = "/_sandbox/"
 FAULT_KINDS = ("throttle", "500", "503", "reset", "slow", "truncate", "expired", "skew",
@@ -630,6 +633,9 @@ class ProxyServer(http.server.ThreadingHTTPServer):
         # Callbacks f(info, status, headers, body) run for every forwarded
         # request once moto has answered, before the client gets the response.
         self.after_forward = []
+        # Callbacks f(info, status, headers, body) -> (status, headers, body)
+        # that may change moto's answer before the client gets it.
+        self.response_filters = []
         # Callbacks f(info) -> (status, headers, body) or None, tried in order
         # before forwarding: the first answer is sent instead of moto's.
         self.query_definitions = LogsQueryDefinitions()
@@ -786,6 +792,8 @@ class ProxyHandler(http.server.BaseHTTPRequestHandler):
             return
         self.server.stats.count_forward(True)
         self.run_hooks(info, status, headers, resp_body)
+        for mend in self.server.response_filters:
+            status, headers, resp_body = mend(info, status, headers, resp_body)
 
         self.log_message("%s %s -> %d%s", info.method, info.label, status,
                          " fault=" + kind if kind else "")
@@ -839,6 +847,7 @@ def main():
     args = parser.parse_args()
     server = ProxyServer((args.host, args.port), args.upstream)
     ctdeliver.install(server)
+    s3accesslog.install(server)
     sys.stderr.write("proxy: listening on http://%s:%d, upstream %s\n"
                      % (args.host, server.server_port, args.upstream))
     try:
