@@ -27,6 +27,11 @@ Control API (added to the proxy's /_sandbox/ routes):
 "recorded" counts records routed to at least one trail, "delivered" and
 "dropped" count log events (one per record and trail).
 
+Request bodies: the XML configuration documents (versioning, Block Public
+Access, lifecycle, logging, encryption, ACL, replication...) and the bucket
+policy are carried in requestParameters as CloudTrail writes them
+(ctbodies.py).
+
 Event history: CloudTrail keeps 90 days of management events per region
 whatever the trails say, and LookupEvents reads them; moto lacks it. The
 History class keeps the management events of the S3 calls the proxy saw
@@ -44,6 +49,8 @@ import sys
 import threading
 import time
 import uuid
+
+import ctbodies   # this script's directory is on sys.path
 
 DEFAULT_DELAY_MS = 2000
 CONFIG_TTL_S = 1.0
@@ -309,6 +316,20 @@ def error_of(status, body, op, key):
     return "HTTP%d" % status, ""
 
 
+def request_ids(info, resp_headers):
+    """(request ID, x-amz-id-2) of one request: the same in its CloudTrail
+    record and its access log line, as on AWS."""
+    ids = getattr(info, "request_ids", None)
+    if ids is None:
+        request_id = (header(resp_headers, "x-amz-request-id")
+                      or header(resp_headers, "x-amzn-RequestId")
+                      or uuid.uuid4().hex[:16].upper())
+        id2 = header(resp_headers, "x-amz-id-2") or base64.b64encode(
+            hashlib.sha256(request_id.encode()).digest() * 2).decode()[:76]
+        ids = info.request_ids = (request_id, id2)
+    return ids
+
+
 def build_event(info, status, resp_headers, resp_body, client_ip, users):
     """The CloudTrail record of one S3 request (info: proxy.RequestInfo)."""
     now = time.time()
@@ -340,11 +361,7 @@ def build_event(info, status, resp_headers, resp_body, client_ip, users):
     copy_source = info.header("x-amz-copy-source")
     if copy_source:
         params["x-amz-copy-source"] = copy_source
-    if op == "PutBucketPolicy" and info.body:
-        try:
-            params["bucketPolicy"] = json.loads(info.body)
-        except ValueError:
-            pass
+    params.update(ctbodies.request_parameters(op, info.body, info.header))
 
     bucket_arn = "arn:aws:s3:::" + bucket
     bucket_res = {"accountId": ACCOUNT, "type": "AWS::S3::Bucket", "ARN": bucket_arn}
@@ -362,11 +379,7 @@ def build_event(info, status, resp_headers, resp_body, client_ip, users):
     ua = info.header("User-Agent", "")
     forwarded = info.header("X-Forwarded-For")
     source_ip = forwarded.split(",")[0].strip() if forwarded else (client_ip or "127.0.0.1")
-    request_id = (header(resp_headers, "x-amz-request-id")
-                  or header(resp_headers, "x-amzn-RequestId")
-                  or uuid.uuid4().hex[:16].upper())
-    id2 = header(resp_headers, "x-amz-id-2") or base64.b64encode(
-        hashlib.sha256(request_id.encode()).digest() * 2).decode()[:76]
+    request_id, id2 = request_ids(info, resp_headers)
     length = header(resp_headers, "Content-Length")
     out_bytes = len(resp_body) if resp_body else (
         int(length) if length and length.isdigit() and info.method != "HEAD" else 0)

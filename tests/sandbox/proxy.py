@@ -31,9 +31,13 @@ too (with info.fault == "denied"), as AWS records a denied call in CloudTrail.
 CloudTrail delivery (ctdeliver.py): S3 calls that pass the proxy become
 CloudTrail records in the CloudWatch Logs group of each logging trail;
 GET/POST /_sandbox/cloudtrail, POST /_sandbox/cloudtrail/reset.
+S3 server access logs in S3's format (s3accesslog.py): GET /_sandbox/accesslog.
 
 Extension points: ProxyServer.after_forward (callbacks that see every
-forwarded request and its upstream response), ProxyServer.local_ops
+forwarded request and its upstream response), ProxyServer.before_forward
+and ProxyServer.rewrites (callbacks that change the request, or moto's
+answer before the hooks see it), ProxyServer.response_filters (callbacks
+that change the answer after them), ProxyServer.local_ops
 (callbacks that may answer a request instead of moto) and
 ProxyServer.control_routes (more /_sandbox/ endpoints).
 
@@ -70,6 +74,7 @@ from dataclasses import dataclass
 
 import awslike     # this script's directory is on sys.path
 import ctdeliver
+import s3accesslog
 
 CONTROL_PREFIX = "/_sandbox/"
 FAULT_KINDS = ("throttle", "500", "503", "reset", "slow", "truncate", "expired", "skew",
@@ -647,6 +652,10 @@ class ProxyServer(http.server.ThreadingHTTPServer):
         # Callbacks f(info, status, headers, body) -> (status, headers, body)
         # or None, on moto's answer before anything else sees it (awslike.py).
         self.rewrites = []
+        # Callbacks f(info, status, headers, body) -> (status, headers, body)
+        # that may change the answer after the hooks saw it, before the client
+        # gets it (s3accesslog.py).
+        self.response_filters = []
         # Callbacks f(info) -> (status, headers, body) or None, tried in order
         # before forwarding: the first answer is sent instead of moto's.
         self.query_definitions = LogsQueryDefinitions()
@@ -807,6 +816,8 @@ class ProxyHandler(http.server.BaseHTTPRequestHandler):
             return
         self.server.stats.count_forward(True)
         self.run_hooks(info, status, headers, resp_body)
+        for mend in self.server.response_filters:
+            status, headers, resp_body = mend(info, status, headers, resp_body)
 
         self.log_message("%s %s -> %d%s", info.method, info.label, status,
                          " fault=" + kind if kind else "")
@@ -869,6 +880,7 @@ def main():
     except ValueError as exc:
         parser.error(str(exc))
     ctdeliver.install(server)
+    s3accesslog.install(server)
     sys.stderr.write("proxy: listening on http://%s:%d, upstream %s\n"
                      % (args.host, server.server_port, args.upstream))
     try:
