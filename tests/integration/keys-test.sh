@@ -3,8 +3,9 @@
 # '%', '//', './', '../', UTF-8) round-trip through PutObject, GetObject and
 # ListObjectsV2 in a strict sandbox, where moto verifies every signature:
 # through s3watch's own URL building and signer (svc-keys-test), and through
-# `s3watch sign` piped to curl with the S3 docs' own request line
+# `s3watch sign`, its output sent byte for byte, with the S3 docs' request line
 # (PUT /test$file.text). A wrong secret is refused both ways.
+# shellcheck disable=SC2016 # keys with a literal $ are single-quoted on purpose
 set -u
 . "$top_srcdir/tests/integration/lib.sh"
 sandbox_up --strict
@@ -15,8 +16,8 @@ printf '%s\n' "$output" | sed 's/^/  [svc-keys-test] /'
 check_eq "svc-keys-test passes" 0 "$status"
 check_contains "every key round-trips" "keys round-trip" "$output"
 
-# send_signed: send the request that `s3watch sign` printed on stdin with
-# curl, the path as signed; prints the HTTP status, then the body.
+# send_signed: send the request `s3watch sign` printed (stdin) as it is,
+# with http.client; prints the HTTP status, then the body.
 send_signed() {
     "$S3WATCH_PYTHON" -c '
 import http.client, sys, urllib.parse

@@ -11,7 +11,10 @@ two corrections so that what is checked is what AWS checks.
    (RFC 3986 unreserved bytes kept, the rest %XX).  Here moto's check is
    given the path as received (RAW_URI), re-encoded that way, with
    urllib's quote: botocore's own way of writing S3 keys.
-2. The sandbox's own plumbing.  ctdeliver.py and proxy.py talk to moto with
+2. Unsigned STS calls.  AWS takes AssumeRoleWithWebIdentity and
+   AssumeRoleWithSAML without a signature (the token is the proof); moto
+   reads the missing Authorization header and answers 500.
+3. The sandbox's own plumbing.  ctdeliver.py and proxy.py talk to moto with
    the internal key and an all-zero or missing signature, standing for AWS's
    internal services (CloudTrail delivery).  Those requests are neither
    checked nor counted; any other key, or a real signature, is checked.
@@ -57,8 +60,18 @@ def setup_class(self, request, full_url, headers, *args, **kwargs):
 _authenticate = authorization.ActionAuthenticatorMixin._authenticate_and_authorize_action
 
 
+UNSIGNED_ACTIONS = ("AssumeRoleWithWebIdentity", "AssumeRoleWithSAML")
+
+
+def unsigned_sts(self):
+    if "Authorization" in self.headers:
+        return False
+    action = (getattr(self, "querystring", None) or {}).get("Action") or [None]
+    return action[0] in UNSIGNED_ACTIONS
+
+
 def authenticate(self, iam_request_cls, resource="*"):
-    if internal(self.headers):
+    if internal(self.headers) or unsigned_sts(self):
         return None
     raw = getattr(self, "sandbox_raw_uri", None)
     if raw is None or iam_request_cls.__name__ != "S3IAMRequest":
