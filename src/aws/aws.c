@@ -509,14 +509,32 @@ aws_json_array(struct json_object *o, const char *key, size_t *n)
 
 /* --- building an attempt ----------------------------------------------- */
 
+/* Form encoding as botocore writes it: RFC 3986, a space as '+'.  AWS
+ * hashes the bytes sent, so "%20" would do there, but services that
+ * re-encode the parsed form before checking (moto's strict mode) expect
+ * botocore's bytes. */
+static void
+aws_form_encode(struct buf *b, const char *s)
+{
+	size_t n;
+
+	while (*s != '\0') {
+		n = strcspn(s, " ");
+		sigv4_uri_encode(b, s, n, false);
+		s += n;
+		for (; *s == ' '; s++)
+			buf_addc(b, '+');
+	}
+}
+
 static void
 aws_form_add(struct buf *b, const char *name, const char *value)
 {
 	if (b->len > 0)
 		buf_addc(b, '&');
-	sigv4_uri_encode(b, name, strlen(name), false);
+	aws_form_encode(b, name);
 	buf_addc(b, '=');
-	sigv4_uri_encode(b, value, strlen(value), false);
+	aws_form_encode(b, value);
 }
 
 static bool
@@ -741,8 +759,12 @@ aws_parse_error(struct aws_response *resp, const struct aws_service *svc)
 		json_object_put(j);
 	} else if (*body == '<' &&
 	    (x = xml_parse(body, resp->body.len, &cause)) != NULL) {
+		/* S3 answers <Error>, the query services <ErrorResponse><Error>,
+		 * and moto's auth check <ErrorResponse><Errors><Error>, for
+		 * JSON services too. */
 		const struct xml_node *err = strcmp(x->name, "Error") == 0 ? x :
-		    xml_find(x, "Error");
+		    xml_find(x, "Error") != NULL ? xml_find(x, "Error") :
+		    xml_find(x, "Errors/Error");
 
 		if (err != NULL && strcmp(x->name, "html") != 0) {
 			if (resp->code == NULL && (t = xml_text(err, "Code")) != NULL)

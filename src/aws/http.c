@@ -159,6 +159,8 @@ http_start(struct loop *l, const struct http_request *req, http_done_fn done,
 		fatal("curl_slist_append failed");
 
 	curl_easy_setopt(x->easy, CURLOPT_URL, req->url);
+	/* "./" and "../" can be part of an S3 key: send the signed path. */
+	curl_easy_setopt(x->easy, CURLOPT_PATH_AS_IS, 1L);
 	curl_easy_setopt(x->easy, CURLOPT_PRIVATE, &x->base);
 	curl_easy_setopt(x->easy, CURLOPT_ERRORBUFFER, x->errbuf);
 	curl_easy_setopt(x->easy, CURLOPT_NOSIGNAL, 1L);

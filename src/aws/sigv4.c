@@ -116,6 +116,31 @@ sigv4_remove_dot_segments(const char *path)
 	return buf_take(&out);
 }
 
+/* S3 names the object by the decoded path and signs each segment of it
+ * encoded once: "/test$file.text" signs as "/test%24file.text".  Nothing
+ * is normalised, since "//", "./" and "../" are part of a key.  Segments
+ * are split before decoding, so an encoded '/' stays inside its segment. */
+static void
+sigv4_s3_canonical_uri(struct buf *out, const char *path)
+{
+	struct buf seg = { 0 };
+	const char *p = path;
+	size_t n;
+
+	for (;;) {
+		n = strcspn(p, "/");
+		buf_reset(&seg);
+		sigv4_uri_decode(&seg, p, n);
+		sigv4_uri_encode(out, seg.data != NULL ? seg.data : "", seg.len,
+		    false);
+		if (p[n] == '\0')
+			break;
+		buf_addc(out, '/');
+		p += n + 1;
+	}
+	buf_free(&seg);
+}
+
 static void
 sigv4_canonical_uri(struct buf *out, const char *path, bool s3)
 {
@@ -126,11 +151,11 @@ sigv4_canonical_uri(struct buf *out, const char *path, bool s3)
 		return;
 	}
 	if (s3) {
-		/* S3 signs the path exactly as sent: no normalisation and no
-		 * second round of encoding. */
-		buf_adds(out, path);
+		sigv4_s3_canonical_uri(out, path);
 		return;
 	}
+	/* The path as sent is the first encoding; SigV4 encodes it once
+	 * more after removing dot segments and empty ones. */
 	norm = sigv4_remove_dot_segments(path);
 	sigv4_uri_encode(out, norm, strlen(norm), true);
 	free(norm);

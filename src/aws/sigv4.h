@@ -1,7 +1,12 @@
 /* AWS Signature Version 4 (pure: no I/O, no clock unless asked).
  *
  * The request is described by its wire form: the path and query are taken
- * as they will be sent (already percent-encoded).  Signing adds X-Amz-Date,
+ * as they will be sent (already percent-encoded).  The canonical URI
+ * follows AWS: for S3 each segment is decoded and encoded once more
+ * (RFC 3986 unreserved bytes kept, the rest %XX), never normalised; for
+ * the other services the path as sent is normalised (dot and empty
+ * segments removed) and encoded again, so a path built with
+ * sigv4_uri_encode() ends up encoded twice.  Signing adds X-Amz-Date,
  * X-Amz-Security-Token (with a session token), X-Amz-Content-SHA256 (S3
  * rules) and Authorization to the header list. */
 #ifndef S3W_SIGV4_H

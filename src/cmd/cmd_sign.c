@@ -283,9 +283,10 @@ static const struct cmd_option cmd_sign_options[] = {
 	  .help = "sign as of this time (default: now)" },
 	{ .name = "s3", .type = CMD_O_FLAG,
 	  .off = offsetof(struct cmd_sign_opts, s3),
-	  .help = "apply the S3 rules: the path is signed as sent, without "
-	  "normalisation or a second encoding, and `X-Amz-Content-SHA256` is "
-	  "added" },
+	  .help = "apply the S3 rules: each path segment is decoded and "
+	  "signed encoded once (`/test$file.text` as `/test%24file.text`), "
+	  "without normalisation, and `X-Amz-Content-SHA256` is added; "
+	  "without it the path is normalised and encoded a second time" },
 	{ .name = "unsigned-payload", .type = CMD_O_FLAG,
 	  .off = offsetof(struct cmd_sign_opts, unsigned_payload),
 	  .help = "sign `UNSIGNED-PAYLOAD` rather than the body's hash (S3 "

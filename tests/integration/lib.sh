@@ -13,17 +13,24 @@ if [ -z "${top_srcdir:-}" ]; then
     top_srcdir=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 fi
 SANDBOX="$top_srcdir/tests/sandbox/sandbox"
+# 1: every sandbox_up starts a strict sandbox (signatures and IAM checked;
+# see tests/sandbox/sandbox). The suite's default is the value after ':-'.
+SANDBOX_STRICT=${S3WATCH_SANDBOX_STRICT:-0}
 AWS_CLI=/usr/bin/aws        # Debian's awscli, never the pyenv shim
 _checks_passed=0
 _checks_failed=0
 
 # Start a sandbox in a fresh temporary directory, load its environment, and
-# stop it and remove the directory when the test exits.
+# stop it and remove the directory when the test exits. `sandbox_up --strict`
+# asks for a strict one whatever SANDBOX_STRICT says.
 sandbox_up() {
-    local envfile rc=0
+    local envfile rc=0 mode=()
+    if [ "${1:-}" = --strict ] || [ "$SANDBOX_STRICT" = 1 ]; then
+        mode=(--strict)
+    fi
     SANDBOX_TMPDIR=$(mktemp -d "${TMPDIR:-/tmp}/s3watch-sandbox.XXXXXX")
     trap _sandbox_down EXIT
-    envfile=$("$SANDBOX" start "$SANDBOX_TMPDIR") || rc=$?
+    envfile=$("$SANDBOX" start "${mode[@]}" "$SANDBOX_TMPDIR") || rc=$?
     if [ "$rc" -ne 0 ]; then
         if [ "$rc" -eq 3 ]; then
             echo "FAIL: moto is required for this test (see the message above)" >&2

@@ -13,6 +13,7 @@
 
 #include "buf.h"
 #include "sigv4.h"
+#include "xalloc.h"
 
 #define SUITE_KEY	"AKIDEXAMPLE"
 #define SUITE_SECRET	"wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"
@@ -96,6 +97,83 @@ test_get_vanilla(void **state)
 	kv_free(&h);
 }
 
+/*
+ * Cases of AWS's Signature Version 4 test suite (2015-08-30 edition,
+ * "Copyright 2019 Amazon.com", Apache-2.0), as shipped in botocore's
+ * tests/unit/auth/aws4_testsuite/ (github.com/boto/botocore, last changed
+ * in commit 32302bc372dde1b6173b60f8b85d671e24a0d414): the path and query
+ * of each .req file, the canonical URI of its .creq and the signature of
+ * its .authz, copied from those files.
+ */
+struct suite_case {
+	const char	*name, *path, *query, *body;
+	const char	*canonical_uri, *signature;
+};
+
+static const struct suite_case suite_cases[] = {
+	{ "get-vanilla", "/", NULL, NULL, "/",
+	  "5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31" },
+	{ "get-space", "/example space/", NULL, NULL, "/example%20space/",
+	  "652487583200325589f1fba4c7e578f72c47cb61beeca81406b39ddec1366741" },
+	{ "get-slash", "//", NULL, NULL, "/",
+	  "5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31" },
+	{ "get-slashes", "//example//", NULL, NULL, "/example/",
+	  "9a624bd73a37c9a373b5312afbebe7a714a789de108f0bdfe846570885f57e84" },
+	{ "get-slash-dot-slash", "/./", NULL, NULL, "/",
+	  "5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31" },
+	{ "get-slash-pointless-dot", "/./example", NULL, NULL, "/example",
+	  "ef75d96142cf21edca26f06005da7988e4f8dc83a165a80865db7089db637ec5" },
+	{ "get-relative", "/example/..", NULL, NULL, "/",
+	  "5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31" },
+	{ "get-relative-relative", "/example1/example2/../..", NULL, NULL, "/",
+	  "5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31" },
+	{ "get-special-character", "/example/$delete", NULL, NULL,
+	  "/example/%24delete",
+	  "a853c9b21b528b19643d00910d35b83a10c366a10833ceefb45edd6c80e40f27" },
+	{ "get-utf8", "/\xe1\x88\xb4", NULL, NULL, "/%E1%88%B4",
+	  "8318018e0b0f223aa2bbf98705b62bb787dc9c0e678f255a891fd03141be5d85" },
+	{ "get-unreserved",
+	  "/-._~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz",
+	  NULL, NULL,
+	  "/-._~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz",
+	  "07ef7494c76fa4850883e2b006601f940f8a34d404d0cfa977f52a65bbf5f24f" },
+	{ "get-vanilla-query-order-key-case", "/", "Param2=value2&Param1=value1",
+	  NULL, "/",
+	  "b97d918cfa904a5beff61c982a1b6f458b799221646efd99d3219ec94cdf2500" },
+	{ "post-x-www-form-urlencoded", "/", NULL, "Param1=value1", "/",
+	  "ff11897932ad3f4e8b18135d722051e5ac45fc38421b1da7b9d196a0fe09473a" },
+	{ NULL, NULL, NULL, NULL, NULL, NULL }
+};
+
+static void
+test_suite(void **state)
+{
+	const struct suite_case *t;
+	struct sigv4_result res;
+	struct kv h;
+	char *want;
+
+	for (t = suite_cases; t->name != NULL; t++) {
+		struct vec v = { SUITE(t->body != NULL ? "POST" : "GET", t->path,
+		    t->query), t->body, false, false, SUITE_KEY, SUITE_SECRET,
+		    NULL };
+
+		if (t->body != NULL) {
+			v.headers[4] = "Content-Type";
+			v.headers[5] = "application/x-www-form-urlencoded";
+		}
+		sign_vec(&v, &res, &h);
+		want = xasprintf("%s\n%s\n", v.method, t->canonical_uri);
+		if (strncmp(res.canonical_request, want, strlen(want)) != 0 ||
+		    strcmp(res.signature, t->signature) != 0)
+			fail_msg("%s: canonical request\n%s\nsignature %s",
+			    t->name, res.canonical_request, res.signature);
+		free(want);
+		sigv4_result_free(&res);
+		kv_free(&h);
+	}
+}
+
 static void
 test_query_order(void **state)
 {
@@ -165,6 +243,69 @@ test_s3_put_object(void **state)
 
 	expect_sig(&v, "98ad721746da40c64f1a55b78f14c238d841ea1380cd77a1b5971af0ece108bd",
 	    "date;host;x-amz-content-sha256;x-amz-date;x-amz-storage-class");
+}
+
+static void
+test_s3_put_object_raw_key(void **state)
+{
+	/* The same example with its request line exactly as the S3 docs
+	 * print it ("PUT /test$file.text"): S3 decodes the path to the key
+	 * and signs the key encoded once, "/test%24file.text". */
+	struct vec v = { "PUT", "/test$file.text", NULL, "s3", "us-east-1",
+	    "20130524T000000Z",
+	    { "Host", "examplebucket.s3.amazonaws.com",
+	      "Date", "Fri, 24 May 2013 00:00:00 GMT",
+	      "x-amz-storage-class", "REDUCED_REDUNDANCY", NULL },
+	    "Welcome to Amazon S3.", true, false, S3_KEY, S3_SECRET, NULL };
+	struct sigv4_result res;
+	struct kv h;
+
+	sign_vec(&v, &res, &h);
+	assert_true(strncmp(res.canonical_request, "PUT\n/test%24file.text\n",
+	    22) == 0);
+	assert_string_equal(res.signature,
+	    "98ad721746da40c64f1a55b78f14c238d841ea1380cd77a1b5971af0ece108bd");
+	sigv4_result_free(&res);
+	kv_free(&h);
+}
+
+static void
+test_s3_keys(void **state)
+{
+	/* S3 keys: never normalised (the suite's note on S3 names
+	 * "my-object//example//photo.user"), each byte outside RFC 3986's
+	 * unreserved set as upper-case %XX, whether it arrived raw or
+	 * encoded; '+' is a literal plus in a path, and an encoded '/' stays
+	 * inside its segment. */
+	static const char *const cases[][2] = {
+		{ "/my-object//example//photo.user", "/my-object//example//photo.user" },
+		{ "/b/./x/../y", "/b/./x/../y" },
+		{ "/a b+c%2bd", "/a%20b%2Bc%2Bd" },
+		{ "/100%25/%7e~", "/100%25/~~" },
+		{ "/k%2Fv/\xc3\xa9", "/k%2Fv/%C3%A9" },
+		{ "/!*'();:@&=$,?#[]", "/%21%2A%27%28%29%3B%3A%40%26%3D%24%2C%3F%23%5B%5D" },
+		{ "/bad%zz%", "/bad%25zz%25" },
+		{ "/", "/" },
+		{ "/d/", "/d/" },
+	};
+	struct vec v = { "GET", NULL, NULL, "s3", "us-east-1", "20130524T000000Z",
+	    { "Host", "examplebucket.s3.amazonaws.com", NULL },
+	    NULL, true, false, S3_KEY, S3_SECRET, NULL };
+	struct sigv4_result res;
+	struct kv h;
+	char *want;
+	size_t i;
+
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		v.path = cases[i][0];
+		sign_vec(&v, &res, &h);
+		want = xasprintf("GET\n%s\n", cases[i][1]);
+		if (strncmp(res.canonical_request, want, strlen(want)) != 0)
+			fail_msg("%s: got\n%s", cases[i][0], res.canonical_request);
+		free(want);
+		sigv4_result_free(&res);
+		kv_free(&h);
+	}
 }
 
 static void
@@ -313,10 +454,13 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_get_vanilla),
+		cmocka_unit_test(test_suite),
 		cmocka_unit_test(test_query_order),
 		cmocka_unit_test(test_iam_docs_example),
 		cmocka_unit_test(test_s3_get_object),
 		cmocka_unit_test(test_s3_put_object),
+		cmocka_unit_test(test_s3_put_object_raw_key),
+		cmocka_unit_test(test_s3_keys),
 		cmocka_unit_test(test_s3_list_objects),
 		cmocka_unit_test(test_s3_lifecycle_empty_value),
 		cmocka_unit_test(test_path_rules),
