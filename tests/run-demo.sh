@@ -1,6 +1,8 @@
 #!/bin/bash
-# The demo: build s3watch, start the local sandbox (moto behind the proxy,
-# which delivers CloudTrail events and injects faults), start a traffic
+# The demo: build s3watch, start the local sandbox, strict as AWS is (moto
+# checking signatures and IAM, behind the proxy, which delivers CloudTrail
+# events, writes S3 access logs and behaves as AWS where moto does not),
+# start a traffic
 # generator with suspicious patterns mixed in, and open the console on it.
 # Walk through the ten steps in the wizard, then watch the monitor.
 # Stopping the demo (q, or Ctrl-C) stops everything it started.
@@ -22,7 +24,7 @@ cleanup() {
 	rm -rf "$dir"
 }
 trap cleanup EXIT INT TERM
-tests/sandbox/sandbox start "$dir" >/dev/null
+tests/sandbox/sandbox start --strict "$dir" >/dev/null
 # shellcheck disable=SC1091
 . "$dir/env"
 

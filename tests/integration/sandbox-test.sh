@@ -25,7 +25,9 @@ check "start without moto leaves no pid file" test ! -e "$nomoto/sbx/moto.pid"
 rm -rf "$nomoto"
 
 # --- start, environment, identity -------------------------------------------
-sandbox_up
+# Plain: this tests the plain sandbox itself (its fixed key, unsigned
+# plumbing); keys-test and the rest of the suite run it strict.
+sandbox_up --plain
 check_eq "AWS_ENDPOINT_URL is the proxy" "$S3WATCH_SANDBOX_PROXY_URL" "$AWS_ENDPOINT_URL"
 check_eq "access key" AKIAIOSFODNN7SANDBOX "$AWS_ACCESS_KEY_ID"
 check_eq "region" us-east-1 "$AWS_REGION"

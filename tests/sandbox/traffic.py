@@ -33,13 +33,15 @@ status and S3 request id, which is the requestID of the request's
 CloudTrail record.
 
 Requests are raw HTTP with a SigV4-shaped but unsigned Authorization header
-(moto does not check signatures). With --count and --seed the sequence of
+(moto does not check signatures); in a strict sandbox (S3WATCH_SANDBOX_STRICT=1
+in the environment, with the admin's keys) each simulated caller is a real
+IAM user whose requests are signed (botocore). With --count and --seed the sequence of
 requests is fully deterministic (--count counts steps: one normal request, or
 one whole scenario event); with --duration its length depends on time.
 At the end a JSON summary goes to stdout: requests by action and status, and
 the scenario events with their times.
 
-Python 3 standard library only.
+Python 3 standard library only, and boto3 in a strict sandbox.
 """
 
 import argparse
@@ -97,11 +99,13 @@ class S3Client:
         self.host, self.port = split.hostname, split.port or 80
         self.region = region
         self.conn = None
+        self.creds = {}           # actor -> (key, secret): strict sandbox only
 
     def request(self, method, path, actor, ip, query="", body=b"", headers=None, rng=None):
         """(status, response body, response headers); status 0 on a connection error."""
         key, _, agent, _ = ACTORS[actor]
         stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
+        # Drawn in strict mode too, so --seed gives the same requests.
         signature = "%064x" % (rng or random).getrandbits(256)
         all_headers = {
             "Host": "%s:%d" % (self.host, self.port),
@@ -115,6 +119,9 @@ class S3Client:
         }
         all_headers.update(headers or {})
         target = urllib.parse.quote(path) + ("?" + query if query else "")
+        if actor in self.creds:
+            all_headers.update(sigv4(method, "http://%s%s" % (all_headers["Host"], target),
+                                     all_headers, body, self.creds[actor], self.region))
         for attempt in (1, 2):   # one reconnect: the proxy may have closed an idle connection
             try:
                 if self.conn is None:
@@ -135,6 +142,44 @@ class S3Client:
         if self.conn is not None:
             self.conn.close()
             self.conn = None
+
+
+def sigv4(method, url, headers, body, creds, region):
+    """The headers that sign a request with SigV4 (botocore), for a strict
+    sandbox; X-Forwarded-For is left out of the signature, as a proxy may
+    touch it."""
+    from botocore.auth import S3SigV4Auth
+    from botocore.awsrequest import AWSRequest
+    from botocore.credentials import Credentials
+    req = AWSRequest(method=method, url=url, data=body or b"", headers={
+        k: v for k, v in headers.items() if k not in ("Authorization", "X-Forwarded-For",
+                                                       "X-Amz-Date")})
+    S3SigV4Auth(Credentials(*creds), "s3", region).add_auth(req)
+    return {k: req.headers[k] for k in ("Authorization", "X-Amz-Date", "X-Amz-Content-SHA256")
+            if k in req.headers}
+
+
+def strict_users(endpoint, region):
+    """In a strict sandbox, a real IAM user (S3 only) and a fresh key for each
+    simulated caller, made with the admin's keys of the environment:
+    {actor: (key, secret)}; {} in a plain one."""
+    if os.environ.get("S3WATCH_SANDBOX_STRICT") != "1":
+        return {}
+    import boto3
+    iam = boto3.client("iam", endpoint_url=endpoint, region_name=region)
+    policy = json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]})
+    out = {}
+    for actor, (_, name, _, _) in ACTORS.items():
+        try:
+            iam.create_user(UserName=name)
+        except iam.exceptions.EntityAlreadyExistsException:
+            for k in iam.list_access_keys(UserName=name)["AccessKeyMetadata"]:
+                iam.delete_access_key(UserName=name, AccessKeyId=k["AccessKeyId"])
+        iam.put_user_policy(UserName=name, PolicyName="sandbox-traffic", PolicyDocument=policy)
+        key = iam.create_access_key(UserName=name)["AccessKey"]
+        out[actor] = (key["AccessKeyId"], key["SecretAccessKey"])
+    return out
 
 
 def control(endpoint, path, obj):
@@ -359,8 +404,10 @@ class Traffic:
     def run(self):
         # Name the simulated callers in the CloudTrail records (ignored if the
         # endpoint is not the sandbox proxy).
-        control(self.args.endpoint, "cloudtrail",
-                {"users": {key: name for key, name, _, _ in ACTORS.values()}})
+        self.s3.creds = strict_users(self.args.endpoint, self.args.region)
+        control(self.args.endpoint, "cloudtrail", {"users": {
+            self.s3.creds.get(actor, (key,))[0]: name
+            for actor, (key, name, _, _) in ACTORS.items()}})
         self.setup()
         self.start = time.time()
         if self.args.event:
