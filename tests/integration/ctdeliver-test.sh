@@ -53,6 +53,11 @@ for bucket in ct-trail-bucket ct-watched ct-other; do
     awscli s3api create-bucket --bucket "$bucket" >/dev/null
 done
 awscli logs create-log-group --log-group-name "$group"
+# CloudTrail refuses a bucket whose policy does not let it write (as AWS).
+check "the trail bucket lets CloudTrail write" awscli_proxy s3api put-bucket-policy \
+    --bucket ct-trail-bucket --policy '{"Version":"2012-10-17","Statement":[
+    {"Effect":"Allow","Principal":{"Service":"cloudtrail.amazonaws.com"},"Action":"s3:GetBucketAcl","Resource":"arn:aws:s3:::ct-trail-bucket"},
+    {"Effect":"Allow","Principal":{"Service":"cloudtrail.amazonaws.com"},"Action":"s3:PutObject","Resource":"arn:aws:s3:::ct-trail-bucket/AWSLogs/123456789012/*"}]}'
 check "create trail" awscli_proxy cloudtrail create-trail --name ct-trail \
     --s3-bucket-name ct-trail-bucket --is-multi-region-trail
 check "data events for ct-watched only" awscli_proxy cloudtrail put-event-selectors \
@@ -114,7 +119,7 @@ check_eq "stream name" "$stream" \
 one=$(awscli logs filter-log-events --log-group-name "$group" --filter-pattern PutBucketPolicy \
     --query 'events[0].message' --output text)
 for field in '"eventSource":"s3.amazonaws.com"' '"awsRegion":"us-east-1"' \
-    '"userIdentity":{"type":"IAMUser"' '"accessKeyId":"AKIAIOSFODNN7SANDBOX"' \
+    '"userIdentity":{"type":"IAMUser"' "\"accessKeyId\":\"$AWS_ACCESS_KEY_ID\"" \
     '"arn":"arn:aws:iam::123456789012:user/sandbox-user"' '"responseElements":null' \
     '"eventType":"AwsApiCall"' '"managementEvent":true' '"recipientAccountId":"123456789012"' \
     '"readOnly":false' '"bucketPolicy":{"Version":"2012-10-17"'; do
