@@ -13,6 +13,9 @@ sets=(--set require_tls=false --set alert_email=ops@example.com)
 _control POST cloudtrail '{"delay_ms":300}' >/dev/null
 run "$S3WATCH" setup --yes "${sets[@]}"
 check_eq "setup exits 0" 0 "$status"
+# The operator clicks the link in the confirmation mail (AWS keeps an
+# e-mail subscription pending until then).
+_control POST awslike/confirm '{}' >/dev/null
 
 run "$S3WATCH" validate --wait 30 --poll 300 "${sets[@]}"
 check_contains "test 1 sees access logs delivered" "access logs are delivered" "$output"

@@ -40,7 +40,6 @@ import motoserver  # noqa: F401  moto's fake access logs off, as in plain mode
 
 INTERNAL_KEYS = ("AKIAIOSFODNN7SANDBOX", "sandbox")
 _CREDENTIAL = re.compile(r"Credential=([^/,\s]*)/")
-_SIGNATURE = re.compile(r"Signature=([0-9a-fA-F]*)")
 
 
 def aws_s3_path(raw_path):
@@ -50,11 +49,12 @@ def aws_s3_path(raw_path):
 
 
 def internal(headers):
+    """The sandbox's own plumbing (ctdeliver, the access-log writer): its key
+    is in the repository, so checking its signature would prove nothing; no
+    client of the tests holds it in strict mode."""
     auth = headers.get("Authorization", "") or ""
     cred = _CREDENTIAL.search(auth)
-    sig = _SIGNATURE.search(auth)
-    return (cred is not None and cred.group(1) in INTERNAL_KEYS and
-            (sig is None or set(sig.group(1)) <= {"0"}))
+    return cred is not None and cred.group(1) in INTERNAL_KEYS
 
 
 _setup_class = responses.BaseResponse.setup_class
