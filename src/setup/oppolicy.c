@@ -89,6 +89,38 @@ oppolicy_add(struct oppolicy *p, char *action, char *resource,
 	p->n++;
 }
 
+/* The S3 calls moto authorises under their operation's name, not the
+ * IAM action AWS checks (moto's s3/responses.py ACTION_MAP): s3:ListBucket
+ * is what AWS asks of HeadBucket, moto asks s3:HeadBucket.  Checked on
+ * moto 5.2.1. */
+static const char *const oppolicy_moto_s3_ops[] = {
+	"HeadBucket", "GetPublicAccessBlock", "PutPublicAccessBlock",
+	"DeletePublicAccessBlock",
+};
+
+/* The action of a call: AWS's, or with moto the one moto checks. */
+static char *
+oppolicy_action(const struct calls_entry *e, bool moto)
+{
+	char *a, *r;
+	size_t i;
+
+	/* moto checks CloudWatch's calls as monitoring:X (its signing
+	 * name), where AWS has cloudwatch:X. */
+	if (moto && e->svc == SVC_CLOUDWATCH) {
+		a = calls_action(e->svc, e->op);
+		r = xasprintf("monitoring%s", strchr(a, ':'));
+		free(a);
+		return r;
+	}
+	if (moto && e->svc == SVC_S3)
+		for (i = 0; i < sizeof oppolicy_moto_s3_ops /
+		    sizeof oppolicy_moto_s3_ops[0]; i++)
+			if (strcmp(e->op, oppolicy_moto_s3_ops[i]) == 0)
+				return xasprintf("s3:%s", e->op);
+	return calls_action(e->svc, e->op);
+}
+
 static bool
 oppolicy_counts(const struct calls_entry *e, unsigned when)
 {
@@ -112,7 +144,7 @@ oppolicy_new(const struct oppolicy_part *parts, size_t nparts,
 			/* Moto evaluates only S3's resources (its IAM
 			 * checks every other call against "*"). */
 			if (moto && e->svc != SVC_S3) {
-				oppolicy_add(p, calls_action(e->svc, e->op),
+				oppolicy_add(p, oppolicy_action(e, moto),
 				    xstrdup("*"), e, moto);
 				continue;
 			}
@@ -125,7 +157,7 @@ oppolicy_new(const struct oppolicy_part *parts, size_t nparts,
 					oppolicy_free(p);
 					return NULL;
 				}
-				action = calls_action(e->svc, e->op);
+				action = oppolicy_action(e, moto);
 				oppolicy_add(p, action, res, e, moto);
 			}
 		}
