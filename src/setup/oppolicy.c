@@ -89,13 +89,19 @@ oppolicy_add(struct oppolicy *p, char *action, char *resource,
 	p->n++;
 }
 
-/* The S3 calls moto authorises under their operation's name, not the
- * IAM action AWS checks (moto's s3/responses.py ACTION_MAP): s3:ListBucket
- * is what AWS asks of HeadBucket, moto asks s3:HeadBucket.  Checked on
- * moto 5.2.1. */
-static const char *const oppolicy_moto_s3_ops[] = {
-	"HeadBucket", "GetPublicAccessBlock", "PutPublicAccessBlock",
-	"DeletePublicAccessBlock",
+/* The S3 calls moto authorises under another action than AWS's (moto
+ * 5.2.1's s3/responses.py ACTION_MAP): HeadBucket under s3:HeadBucket
+ * where AWS has s3:ListBucket, and the public access block calls under
+ * its default for the method, since its map looks for a query key
+ * "public_access_block" where the request has "publicAccessBlock". */
+static const struct {
+	const char	*op;
+	const char	*action;
+} oppolicy_moto_s3[] = {
+	{ "HeadBucket", "s3:HeadBucket" },
+	{ "GetPublicAccessBlock", "s3:ListBucket" },
+	{ "PutPublicAccessBlock", "s3:CreateBucket" },
+	{ "DeletePublicAccessBlock", "s3:DeleteBucket" },
 };
 
 /* The action of a call: AWS's, or with moto the one moto checks. */
@@ -114,10 +120,10 @@ oppolicy_action(const struct calls_entry *e, bool moto)
 		return r;
 	}
 	if (moto && e->svc == SVC_S3)
-		for (i = 0; i < sizeof oppolicy_moto_s3_ops /
-		    sizeof oppolicy_moto_s3_ops[0]; i++)
-			if (strcmp(e->op, oppolicy_moto_s3_ops[i]) == 0)
-				return xasprintf("s3:%s", e->op);
+		for (i = 0; i < sizeof oppolicy_moto_s3 /
+		    sizeof oppolicy_moto_s3[0]; i++)
+			if (strcmp(e->op, oppolicy_moto_s3[i].op) == 0)
+				return xstrdup(oppolicy_moto_s3[i].action);
 	return calls_action(e->svc, e->op);
 }
 
