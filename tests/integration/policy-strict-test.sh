@@ -19,7 +19,9 @@ group=/aws/cloudtrail/s3-security-monitoring
 pol=$SANDBOX_TMPDIR/policies
 mkdir -p "$pol"
 
-# as_user ENVFILE CMD...: CMD with the keys of a sandbox user.
+# as_user ENVFILE CMD...: CMD with the keys of a sandbox user (called
+# through run, which shellcheck does not follow).
+# shellcheck disable=SC2317
 as_user() {
 	(
 		# shellcheck source=/dev/null
