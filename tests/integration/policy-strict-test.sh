@@ -59,10 +59,9 @@ check_eq "the moto variant scopes no other service" "*" \
 print(" ".join(sorted({r for s in json.load(open(sys.argv[1]))["Statement"]
                        for r in s["Resource"]
                        if not r.startswith("arn:aws:s3:::")})))' "$pol/setup.json")"
-for use in setup monitor audit; do
-	user "s3watch-$use" "$pol/$use.json"
-	declare "env_$use=$userenv"
-done
+user s3watch-setup "$pol/setup.json"; env_setup=$userenv
+user s3watch-monitor "$pol/monitor.json"; env_monitor=$userenv
+user s3watch-audit "$pol/audit.json"; env_audit=$userenv
 
 # --- setup use: setup, status ---------------------------------------------
 run as_user "$env_setup" "$S3WATCH" setup --yes "${cidrs[@]}"
