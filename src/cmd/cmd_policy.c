@@ -55,6 +55,7 @@ struct cmd_policy_opts {
 	int			 use;
 	bool			 use_set;
 	bool			 json;
+	bool			 moto;
 	const char		*ledger;
 	struct cmd_conf_opts	 conf;
 };
@@ -243,7 +244,7 @@ cmd_policy(void *opts, int argc, char **argv, const struct cmd_globals *g)
 		rc = cmd_error("policy", EXIT_CONFIG, "%s", cause);
 		goto out;
 	}
-	if ((p = oppolicy_new(parts, nparts, policy_name, s, false,
+	if ((p = oppolicy_new(parts, nparts, policy_name, s, o->moto,
 	    &cause)) == NULL) {
 		rc = cmd_error("policy", EXIT_FAIL, "%s", cause);
 		goto out;
@@ -284,6 +285,11 @@ static const struct cmd_option cmd_policy_options[] = {
 	{ .name = "json", .type = CMD_O_FLAG,
 	  .off = offsetof(struct cmd_policy_opts, json), .flags = CMD_O_BRIEF,
 	  .help = "print the IAM policy document" },
+	{ .name = "moto", .type = CMD_O_FLAG,
+	  .off = offsetof(struct cmd_policy_opts, moto),
+	  .help = "for tests against moto's strict mode: every resource but "
+	  "S3's widened to \"*\" and no conditions, as moto evaluates them "
+	  "(the actions are the same; never give this one to a person)" },
 	{ .type = CMD_O_INCLUDE, .include = cmd_conf_options,
 	  .off = offsetof(struct cmd_policy_opts, conf) },
 	{ .name = "ledger", .arg = "FILE", .type = CMD_O_STRING,

@@ -89,6 +89,44 @@ oppolicy_add(struct oppolicy *p, char *action, char *resource,
 	p->n++;
 }
 
+/* The S3 calls moto authorises under another action than AWS's (moto
+ * 5.2.1's s3/responses.py ACTION_MAP): HeadBucket under s3:HeadBucket
+ * where AWS has s3:ListBucket, and the public access block calls under
+ * its default for the method, since its map looks for a query key
+ * "public_access_block" where the request has "publicAccessBlock". */
+static const struct {
+	const char	*op;
+	const char	*action;
+} oppolicy_moto_s3[] = {
+	{ "HeadBucket", "s3:HeadBucket" },
+	{ "GetPublicAccessBlock", "s3:ListBucket" },
+	{ "PutPublicAccessBlock", "s3:CreateBucket" },
+	{ "DeletePublicAccessBlock", "s3:DeleteBucket" },
+};
+
+/* The action of a call: AWS's, or with moto the one moto checks. */
+static char *
+oppolicy_action(const struct calls_entry *e, bool moto)
+{
+	char *a, *r;
+	size_t i;
+
+	/* moto checks CloudWatch's calls as monitoring:X (its signing
+	 * name), where AWS has cloudwatch:X. */
+	if (moto && e->svc == SVC_CLOUDWATCH) {
+		a = calls_action(e->svc, e->op);
+		r = xasprintf("monitoring%s", strchr(a, ':'));
+		free(a);
+		return r;
+	}
+	if (moto && e->svc == SVC_S3)
+		for (i = 0; i < sizeof oppolicy_moto_s3 /
+		    sizeof oppolicy_moto_s3[0]; i++)
+			if (strcmp(e->op, oppolicy_moto_s3[i].op) == 0)
+				return xstrdup(oppolicy_moto_s3[i].action);
+	return calls_action(e->svc, e->op);
+}
+
 static bool
 oppolicy_counts(const struct calls_entry *e, unsigned when)
 {
@@ -112,7 +150,7 @@ oppolicy_new(const struct oppolicy_part *parts, size_t nparts,
 			/* Moto evaluates only S3's resources (its IAM
 			 * checks every other call against "*"). */
 			if (moto && e->svc != SVC_S3) {
-				oppolicy_add(p, calls_action(e->svc, e->op),
+				oppolicy_add(p, oppolicy_action(e, moto),
 				    xstrdup("*"), e, moto);
 				continue;
 			}
@@ -125,7 +163,7 @@ oppolicy_new(const struct oppolicy_part *parts, size_t nparts,
 					oppolicy_free(p);
 					return NULL;
 				}
-				action = calls_action(e->svc, e->op);
+				action = oppolicy_action(e, moto);
 				oppolicy_add(p, action, res, e, moto);
 			}
 		}

@@ -37,7 +37,10 @@ typedef const char *(*oppolicy_name_fn)(const char *key, void *arg);
  * with *cause naming a template's unknown ${key}.  With moto, what moto
  * can evaluate: every resource but S3's is "*", and no conditions (its
  * IAM checks other services' calls against "*" and sees no condition
- * values), so a strict sandbox proves the list of actions. */
+ * values), and the S3 calls moto checks under another action (HeadBucket,
+ * the public access block calls) and CloudWatch's (monitoring:X) carry
+ * moto's action, so a strict
+ * sandbox proves the list of actions. */
 struct oppolicy	*oppolicy_new(const struct oppolicy_part *, size_t nparts,
 		    oppolicy_name_fn name, void *arg, bool moto, char **cause);
 void		 oppolicy_free(struct oppolicy *);

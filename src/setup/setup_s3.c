@@ -328,8 +328,8 @@ static const struct calls_entry buckets_calls[] = {
 	  " " CALLS_ARN_OBJECTS("log_bucket") " "
 	  CALLS_ARN_OBJECTS("trail_bucket"),
 	  "teardown --empty-buckets: delete the objects" },
-	{ SVC_S3, "DeleteBucketPolicy", CALLS_UNDO,
-	  CALLS_ARN_BUCKET("log_bucket"), "teardown" },
+	{ SVC_S3, "DeleteBucketPolicy", CALLS_UNDO, CALLS_ARN_BUCKETS,
+	  "teardown: each bucket's policy goes before it" },
 	{ SVC_S3, "DeleteBucket", CALLS_UNDO, CALLS_ARN_BUCKETS, "teardown" },
 	{ .op = NULL }
 };

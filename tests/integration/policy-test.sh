@@ -4,8 +4,8 @@
 # spec), the command's usage and its respond answer, and AccessDenied
 # naming the action and the policy that grants it.
 #
-# Not here yet: the strict runs (each use as an IAM user holding exactly
-# its printed policy) need `tests/sandbox/sandbox start --strict`.
+# The strict runs (each use as an IAM user holding exactly its printed
+# policy) are policy-strict-test.sh.
 set -u
 . "$top_srcdir/tests/integration/lib.sh"
 
