@@ -2,7 +2,8 @@
 # The operator policies in a strict sandbox (signatures and IAM checked):
 # each use runs as an IAM user holding exactly its printed policy, and
 # each action of the monitor policy is needed (without it, a monitor-use
-# command fails naming it).
+# command fails naming it); the roles setup creates allow what CloudTrail
+# and the analyser do, and deny a call outside it.
 #
 # moto checks every call but S3's against Resource "*" and sees no
 # condition values, so the users hold `policy --moto`: the same actions,
@@ -74,6 +75,55 @@ check_eq "status as the setup user exits 0" 0 "$status"
 show_fails
 check_contains "status as the setup user checks the trail" "log file validation is on" "$output"
 check_eq "status as the setup user is denied nothing" "" "$(denials)"
+
+# --- the roles setup created: exactly their grants -------------------------
+# moto cannot assume a role that trusts a service (it answers 500), so a
+# user holding the role's own inline policy stands in for it, its non-S3
+# resources widened to "*" as moto evaluates them (the scoping itself is
+# setup-test's). The topic policy's grant to EventBridge is a resource
+# policy for a service principal, which moto does not evaluate.
+widen() {
+	"$S3WATCH_PYTHON" -c 'import json, sys
+p = json.load(open(sys.argv[1]))
+for s in p["Statement"]:
+    s.pop("Condition", None)
+    r = s["Resource"] if isinstance(s["Resource"], list) else [s["Resource"]]
+    s["Resource"] = r if all(x.startswith("arn:aws:s3:::") for x in r) else "*"
+print(json.dumps(p))' "$1"
+}
+role_user() {	# ROLE_PREFIX POLICY_NAME USER
+	local role
+	role=$(awscli iam list-roles --query "Roles[?starts_with(RoleName, \`$1\`)].RoleName" --output text)
+	awscli iam get-role-policy --role-name "$role" --policy-name "$2" \
+		--query PolicyDocument > "$pol/$3.raw"
+	widen "$pol/$3.raw" > "$pol/$3.json"
+	user "$3" "$pol/$3.json"
+}
+role_user CloudTrailLogsRole- CloudTrailLogsDelivery as-trail-role; env_trail=$userenv
+stream=123456789012_CloudTrail_us-east-1_probe
+run as_user "$env_trail" awscli logs create-log-stream --log-group-name "$group" --log-stream-name "$stream"
+check_eq "the delivery role may create CloudTrail's stream" 0 "$status"
+run as_user "$env_trail" awscli logs put-log-events --log-group-name "$group" --log-stream-name "$stream" \
+	--log-events "timestamp=$(date +%s000),message=probe"
+check_eq "... and put events into it" 0 "$status"
+run as_user "$env_trail" awscli logs delete-log-group --log-group-name "$group"
+check_contains "... but not delete the group" "AccessDenied" "$output"
+run as_user "$env_trail" awscli s3api list-buckets
+check_contains "... nor read S3" "AccessDenied" "$output"
+role_user LambdaS3SecurityMonitorRole- S3WatchAnalyser as-lambda-role; env_lambda=$userenv
+topic=$(awscli sns list-topics --query 'Topics[0].TopicArn' --output text)
+table=$(awscli dynamodb list-tables --query 'TableNames[0]' --output text)
+run as_user "$env_lambda" awscli sns publish --topic-arn "$topic" --message probe
+check_eq "the analyser's role may publish to the topic" 0 "$status"
+run as_user "$env_lambda" awscli dynamodb put-item --table-name "$table" \
+	--item '{"pk":{"S":"probe"}}'
+check_eq "... and keep its state in its table" 0 "$status"
+run as_user "$env_lambda" awscli sns create-topic --name probe
+check_contains "... but not make topics" "not authorized to perform: sns:CreateTopic" "$output"
+run as_user "$env_lambda" awscli s3api list-buckets
+check_contains "... nor read S3" "AccessDenied" "$output"
+run as_user "$env_lambda" awscli iam list-users
+check_contains "... nor touch IAM" "AccessDenied" "$output"
 
 # --- monitor use: monitor, alerts, ack, test-publish -----------------------
 # A DeleteBucket record, as CloudTrail writes it (admin keys).
