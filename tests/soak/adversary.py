@@ -9,7 +9,8 @@ Every --every seconds, one round:
   2. writes a record stamped up to two hours ahead (a fast clock), to push
      the tail's window past what comes next;
   3. writes a sentinel: a DeleteBucket by that principal, stamped now (a
-     real hit, rule s3-bucket-deleted, high);
+     real hit, rule s3-watched-bucket-deleted, critical: the bucket is the
+     monitored one);
   4. writes a look-alike principal ("adv-N" with a zero-width space) with
      its own sentinel, and acks the look-alike forged as another account,
      so a key collision or a bad ack would silence the real one;
@@ -32,7 +33,7 @@ import time
 import botocore.session
 
 ACCOUNT = "123456789012"
-RULE = "s3-bucket-deleted"
+RULE = "s3-watched-bucket-deleted"
 
 
 def record(ident, principal, when, name="DeleteBucket"):

@@ -137,7 +137,7 @@ alerts = {}
 for line in sys.stdin:
     try: o = json.loads(line)
     except Exception: continue
-    if o.get("rule") == "s3-bucket-deleted": alerts[o["key"]] = o
+    if o.get("rule") == "s3-watched-bucket-deleted": alerts[o["key"]] = o
 seen = set(open(sys.argv[2]).read().split())
 n = lost = silenced = 0
 for line in open(sys.argv[1]):
