@@ -444,6 +444,7 @@ detect_apply(struct setup_job *j, struct detect_facts *f)
 		    cloudwatch_delete_alarms(&f->stale_alarms[j->i], 1,
 		    &j->cause), "ResourceNotFound");
 done:
+	;	/* a label before SJ_END's brace needs a statement (clang) */
 	SJ_END(j);
 }
 
