@@ -223,13 +223,29 @@ aplan_find(struct aplan_item *v, size_t n, const char *id)
 	return NULL;
 }
 
+/* A sequence step is one rule id or a list of them: how many, and the
+ * k-th. */
+static size_t
+aplan_step_count(struct json_object *step)
+{
+	return json_object_is_type(step, json_type_array) ?
+	    json_object_array_length(step) : 1;
+}
+
+static const char *
+aplan_step_id(struct json_object *step, size_t k)
+{
+	return json_object_get_string(json_object_is_type(step,
+	    json_type_array) ? json_object_array_get_idx(step, k) : step);
+}
+
 /* id is (one of) the last step of a high or critical sequence. */
 static bool
 aplan_ends_urgent_sequence(const struct aplan_item *v, size_t n,
     const char *id)
 {
 	struct json_object *steps, *last;
-	size_t i, k, nids;
+	size_t i, k;
 
 	for (i = 0; i < n; i++) {
 		if (strcmp(v[i].kind, "sequence") != 0 ||
@@ -240,12 +256,8 @@ aplan_ends_urgent_sequence(const struct aplan_item *v, size_t n,
 			continue;
 		last = json_object_array_get_idx(steps,
 		    json_object_array_length(steps) - 1);
-		nids = json_object_is_type(last, json_type_array) ?
-		    json_object_array_length(last) : 1;
-		for (k = 0; k < nids; k++)
-			if (strcmp(json_object_get_string(
-			    json_object_is_type(last, json_type_array) ?
-			    json_object_array_get_idx(last, k) : last), id) == 0)
+		for (k = 0; k < aplan_step_count(last); k++)
+			if (strcmp(aplan_step_id(last, k), id) == 0)
 				return true;
 	}
 	return false;
@@ -522,10 +534,10 @@ out:
 static void
 aplan_sequence(struct aplan_item *v, size_t n, struct aplan_item *seq)
 {
-	struct json_object *steps, *step, *ids;
+	struct json_object *steps, *step;
 	struct aplan_item *st;
 	struct buf names = { 0 };
-	size_t j, k, nsteps, nids;
+	size_t j, k, nsteps;
 	bool metric = false, covered = true, wider = false;
 	const char *blocker = NULL;
 
@@ -533,12 +545,8 @@ aplan_sequence(struct aplan_item *v, size_t n, struct aplan_item *seq)
 	nsteps = steps != NULL ? json_object_array_length(steps) : 0;
 	for (j = 0; j < nsteps; j++) {
 		step = json_object_array_get_idx(steps, j);
-		nids = json_object_is_type(step, json_type_array) ?
-		    json_object_array_length(step) : 1;
-		for (k = 0; k < nids; k++) {
-			ids = json_object_is_type(step, json_type_array) ?
-			    json_object_array_get_idx(step, k) : step;
-			st = aplan_find(v, n, json_object_get_string(ids));
+		for (k = 0; k < aplan_step_count(step); k++) {
+			st = aplan_find(v, n, aplan_step_id(step, k));
 			if (st == NULL || st->how != APLAN_METRIC) {
 				if (j == nsteps - 1)
 					covered = false;
@@ -579,17 +587,13 @@ aplan_steps_silent(struct aplan_item *v, size_t n, struct aplan_item *seq)
 {
 	struct json_object *steps, *step;
 	struct aplan_item *st;
-	size_t j, k, nids;
+	size_t j, k;
 
 	steps = aplan_get(aplan_get(seq->tree, "sequence"), "steps");
 	for (j = 0; steps != NULL && j < json_object_array_length(steps); j++) {
 		step = json_object_array_get_idx(steps, j);
-		nids = json_object_is_type(step, json_type_array) ?
-		    json_object_array_length(step) : 1;
-		for (k = 0; k < nids; k++) {
-			st = aplan_find(v, n, json_object_get_string(
-			    json_object_is_type(step, json_type_array) ?
-			    json_object_array_get_idx(step, k) : step));
+		for (k = 0; k < aplan_step_count(step); k++) {
+			st = aplan_find(v, n, aplan_step_id(step, k));
 			if (st != NULL && st->how < 0)
 				st->how = APLAN_SILENT;
 		}
